@@ -1,0 +1,67 @@
+# Answerable. `make help` lists the targets.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help venv deps dev-deps run serve worker migrate demo test test-pg lint fmt migration bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.deps
+
+deps: $(VENV)/.deps ## Install the runtime dependencies into .venv
+
+dev-deps: $(VENV)/.dev-deps ## Install runtime and test dependencies
+
+migrate: deps ## Apply database migrations
+	$(FLASK) db upgrade
+
+demo: migrate ## Load the demo appeal
+	$(FLASK) demo load
+
+run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:5000 (with a mail worker)
+	@echo "Answerable on http://$(HOST):$(PORT)/  (mail is printed here unless MAIL_SERVER is set)"
+	@$(FLASK) outbox work & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: deps ## Run the outbox mail worker
+	$(FLASK) outbox work
+
+test: dev-deps ## Run the whole suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
+	$(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)
+
+test-pg: dev-deps ## Run the suite on PostgreSQL at 127.0.0.1 (database answerable_test)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/answerable_test} \
+	  $(VENV)/bin/pytest -n 2 -q -o faulthandler_timeout=120 $(PYTEST_ARGS)
+
+lint: dev-deps ## ruff: lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: dev-deps ## ruff: fix and format
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migration: deps ## Generate a migration: make migration m="what changed"
+	$(FLASK) db migrate -m "$(m)"
+
+bench: dev-deps ## Run the benchmarks under bench/ (prints figures)
+	$(PY) bench/run.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) instance/answerable.db*

@@ -1,0 +1,3 @@
+from campaign import create_app
+
+app = create_app()

@@ -1,0 +1,92 @@
+"""Answerable: appeals, signatures, endorsements and authorities' responses."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(config=None, **overrides) -> Flask:
+    """Build the application. `config` is a config class, its name (development, testing,
+    production; default from APP_ENV) or a dict; keyword overrides win over both."""
+    app = Flask(
+        __name__,
+        instance_relative_config=False,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    from campaign.config import load_config
+
+    load_config(app, config, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from campaign import models  # noqa: F401  (full metadata before anything binds)
+    from campaign.accounts.auth import init_login
+    from campaign.database_setup import init_database
+    from campaign.extensions import api, babel, cache, csrf, db, limiter, mail, migrate
+    from campaign.i18n import select_locale
+    from campaign.security_headers import init_security_headers
+
+    init_database(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    init_login(app)
+    babel.init_app(app, locale_selector=select_locale)
+    cache.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    init_security_headers(app)
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaign.accounts.views import bp as accounts_bp
+    from campaign.admin import bp as admin_bp
+    from campaign.api import register_api
+    from campaign.appeals.views import bp as appeals_bp
+    from campaign.endorsements.views import bp as endorsements_bp
+    from campaign.public.views import bp as public_bp
+    from campaign.responses.views import bp as responses_bp
+    from campaign.signatures.views import bp as signatures_bp
+
+    for blueprint in (
+        public_bp,
+        appeals_bp,
+        signatures_bp,
+        endorsements_bp,
+        responses_bp,
+        accounts_bp,
+        admin_bp,
+    ):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from campaign.errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from campaign.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from campaign.commands import init_commands
+
+    init_commands(app)

@@ -1,0 +1,105 @@
+"""Campaigner accounts: creation, login with lockout, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from campaign.accounts.models import ROLES, ApiToken, User
+from campaign.audit.services import record
+from campaign.database import utcnow
+from campaign.extensions import db
+from campaign.security import hash_api_token, hash_password, new_api_token, verify_password
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+
+
+class AccountError(ValueError):
+    pass
+
+
+def find_user(email: str) -> User | None:
+    return db.session.execute(
+        sa.select(User).where(User.email == email.strip().lower())
+    ).scalar_one_or_none()
+
+
+def create_user(email: str, password: str, role: str) -> User:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise AccountError(f"not an email address: {email!r}")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if find_user(email) is not None:
+        raise AccountError(f"a user with email {email} already exists")
+    user = User(email=email, password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.flush()
+    record(None, "user.create", user, {"role": role})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password is right and the account is usable; None otherwise.
+
+    Failures count towards a lockout; the caller shows one message for every failure so the
+    answer never tells which accounts exist."""
+    user = find_user(email)
+    now = utcnow()
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal unknown accounts.
+        verify_password(_DUMMY_HASH.get(), password)
+        return None
+    if user.locked_until and user.locked_until > now:
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            record(user, "user.lockout", user)
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    return user
+
+
+class _DummyHash:
+    """A hash made lazily with the app's hasher settings, for unknown-user checks."""
+
+    _value: dict[bool, str] = {}
+
+    def get(self) -> str:
+        from flask import current_app
+
+        fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
+        if fast not in self._value:
+            self._value[fast] = hash_password("not-a-real-password")
+        return self._value[fast]
+
+
+_DUMMY_HASH = _DummyHash()
+
+
+def issue_token(user: User) -> str:
+    token = new_api_token()
+    db.session.add(ApiToken(user_id=user.id, token_hash=hash_api_token(token)))
+    record(user, "token.issue", user)
+    return token
+
+
+def deactivate_user(user: User, by: User | None) -> None:
+    """Ends the user's sessions and revokes every token at once."""
+    user.active = False
+    user.session_version += 1
+    now = utcnow()
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+    record(by, "user.deactivate", user)

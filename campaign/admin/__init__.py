@@ -1,0 +1,29 @@
+"""Campaigners' pages under /admin. An edge blueprint: every view calls services only, and
+every view is guarded by require_role."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import current_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: (endpoint, label, minimum role) of each admin section, in menu order.
+NAV: list[tuple[str, object, str]] = []
+
+
+def add_nav(endpoint: str, text, role: str) -> None:
+    NAV.append((endpoint, text, role))
+
+
+@bp.app_context_processor
+def _admin_nav():
+    def admin_nav():
+        if not current_user.is_authenticated:
+            return []
+        return [(e, t) for e, t, role in NAV if current_user.has_role(role)]
+
+    return {"admin_nav": admin_nav}
+
+
+from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)

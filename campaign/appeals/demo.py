@@ -1,0 +1,98 @@
+"""The demo appeal: the Media Action Platform of Kyrgyzstan's appeal of 2025-05-30 about
+pressure on Kloop (text in data/demo_appeal.md, demands below)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from campaign.appeals.models import Appeal
+from campaign.appeals.services import (
+    DemandInput,
+    TargetInput,
+    create_appeal,
+    get_appeal_by_slug,
+    publish_appeal,
+)
+from campaign.endorsements.organizations import get_or_create_organization
+from campaign.responses.authorities import create_authority, get_authority_by_slug
+
+DEMO_SLUG = "stop-the-pressure-on-kloop"
+SCNS = "state-committee-for-national-security"
+AUTHORITIES = "authorities-of-the-kyrgyz-republic"
+
+DEMANDS = (
+    (
+        "To immediately stop pressuring Kloop and its employees, ensure compliance with their "
+        "rights and freedoms guaranteed by the Constitution and international treaties.",
+        (SCNS, AUTHORITIES),
+    ),
+    (
+        "To ensure access of lawyers to detainees, provide information on the grounds for "
+        "detention and the progress of investigative actions.",
+        (SCNS,),
+    ),
+    (
+        "To stop the practice of «preventive conversations», which are used as a tool to "
+        "pressure journalists and violate the principles of the rule of law.",
+        (SCNS, AUTHORITIES),
+    ),
+    (
+        "To guarantee the safety and independence of journalists, create conditions for a "
+        "free and objective work of the media in Kyrgyzstan.",
+        (AUTHORITIES,),
+    ),
+)
+
+
+def _authority(slug: str, **fields):
+    return get_authority_by_slug(slug) or create_authority(None, slug=slug, **fields)
+
+
+def load_demo() -> tuple[Appeal, bool]:
+    """Create the demo appeal unless it exists. Returns (appeal, created)."""
+    existing = get_appeal_by_slug(DEMO_SLUG)
+    if existing is not None:
+        return existing, False
+    authorities = {
+        SCNS: _authority(
+            SCNS,
+            name="State Committee for National Security of the Kyrgyz Republic",
+            kind="security_service",
+            country="KG",
+            website="https://gknb.gov.kg",
+        ),
+        AUTHORITIES: _authority(
+            AUTHORITIES,
+            name="Authorities of the Kyrgyz Republic",
+            kind="government",
+            country="KG",
+            website="https://www.gov.kg",
+        ),
+    }
+    platform = get_or_create_organization(
+        "Media Action Platform of Kyrgyzstan", kind="association", country="KG"
+    )
+    body = (Path(__file__).parent / "data" / "demo_appeal.md").read_text(encoding="utf-8")
+    appeal = create_appeal(
+        None,
+        slug=DEMO_SLUG,
+        title="Stop the pressure on Kloop and its journalists",
+        summary=(
+            "After searches and detentions of Kloop's current and former staff by the State "
+            "Committee for National Security on 28-29 May 2025, the Media Action Platform of "
+            "Kyrgyzstan calls on the country's authorities to respect journalists' rights."
+        ),
+        body=body,
+        language="en",
+        signature_goal=5000,
+        issued_on=dt.date(2025, 5, 30),
+        issued_by=platform,
+        timezone="Asia/Bishkek",
+        demands=[
+            DemandInput(text, [TargetInput(authorities[slug]) for slug in targets])
+            for text, targets in DEMANDS
+        ],
+    )
+    publish_appeal(None, appeal, at=dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC))
+    return appeal, True

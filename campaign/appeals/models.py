@@ -1,0 +1,188 @@
+"""Appeals, their ordered demands, each demand's targets (one per authority), translations
+and campaigners' updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
+from campaign.extensions import db
+
+if TYPE_CHECKING:
+    from campaign.endorsements.models import Organization
+    from campaign.responses.models import Authority, StatusChange
+
+APPEAL_STATES = ("draft", "published", "closed", "archived")
+TARGET_STATUSES = ("awaiting", "acknowledged", "in_progress", "partially_met", "met", "rejected")
+#: Statuses that count as "answered" for an authority's record (anything but silence).
+OPEN_STATUSES = ("awaiting", "acknowledged")
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Appeal(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "appeals"
+    __table_args__ = (
+        one_of("state", APPEAL_STATES),
+        sa.CheckConstraint("signature_goal IS NULL OR signature_goal > 0", name="goal_positive"),
+        sa.CheckConstraint("endorsement_count >= 0", name="endorsement_count_nonnegative"),
+        sa.CheckConstraint(
+            "state = 'draft' OR published_at IS NOT NULL", name="published_has_date"
+        ),
+    )
+
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Markdown source; sanitized when rendered, never stored as HTML.
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The language the appeal was written in (the original of any translations).
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    #: IANA zone used to show dates and group statistics by day.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    issued_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)
+    signature_goal: Mapped[int | None]
+    #: The date printed on the appeal (when the coalition issued it).
+    issued_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    delivery_note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Approved endorsements; rare writes, so one column kept in step in the same transaction.
+    endorsement_count: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    issued_by: Mapped[Organization | None] = relationship(lazy="joined")
+    demands: Mapped[list[Demand]] = relationship(
+        back_populates="appeal", order_by="Demand.position", cascade="all, delete-orphan"
+    )
+    translations: Mapped[list[AppealTranslation]] = relationship(
+        back_populates="appeal", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != "draft"
+
+    @property
+    def accepts_signatures(self) -> bool:
+        return self.state == "published" and (self.closes_at is None or self.closes_at > utcnow())
+
+
+class Demand(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "demands"
+    __table_args__ = (
+        sa.UniqueConstraint("appeal_id", "position"),
+        sa.CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
+    #: 1..n; reordering changes positions, never ids, so history stays attached.
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="demands")
+    targets: Mapped[list[DemandTarget]] = relationship(
+        back_populates="demand", cascade="all, delete-orphan", order_by="DemandTarget.id"
+    )
+    translations: Mapped[list[DemandTranslation]] = relationship(
+        back_populates="demand", cascade="all, delete-orphan"
+    )
+
+
+class DemandTarget(IdMixin, CreatedMixin, db.Model):
+    """A demand addressed to one authority: the unit whose status is tracked."""
+
+    __tablename__ = "demand_targets"
+    __table_args__ = (
+        sa.UniqueConstraint("demand_id", "authority_id"),
+        one_of("status", TARGET_STATUSES),
+    )
+
+    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
+    authority_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("authorities.id", ondelete="RESTRICT"), index=True
+    )
+    #: Denormalized from the last unretracted StatusChange; "overdue" is derived, never stored.
+    status: Mapped[str] = mapped_column(sa.String(16), default="awaiting")
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    demand: Mapped[Demand] = relationship(back_populates="targets")
+    authority: Mapped[Authority] = relationship(lazy="joined")
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="demand_target", order_by="StatusChange.recorded_at"
+    )
+    due_date_changes: Mapped[list[DueDateChange]] = relationship(
+        back_populates="demand_target", order_by="DueDateChange.recorded_at"
+    )
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Past its due date while still awaiting or only acknowledged, from the next day."""
+        return self.due_on is not None and self.status in OPEN_STATUSES and today > self.due_on
+
+
+class DueDateChange(IdMixin, db.Model):
+    """A due date set or extended: the old date is kept, never overwritten silently."""
+
+    __tablename__ = "due_date_changes"
+
+    demand_target_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("demand_targets.id", ondelete="CASCADE"), index=True
+    )
+    old_due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    new_due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    demand_target: Mapped[DemandTarget] = relationship(back_populates="due_date_changes")
+
+
+class AppealTranslation(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "appeal_translations"
+    __table_args__ = (sa.UniqueConstraint("appeal_id", "language"),)
+
+    appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+
+    appeal: Mapped[Appeal] = relationship(back_populates="translations")
+
+
+class DemandTranslation(IdMixin, db.Model):
+    __tablename__ = "demand_translations"
+    __table_args__ = (sa.UniqueConstraint("demand_id", "language"),)
+
+    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    demand: Mapped[Demand] = relationship(back_populates="translations")
+
+
+class Update(IdMixin, CreatedMixin, db.Model):
+    """News posted by campaigners on an appeal, mailed to those who asked for updates."""
+
+    __tablename__ = "updates"
+
+    appeal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("appeals.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

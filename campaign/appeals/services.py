@@ -1,0 +1,360 @@
+"""What can happen to appeals and their demands. Services flush, never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from slugify import slugify
+from sqlalchemy.orm import selectinload
+
+from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
+from campaign.audit.services import record
+from campaign.database import utcnow
+from campaign.extensions import db
+from campaign.responses.models import Authority
+from campaign.validation import InvalidInput, require
+
+MAX_DEMANDS = 50
+
+
+@dataclass
+class TargetInput:
+    authority: Authority
+    due_on: dt.date | None = None
+
+
+@dataclass
+class DemandInput:
+    text: str
+    targets: Sequence[TargetInput] = ()
+    id: int | None = None  # an existing demand keeps its identity and history
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def appeal_query():
+    """Appeals with demands, targets and authorities loaded in a fixed number of queries."""
+    return sa.select(Appeal).options(
+        selectinload(Appeal.demands).selectinload(Demand.targets).joinedload(DemandTarget.authority)
+    )
+
+
+def get_appeal_by_slug(slug: str) -> Appeal | None:
+    return db.session.execute(appeal_query().where(Appeal.slug == slug)).scalar_one_or_none()
+
+
+def get_published_appeal_or_404(slug: str) -> Appeal:
+    """The one public visibility rule: drafts do not exist for the public."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None or not appeal.is_public:
+        abort(404)
+    return appeal
+
+
+def list_public_appeals() -> list[Appeal]:
+    return list(
+        db.session.execute(
+            appeal_query()
+            .where(Appeal.state.in_(("published", "closed")))
+            .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+        ).scalars()
+    )
+
+
+def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
+    base = slugify(text, max_length=80, word_boundary=True) or "item"
+    candidate, n = base, 2
+    while True:
+        query = sa.select(model.id).where(model.slug == candidate)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if db.session.execute(query).first() is None:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+# --- creating and editing --------------------------------------------------------------------
+
+
+def _check_fields(title: str, signature_goal: int | None) -> None:
+    require(bool(title and title.strip()), "title", "A title is required.")
+    require(len(title) <= 300, "title", "The title is at most 300 characters.")
+    require(
+        signature_goal is None or signature_goal > 0,
+        "signature_goal",
+        "The goal must be a positive number.",
+    )
+
+
+def create_appeal(
+    user,
+    *,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    language: str = "en",
+    signature_goal: int | None = None,
+    closes_at: dt.datetime | None = None,
+    issued_on: dt.date | None = None,
+    issued_by=None,
+    timezone: str = "UTC",
+    demands: Sequence[DemandInput] = (),
+    slug: str | None = None,
+) -> Appeal:
+    _check_fields(title, signature_goal)
+    appeal = Appeal(
+        slug=unique_slug(Appeal, slug or title),
+        title=title.strip(),
+        summary=summary or "",
+        body=body or "",
+        language=language,
+        signature_goal=signature_goal,
+        closes_at=closes_at,
+        issued_on=issued_on,
+        issued_by=issued_by,
+        timezone=timezone,
+        state="draft",
+    )
+    db.session.add(appeal)
+    db.session.flush()
+    if demands:
+        set_demands(appeal, demands)
+    record(user, "appeal.create", appeal, {"title": appeal.title})
+    return appeal
+
+
+EDITABLE_FIELDS = (
+    "title", "summary", "body", "language", "signature_goal", "closes_at", "issued_on",
+    "issued_by", "timezone", "delivered_on", "delivery_note",
+)  # fmt: skip
+
+
+def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = None, **fields):
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _check_fields(fields.get("title", appeal.title), fields.get("signature_goal"))
+    _check_archived(appeal)
+    for name, value in fields.items():
+        setattr(appeal, name, value.strip() if name == "title" else value)
+    if demands is not None:
+        set_demands(appeal, demands)
+    db.session.flush()
+    record(user, "appeal.update", appeal, {"fields": sorted(fields)})
+    return appeal
+
+
+def _check_archived(appeal: Appeal) -> None:
+    if appeal.state == "archived":
+        raise InvalidInput("An archived appeal is read-only.")
+
+
+def set_demands(appeal: Appeal, demands: Sequence[DemandInput]) -> None:
+    """Make the appeal's demands exactly these, in this order. Demands given with an id keep
+    their identity (and history); others are created; those left out are removed, which is
+    refused once a demand has a recorded history."""
+    require(len(demands) <= MAX_DEMANDS, "demands", f"At most {MAX_DEMANDS} demands.")
+    existing = {d.id: d for d in appeal.demands}
+    kept: list[Demand] = []
+    for number, item in enumerate(demands, start=1):
+        text = (item.text or "").strip()
+        require(bool(text), "demands", f"Demand {number} has no text.")
+        if item.id is not None:
+            demand = existing.get(item.id)
+            require(demand is not None, "demands", f"Demand id {item.id} is not in this appeal.")
+            demand.text = text
+        else:
+            demand = Demand(appeal=appeal, text=text, position=10_000 + number)
+            db.session.add(demand)
+        kept.append(demand)
+        _set_targets(demand, item.targets)
+    removed = [d for d in appeal.demands if d not in kept]
+    for demand in removed:
+        _check_removable(demand)
+    for demand in removed:
+        appeal.demands.remove(demand)
+    _renumber(appeal, kept)
+
+
+def _check_removable(demand: Demand) -> None:
+    from campaign.responses.models import StatusChange
+
+    has_history = db.session.execute(
+        sa.select(StatusChange.id)
+        .join(DemandTarget)
+        .where(DemandTarget.demand_id == demand.id)
+        .limit(1)
+    ).first()
+    require(
+        has_history is None,
+        "demands",
+        f"Demand {demand.position} has a recorded history and cannot be removed.",
+    )
+
+
+def _set_targets(demand: Demand, targets: Sequence[TargetInput]) -> None:
+    wanted = {}
+    for target in targets:
+        require(
+            target.authority.id not in wanted, "targets",
+            f"{target.authority.name} is named twice for one demand.",
+        )  # fmt: skip
+        wanted[target.authority.id] = target
+    current = {t.authority_id: t for t in demand.targets}
+    for authority_id, target in current.items():
+        if authority_id not in wanted:
+            require(
+                not target.status_changes, "targets",
+                f"{target.authority.name} has a recorded history for this demand.",
+            )  # fmt: skip
+            demand.targets.remove(target)
+    for authority_id, item in wanted.items():
+        if authority_id in current:
+            if current[authority_id].due_on != item.due_on:
+                current[authority_id].due_on = item.due_on
+        else:
+            demand.targets.append(DemandTarget(authority=item.authority, due_on=item.due_on))
+
+
+def _renumber(appeal: Appeal, ordered: list[Demand]) -> None:
+    """Positions 1..n in the given order, without tripping the unique (appeal, position)."""
+    db.session.flush()
+    # First move every position out of the way, then set the final ones.
+    for offset, demand in enumerate(ordered, start=1):
+        demand.position = 10_000 + offset
+    appeal.demands[:] = ordered
+    db.session.flush()
+    for position, demand in enumerate(ordered, start=1):
+        demand.position = position
+    db.session.flush()
+
+
+def add_demand(user, appeal: Appeal, text: str, targets: Sequence[TargetInput] = ()) -> Demand:
+    _check_archived(appeal)
+    items = [DemandInput(d.text, _targets_of(d), d.id) for d in appeal.demands]
+    items.append(DemandInput(text, targets))
+    set_demands(appeal, items)
+    demand = appeal.demands[-1]
+    record(user, "demand.add", demand, {"appeal": appeal.id})
+    return demand
+
+
+def edit_demand(user, demand: Demand, text: str, targets: Sequence[TargetInput]) -> Demand:
+    appeal = demand.appeal
+    _check_archived(appeal)
+    items = [
+        DemandInput(text if d.id == demand.id else d.text,
+                    targets if d.id == demand.id else _targets_of(d), d.id)
+        for d in appeal.demands
+    ]  # fmt: skip
+    set_demands(appeal, items)
+    record(user, "demand.edit", demand)
+    return demand
+
+
+def remove_demand(user, demand: Demand) -> None:
+    appeal = demand.appeal
+    _check_archived(appeal)
+    items = [DemandInput(d.text, _targets_of(d), d.id) for d in appeal.demands if d is not demand]
+    set_demands(appeal, items)
+    record(user, "demand.remove", f"demand:{demand.id}", {"appeal": appeal.id})
+
+
+def move_demand(user, demand: Demand, direction: int) -> None:
+    """Move a demand one place up (-1) or down (+1)."""
+    appeal = demand.appeal
+    ordered = list(appeal.demands)
+    index = ordered.index(demand)
+    new_index = index + direction
+    if not 0 <= new_index < len(ordered):
+        return
+    ordered[index], ordered[new_index] = ordered[new_index], ordered[index]
+    _renumber(appeal, ordered)
+    record(user, "demand.move", demand, {"position": demand.position})
+
+
+def reorder_demands(user, appeal: Appeal, demand_ids: Sequence[int]) -> None:
+    by_id = {d.id: d for d in appeal.demands}
+    require(
+        sorted(demand_ids) == sorted(by_id), "demands",
+        "The new order must name each of the appeal's demands once.",
+    )  # fmt: skip
+    _renumber(appeal, [by_id[i] for i in demand_ids])
+    record(user, "appeal.reorder", appeal, {"order": list(demand_ids)})
+
+
+def _targets_of(demand: Demand) -> list[TargetInput]:
+    return [TargetInput(t.authority, t.due_on) for t in demand.targets]
+
+
+# --- states ----------------------------------------------------------------------------------
+
+
+def publish_appeal(user, appeal: Appeal, at: dt.datetime | None = None) -> Appeal:
+    if appeal.state != "draft":
+        raise InvalidInput(f"Only a draft can be published; this appeal is {appeal.state}.")
+    require(bool(appeal.demands), "demands", "Add at least one demand before publishing.")
+    appeal.state = "published"
+    appeal.published_at = at or utcnow()
+    db.session.flush()
+    record(user, "appeal.publish", appeal)
+    return appeal
+
+
+def close_appeal(user, appeal: Appeal) -> Appeal:
+    if appeal.state != "published":
+        raise InvalidInput(f"Only a published appeal can be closed; this one is {appeal.state}.")
+    appeal.state = "closed"
+    appeal.closed_at = utcnow()
+    db.session.flush()
+    record(user, "appeal.close", appeal)
+    return appeal
+
+
+def reopen_appeal(user, appeal: Appeal) -> Appeal:
+    if appeal.state != "closed":
+        raise InvalidInput("Only a closed appeal can be reopened.")
+    appeal.state = "published"
+    appeal.closed_at = None
+    db.session.flush()
+    record(user, "appeal.reopen", appeal)
+    return appeal
+
+
+def archive_appeal(user, appeal: Appeal) -> Appeal:
+    if appeal.state != "closed":
+        raise InvalidInput("Close the appeal before archiving it.")
+    appeal.state = "archived"
+    db.session.flush()
+    record(user, "appeal.archive", appeal)
+    return appeal
+
+
+def set_due_date(user, target: DemandTarget, due_on: dt.date | None, reason: str) -> None:
+    """Set or extend a target's due date; the old date is kept in the history."""
+    appeal = target.demand.appeal
+    if due_on is not None and appeal.published_at is not None:
+        require(
+            due_on >= appeal.published_at.date(), "due_on",
+            "The due date cannot be before the appeal was published.",
+        )  # fmt: skip
+    if target.due_on is not None:
+        require(bool(reason and reason.strip()), "reason", "Say why the due date changes.")
+    old_due_on = target.due_on
+    db.session.add(
+        DueDateChange(
+            demand_target=target,
+            old_due_on=old_due_on,
+            new_due_on=due_on,
+            reason=(reason or "").strip(),
+            recorded_by_id=getattr(user, "id", None),
+        )
+    )
+    target.due_on = due_on
+    db.session.flush()
+    record(user, "target.due", target, {"old": old_due_on, "new": due_on})

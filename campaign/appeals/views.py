@@ -1,0 +1,32 @@
+"""Public appeal pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
+from campaign.signatures.counting import signature_count
+
+bp = Blueprint("appeals", __name__)
+
+
+def appeal_context(appeal) -> dict:
+    """What every page about one appeal shows: counts, derived statuses, progress."""
+    today = today_utc()
+    return {
+        "appeal": appeal,
+        "signature_count": signature_count(appeal.id),
+        "progress": appeal_progress(appeal, today),
+        "demand_rows": [
+            (demand, demand_status(demand), demand_overdue(demand, today))
+            for demand in appeal.demands
+        ],
+        "today": today,
+    }
+
+
+@bp.route("/appeals/<slug>")
+def show(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    return render_template("appeals/show.html", **appeal_context(appeal))

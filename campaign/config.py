@@ -1,0 +1,155 @@
+"""Configuration classes. Secrets come from the environment only."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+
+    MAIL_SERVER: str | None = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Answerable <no-reply@localhost>")
+    #: Without MAIL_SERVER the outbox worker prints mail to the console instead of sending it.
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
+    #: How many proxies in front of the app set X-Forwarded-For; 0 ignores the header.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token instead
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "ru", "ky")
+
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Limits for the public write paths (signing, endorsing), per client address.
+    SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "10/minute;100/hour")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+
+    #: Tokens in mailed links: confirmation and withdrawal lifetimes, in seconds.
+    CONFIRM_TOKEN_MAX_AGE = _int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600)
+    WITHDRAW_TOKEN_MAX_AGE = _int("WITHDRAW_TOKEN_MAX_AGE", 400 * 24 * 3600)
+
+    API_TITLE = "Answerable API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    WTF_CSRF_ENABLED = False
+    MAIL_DEFAULT_SENDER = "Answerable <no-reply@answerable.test>"
+    BASE_URL = "http://localhost"
+    REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(app, config: str | type | dict | None, overrides: dict) -> None:
+    """Apply the chosen config class, then explicit overrides, then derived defaults."""
+    if config is None:
+        config = os.environ.get("APP_ENV", "development")
+    if isinstance(config, str):
+        if config not in CONFIGS:
+            raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {config!r}")
+        config = CONFIGS[config]
+    if isinstance(config, dict):
+        app.config.from_object(DevelopmentConfig)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    app.config.update(overrides)
+    _fill_defaults(app)
+
+
+def _fill_defaults(app) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+        app.config["SECRET_KEY"] = _development_secret(instance)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'answerable.db'}"
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://") or uri.startswith("postgresql://"):
+        # psycopg 3 is the only PostgreSQL driver installed.
+        uri = "postgresql+psycopg://" + uri.split("://", 1)[1]
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_size", _int("DB_POOL_SIZE", 5))
+        options.setdefault("max_overflow", _int("DB_MAX_OVERFLOW", 5))
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout secret so sessions and tokens survive restarts of `make run`."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,73 @@
+"""Organizations and their endorsements (co-signing) of appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.appeals.models import Appeal
+from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.extensions import db
+
+ORGANIZATION_KINDS = ("ngo", "media", "union", "association", "other")
+ENDORSEMENT_STATES = ("pending", "submitted", "approved", "rejected", "withdrawn")
+
+
+class Organization(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (one_of("kind", ORGANIZATION_KINDS),)
+
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    #: Normalized name (NFKC, case-folded, punctuation and spaces collapsed) for matching.
+    name_key: Mapped[str] = mapped_column(sa.String(300), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), default="ngo")
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Host of the website without "www.", for matching and domain verification.
+    website_domain: Mapped[str | None] = mapped_column(sa.String(253), index=True)
+    domain_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: File name under the instance uploads folder of the re-encoded logo (random name).
+    logo: Mapped[str | None] = mapped_column(sa.String(100))
+
+
+class Endorsement(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "endorsements"
+    __table_args__ = (
+        sa.UniqueConstraint("appeal_id", "organization_id"),
+        one_of("state", ENDORSEMENT_STATES),
+        sa.Index("ix_endorsements_state_submitted", "state", "submitted_at"),
+    )
+
+    appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    signatory_name: Mapped[str] = mapped_column(sa.String(200))
+    signatory_role: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Private: never shown publicly.
+    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    state: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    #: Private reason given by a moderator on rejection.
+    moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    moderated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Set when a campaigner entered an endorsement collected elsewhere (phone, paper).
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: Initiators of the appeal are listed first.
+    is_initiator: Mapped[bool] = mapped_column(default=False)
+    wants_updates: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    ip_key: Mapped[str | None] = mapped_column(sa.String(64))
+    flagged: Mapped[str | None] = mapped_column(sa.String(200))
+    mails_sent: Mapped[int] = mapped_column(default=0)
+
+    appeal: Mapped[Appeal] = relationship()
+    organization: Mapped[Organization] = relationship(lazy="joined")

@@ -1,0 +1,35 @@
+"""Extension objects, created unbound; create_app() binds them."""
+
+from flask_babel import Babel
+from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_login import LoginManager
+from flask_mail import Mail
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from campaign.database import Base
+from campaign.net import client_address
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+mail = Mail()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+cache = Cache()
+# Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI (memory or Redis).
+limiter = Limiter(key_func=client_address, default_limits=[])
+
+
+class AnswerableApi(Api):
+    """flask-smorest without its app-wide JSON error handler: errors are rendered by
+    campaign.errors (HTML pages, and the JSON envelope under /api/)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = AnswerableApi()

@@ -1,0 +1,30 @@
+"""Every area's models, imported for the full metadata (Alembic, the shell)."""
+
+from campaign.accounts.models import ROLES, ApiToken, User  # noqa: F401
+from campaign.appeals.models import (  # noqa: F401
+    APPEAL_STATES,
+    TARGET_STATUSES,
+    Appeal,
+    AppealTranslation,
+    Demand,
+    DemandTarget,
+    DemandTranslation,
+    DueDateChange,
+    Update,
+)
+from campaign.audit.models import AuditEntry  # noqa: F401
+from campaign.endorsements.models import Endorsement, Organization  # noqa: F401
+from campaign.mail.models import Mailing, OutboxMessage  # noqa: F401
+from campaign.responses.models import (  # noqa: F401
+    Authority,
+    Response,
+    StatusChange,
+    response_demands,
+)
+from campaign.signatures.models import (  # noqa: F401
+    BlockedEmailDomain,
+    BlockedNetwork,
+    Signature,
+    SignatureCounter,
+    SignatureHourly,
+)

@@ -1,0 +1,5 @@
+"""Public pages of the signatures area."""
+
+from flask import Blueprint
+
+bp = Blueprint("signatures", __name__)

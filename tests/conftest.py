@@ -1,0 +1,290 @@
+"""Fixtures only: app, client, runner, database (SQLite or PostgreSQL), SMTP sink, logins,
+factories, live server and browser."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import threading
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import sqlalchemy as sa
+
+from campaign import create_app
+from campaign.extensions import db as _db
+from tests import factories
+
+# --- database -------------------------------------------------------------------------------
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """SQLite file per test worker; a PostgreSQL database per worker when TEST_DATABASE_URL
+    is set. The schema is built once, by running the migrations."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}")
+    _migrate(url)
+    return url
+
+
+def _fresh_postgres_database(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    _db.session.remove()
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+# --- app, client, runner --------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_config(database_url, smtp, tmp_path) -> dict:
+    """Per-test overrides for create_app; tests change it with their own fixture."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": smtp.host,
+        "MAIL_PORT": smtp.port,
+        "RATELIMIT_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app("testing", **app_config)
+    with app.app_context():
+        yield app
+        _empty_tables()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- SMTP sink ------------------------------------------------------------------------------
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes = []
+        self._lock = threading.Lock()
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.envelopes.append(envelope)
+            self.messages.append(message)
+        return "250 OK"
+
+    def start(self, port: int = 0):
+        from aiosmtpd.controller import Controller
+
+        port = port or _free_port()
+        self.controller = Controller(self, hostname=self.host, port=port)
+        self.controller.start()
+        self.port = port
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def clear(self):
+        with self._lock:
+            self.messages.clear()
+            self.envelopes.clear()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list:
+        """Poll until `count` messages have arrived (no fixed sleeps)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
+
+    def to(self, address: str) -> list:
+        with self._lock:
+            return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+# --- users and logins -----------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role: str = "admin", email: str | None = None, password: str = PASSWORD):
+        return factories.make_user(role=role, email=email, password=password)
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_user):
+    """login(role) creates a campaigner with that role and logs in through the real form."""
+
+    def do_login(role: str = "admin", user=None):
+        user = user or make_user(role)
+        response = client.post("/admin/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return do_login
+
+
+@pytest.fixture
+def api_token(app, make_user):
+    """api_token(role) -> headers with a bearer token for a new campaigner of that role."""
+    from campaign.accounts.services import issue_token
+
+    def make(role: str = "admin"):
+        user = make_user(role)
+        token = issue_token(user)
+        _db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+# --- factories ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_appeal(app):
+    return factories.make_appeal
+
+
+@pytest.fixture
+def make_authority(app):
+    return factories.make_authority
+
+
+@pytest.fixture
+def demo_appeal(app):
+    from campaign.appeals.demo import load_demo
+
+    appeal, _ = load_demo()
+    _db.session.commit()
+    return appeal
+
+
+# --- live server and browser ----------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by a real WSGI server in a thread, for the browser."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port = server.socket.getsockname()[1]
+    app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app.config["BASE_URL"]
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def artifacts_dir():
+    path = os.path.join(os.path.dirname(__file__), "..", "test-artifacts")
+    os.makedirs(path, exist_ok=True)
+    return path
