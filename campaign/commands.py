@@ -12,8 +12,9 @@ from campaign.extensions import db
 def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
+    from campaign.mail.cli import outbox
 
-    for group in (users, demo, counts):
+    for group in (users, demo, counts, outbox):
         app.cli.add_command(group)
 
 

@@ -80,6 +80,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False
     MAIL_DEFAULT_SENDER = "Answerable <no-reply@answerable.test>"
+    #: Tests send real SMTP to a loopback sink; Flask-Mail would suppress it under TESTING.
+    MAIL_SUPPRESS_SEND = False
     BASE_URL = "http://localhost"
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     PASSWORD_HASH_FAST = True

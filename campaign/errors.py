@@ -99,8 +99,18 @@ def handle_unexpected(error: Exception):
     return handle_http_exception(InternalServerError())
 
 
+def handle_invalid_input(error):
+    """A service refused bad input that a view did not catch: 400, naming the fields."""
+    if wants_json():
+        return json_error(400, error.message, "invalid", error.fields)
+    return render_template("errors/400.html", error=error), 400
+
+
 def init_errors(app: Flask) -> None:
+    from campaign.validation import InvalidInput
+
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InvalidInput, handle_invalid_input)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     if not app.config.get("TESTING") or app.config.get("HANDLE_ERRORS_IN_TESTS"):
         app.register_error_handler(Exception, handle_unexpected)

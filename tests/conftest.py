@@ -21,7 +21,12 @@ from tests import factories
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """A database name part unique to this checkout and xdist worker, so parallel checkouts
+    on one PostgreSQL server never share a test database."""
+    import hashlib
+
+    checkout = hashlib.sha1(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:8]
+    return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")
