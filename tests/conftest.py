@@ -25,7 +25,7 @@ def _worker() -> str:
     on one PostgreSQL server never share a test database."""
     import hashlib
 
-    checkout = hashlib.sha1(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:8]
+    checkout = hashlib.sha256(os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:8]
     return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 

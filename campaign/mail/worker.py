@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import smtplib
-import socket
 import sys
 import time
 
@@ -124,7 +123,7 @@ def _deliver(ids: list[int], connection) -> int:
                 _print(message)
             else:
                 connection.send(_as_mail(message))
-        except (smtplib.SMTPServerDisconnected, socket.timeout, ConnectionError):
+        except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError):
             db.session.rollback()
             raise
         except smtplib.SMTPException as exc:
@@ -170,7 +169,7 @@ def drain(max_rounds: int = 1000) -> int:
 def work_forever(poll_seconds: float = 1.0) -> None:
     log.info("outbox worker started")
     while True:
-        sent, failed = send_due()
+        sent, _failed = send_due()
         if sent == 0:
             db.session.remove()
             time.sleep(poll_seconds)
