@@ -10,11 +10,20 @@ from campaign.signatures.counting import signature_count
 
 bp = Blueprint("appeals", __name__)
 
+#: Functions (appeal) -> dict that other areas register to add their section's values to the
+#: appeal page (signing form and recent signers, endorsers, timeline), so templates never query.
+CONTEXT_PROVIDERS: list = []
+
+
+def appeal_context_provider(func):
+    CONTEXT_PROVIDERS.append(func)
+    return func
+
 
 def appeal_context(appeal) -> dict:
     """What every page about one appeal shows: counts, derived statuses, progress."""
     today = today_utc()
-    return {
+    context = {
         "appeal": appeal,
         "signature_count": signature_count(appeal.id),
         "progress": appeal_progress(appeal, today),
@@ -24,6 +33,9 @@ def appeal_context(appeal) -> dict:
         ],
         "today": today,
     }
+    for provider in CONTEXT_PROVIDERS:
+        context.update(provider(appeal))
+    return context
 
 
 @bp.route("/appeals/<slug>")
