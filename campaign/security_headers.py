@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -14,7 +14,8 @@ CSP = (
 def init_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
-        frameable = getattr(request, "allow_framing", False)
+        # A view that may be framed (the embed page) sets g.allow_framing = True.
+        frameable = g.get("allow_framing", False)
         response.headers.setdefault(
             "Content-Security-Policy", CSP.format(frame_ancestors="*" if frameable else "'none'")
         )
