@@ -25,7 +25,7 @@ def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Client(threading.Thread):
@@ -66,7 +66,7 @@ class Client(threading.Thread):
             start = time.perf_counter()
             try:
                 ok = self.sign(n) if self.args.mode == "sign" else self.page()
-            except Exception:  # noqa: BLE001 - a broken connection is an error, not a crash
+            except Exception:  # a broken connection counts as an error, not a crash
                 ok = False
             self.latencies.append((time.perf_counter() - start) * 1000)
             if not ok:
@@ -110,7 +110,9 @@ class Client(threading.Thread):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True, help="the appeal page, e.g. http://127.0.0.1:8001/appeals/x")
+    parser.add_argument(
+        "--url", required=True, help="the appeal page, e.g. http://127.0.0.1:8001/appeals/x"
+    )
     parser.add_argument("--mode", choices=("page", "sign"), default="page")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -132,19 +134,23 @@ def main() -> None:
     for c in clients:
         for code, count in c.statuses.items():
             statuses[str(code)] = statuses.get(str(code), 0) + count
-    print(json.dumps({
-        "mode": args.mode,
-        "clients": args.clients,
-        "flows": len(latencies),
-        "seconds": round(elapsed, 2),
-        "throughput": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(_percentile(latencies, 0.50), 2),
-        "p99_ms": round(_percentile(latencies, 0.99), 2),
-        "errors": sum(c.errors for c in clients),
-        "accepted": sum(c.accepted for c in clients),
-        "statuses": statuses,
-        "run_id": run_id,
-    }))
+    print(
+        json.dumps(
+            {
+                "mode": args.mode,
+                "clients": args.clients,
+                "flows": len(latencies),
+                "seconds": round(elapsed, 2),
+                "throughput": round(len(latencies) / elapsed, 1),
+                "p50_ms": round(_percentile(latencies, 0.50), 2),
+                "p99_ms": round(_percentile(latencies, 0.99), 2),
+                "errors": sum(c.errors for c in clients),
+                "accepted": sum(c.accepted for c in clients),
+                "statuses": statuses,
+                "run_id": run_id,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
