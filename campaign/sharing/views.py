@@ -20,6 +20,7 @@ bp = Blueprint("sharing", __name__)
 SUMMARY_LENGTH = 300
 CARD_MAX_AGE = 300
 QR_MAX_AGE = 24 * 3600
+EMBED_MAX_AGE = 60
 
 
 @appeal_context_provider
@@ -91,7 +92,7 @@ def embed(slug: str):
     g.allow_framing = True  # the one page partners may put in an iframe
     today = today_utc()
     count = signature_count(appeal.id)
-    return render_template(
+    html = render_template(
         "sharing/embed.html",
         appeal=appeal,
         signature_count=count,
@@ -104,6 +105,12 @@ def embed(slug: str):
         ],
         appeal_url=services.canonical_url(appeal, "embed"),
     )
+    response = Response(html, mimetype="text/html")
+    # Partners' pages load it on every view: let browsers and proxies keep it a minute.
+    response.cache_control.public = True
+    response.cache_control.max_age = EMBED_MAX_AGE
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 @bp.route("/appeals/<slug>/count.json")

@@ -33,6 +33,8 @@ def test_embed_page_may_be_framed_and_the_appeal_page_may_not(client, appeal):
     assert embed.status_code == 200
     assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
     assert "X-Frame-Options" not in embed.headers
+    assert "max-age=60" in embed.headers["Cache-Control"]
+    assert "Accept-Language" in embed.headers["Vary"]
 
 
 def test_embed_shows_count_goal_demands_and_a_link_to_the_appeal(client, db, appeal):
