@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.endorsements.views import bp as endorsements_bp
     from campaign.public.views import bp as public_bp
     from campaign.responses.views import bp as responses_bp
+    from campaign.sharing.views import bp as sharing_bp
     from campaign.signatures.views import bp as signatures_bp
 
     for blueprint in (
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         signatures_bp,
         endorsements_bp,
         responses_bp,
+        sharing_bp,
         accounts_bp,
         admin_bp,
     ):

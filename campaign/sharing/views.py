@@ -1,0 +1,122 @@
+"""Public sharing routes of an appeal: share image, QR codes, embeddable page, count for
+pollers; and the share section and meta tags on the appeal page (via a context provider)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, jsonify, render_template, request
+from flask_babel import format_decimal, get_locale
+
+from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
+from campaign.appeals.views import appeal_context_provider
+from campaign.i18n import supported_languages
+from campaign.sharing import services
+from campaign.sharing.card import appeal_card
+from campaign.sharing.qr import qr_png, qr_svg
+from campaign.signatures.counting import signature_count
+
+bp = Blueprint("sharing", __name__)
+
+SUMMARY_LENGTH = 300
+CARD_MAX_AGE = 300
+QR_MAX_AGE = 24 * 3600
+EMBED_MAX_AGE = 60
+
+
+@appeal_context_provider
+def sharing_context(appeal) -> dict:
+    """Values for templates/sharing/_meta.html and _appeal_section.html."""
+    summary = " ".join(appeal.summary.split())
+    if len(summary) > SUMMARY_LENGTH:
+        summary = summary[: SUMMARY_LENGTH - 1].rstrip() + "…"
+    locale = services.og_locale(_page_locale())
+    return {
+        "sharing": {
+            "canonical_url": services.canonical_url(appeal),
+            "description": summary,
+            "card_url": services.absolute_url("sharing.card", slug=appeal.slug),
+            "og_locale": locale,
+            "og_locale_alternates": [
+                services.og_locale(code)
+                for code in supported_languages()
+                if services.og_locale(code) != locale
+            ],
+            "links": services.share_links(appeal),
+            "copy_url": services.canonical_url(appeal, "copy"),
+            "embed_snippet": services.embed_snippet(appeal),
+            "qr_svg_url": services.absolute_url("sharing.qr_svg", slug=appeal.slug),
+            "qr_png_url": services.absolute_url("sharing.qr_png", slug=appeal.slug),
+        }
+    }
+
+
+def _page_locale() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.route("/appeals/<slug>/card.png")
+def card(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    image = appeal_card(appeal)
+    response = Response(image.png, mimetype="image/png")
+    response.set_etag(image.etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = CARD_MAX_AGE
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response.make_conditional(request)
+
+
+@bp.route("/appeals/<slug>/qr.svg", endpoint="qr_svg")
+def qr_svg_image(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    return _qr_response(qr_svg(services.canonical_url(appeal, "qr")), "image/svg+xml")
+
+
+@bp.route("/appeals/<slug>/qr.png", endpoint="qr_png")
+def qr_png_image(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    return _qr_response(qr_png(services.canonical_url(appeal, "qr")), "image/png")
+
+
+def _qr_response(data: bytes, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.add_etag()
+    response.cache_control.public = True
+    response.cache_control.max_age = QR_MAX_AGE
+    return response.make_conditional(request)
+
+
+@bp.route("/appeals/<slug>/embed")
+def embed(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    g.allow_framing = True  # the one page partners may put in an iframe
+    today = today_utc()
+    count = signature_count(appeal.id)
+    html = render_template(
+        "sharing/embed.html",
+        appeal=appeal,
+        signature_count=count,
+        count_text=format_decimal(count),
+        goal_text=format_decimal(appeal.signature_goal or 0),
+        progress=appeal_progress(appeal, today),
+        demand_rows=[
+            (demand, demand_status(demand), demand_overdue(demand, today))
+            for demand in appeal.demands
+        ],
+        appeal_url=services.canonical_url(appeal, "embed"),
+    )
+    response = Response(html, mimetype="text/html")
+    # Partners' pages load it on every view: let browsers and proxies keep it a minute.
+    response.cache_control.public = True
+    response.cache_control.max_age = EMBED_MAX_AGE
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+@bp.route("/appeals/<slug>/count.json")
+def count_json(slug: str):
+    response = jsonify(services.count_payload(slug))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = services.COUNT_MAX_AGE
+    return response
