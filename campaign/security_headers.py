@@ -12,6 +12,13 @@ CSP = (
 
 
 def init_security_headers(app: Flask) -> None:
+    @app.before_request
+    def _reset_request_flags():
+        # g belongs to the app context, which outlives one request when a context was already
+        # pushed (tests, CLI): per-request flags must not leak into the next request.
+        g.pop("allow_framing", None)
+        g.pop("api_user", None)
+
     @app.after_request
     def _headers(response):
         # A view that may be framed (the embed page) sets g.allow_framing = True.
