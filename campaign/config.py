@@ -68,6 +68,8 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    #: CLI commands and workers write after reading: take the write lock at BEGIN.
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
 
 
 class DevelopmentConfig(Config):
@@ -85,6 +87,9 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     PASSWORD_HASH_FAST = True
+    #: The test thread reads factory objects while a live server writes: with IMMEDIATE it would
+    #: hold SQLite's write lock between statements and stall the server.
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
 
 
 class ProductionConfig(Config):

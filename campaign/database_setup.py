@@ -13,10 +13,14 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            _configure_sqlite(
+                engine,
+                app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True),
+            )
 
 
-def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int, immediate_outside: bool) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not pysqlite, issue BEGIN, so transactions start where we say.
@@ -34,5 +38,8 @@ def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
         # writes later fails at once with "database is locked" if another writer got in
         # between, and busy_timeout cannot help it. Safe-method requests only read, so they
         # use a plain deferred BEGIN and never wait on writers.
-        read_only = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        if has_request_context():
+            read_only = request.method in ("GET", "HEAD", "OPTIONS")
+        else:
+            read_only = not immediate_outside
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

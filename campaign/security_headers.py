@@ -12,12 +12,15 @@ CSP = (
 
 
 def init_security_headers(app: Flask) -> None:
-    @app.before_request
-    def _reset_request_flags():
+    def _fresh_g():
         # g belongs to the app context, which outlives one request when a context was already
-        # pushed (tests, CLI): per-request flags must not leak into the next request.
-        g.pop("allow_framing", None)
-        g.pop("api_user", None)
+        # pushed (tests, CLI): nothing cached for one request (the logged-in user, the bearer
+        # user, the locale, framing permission) may leak into the next.
+        for name in list(vars(g)):
+            delattr(g, name)
+
+    # First of all before_request functions, so extensions' own per-request state survives.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
 
     @app.after_request
     def _headers(response):
