@@ -26,4 +26,5 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
-from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
+# Each module registers its routes (and menu entries) on bp.
+from campaign.admin import appeals, authorities, dashboard  # noqa: E402,F401
