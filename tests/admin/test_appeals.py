@@ -330,3 +330,31 @@ def test_markdown_body_renders_inert_on_the_public_page(db, client, login, make_
     assert "javascript:" not in page
     assert "<img" not in page
     assert '<a href="https://example.org" rel="nofollow noopener noreferrer">ok</a>' in page
+
+
+def test_a_demand_with_recorded_history_cannot_be_removed(db, client, login, make_appeal):
+    from campaign.responses.models import StatusChange
+
+    login("editor")
+    appeal = make_appeal(demands=2)
+    target = appeal.demands[0].targets[0]
+    db.session.add(
+        StatusChange(
+            demand_target=target, from_status="awaiting", to_status="acknowledged", note="Letter"
+        )
+    )
+    target.status = "acknowledged"
+    db.session.commit()
+    demand_id, second_id = (d.id for d in appeal.demands)
+    response = client.post(
+        f"/admin/appeals/{appeal.slug}/demands/{demand_id}/remove", follow_redirects=True
+    )
+    assert "has a recorded history and cannot be removed" in response.get_data(as_text=True)
+    assert [d.id for d in _appeal(db, appeal.slug).demands] == [demand_id, second_id]
+    # Its target cannot be dropped either, and nothing of that edit is stored.
+    url = f"/admin/appeals/{appeal.slug}/demands/{demand_id}/edit"
+    other = make_appeal().demands[0].targets[0].authority
+    response = client.post(url, data={"text": "Changed", f"target_{other.id}": "y"})
+    assert response.status_code == 400
+    assert "has a recorded history for this demand" in response.get_data(as_text=True)
+    assert _appeal(db, appeal.slug).demands[0].text == "Demand 1"
