@@ -20,13 +20,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from campaign.appeals.services import TargetInput
 from campaign.labels import LABELS
 from campaign.responses.models import AUTHORITY_KINDS
 from campaign.validation import InvalidInput
 
+#: Fits the database's integer column on every backend.
+MAX_GOAL = 1_000_000_000
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 
 
@@ -37,7 +39,10 @@ class AppealForm(FlaskForm):
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     )
-    signature_goal = IntegerField(_l("Signature goal"), validators=[Optional()])
+    signature_goal = IntegerField(
+        _l("Signature goal"),
+        validators=[Optional(), NumberRange(max=MAX_GOAL, message=_l("That goal is too large."))],
+    )
     closes_at = DateTimeLocalField(
         _l("Closes at (UTC)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],

@@ -160,6 +160,7 @@ def test_edit_the_fields_of_an_appeal(db, client, login, make_appeal):
         ({"title": "  "}, "title", "A title is required."),
         ({"signature_goal": "many"}, "signature_goal", "Not a valid integer value."),
         ({"signature_goal": "-5"}, "signature_goal", "The goal must be a positive number."),
+        ({"signature_goal": "99999999999"}, "signature_goal", "That goal is too large."),
         ({"issued_on": "30/05/2025"}, "issued_on", "Not a valid date value."),
     ],
 )
