@@ -26,5 +26,10 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
-from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
+# Each module registers its routes (and menu entries) on bp.
+from campaign.admin import (  # noqa: E402,F401
+    appeals,
+    authorities,
+    dashboard,
+)
 from campaign.admin import sharing as _sharing  # noqa: E402,F401

@@ -56,6 +56,34 @@ def get_published_appeal_or_404(slug: str) -> Appeal:
     return appeal
 
 
+def get_appeal_or_404(slug: str) -> Appeal:
+    """Any appeal, drafts included: for campaigners' pages only."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        abort(404)
+    return appeal
+
+
+def get_demand_or_404(appeal: Appeal, demand_id: int) -> Demand:
+    for demand in appeal.demands:
+        if demand.id == demand_id:
+            return demand
+    abort(404)
+
+
+def list_all_appeals() -> list[Appeal]:
+    """Every appeal, drafts first, then the newest; for campaigners."""
+    return list(
+        db.session.execute(
+            appeal_query().order_by(
+                (Appeal.state == "draft").desc(),
+                Appeal.published_at.desc().nulls_first(),
+                Appeal.id.desc(),
+            )
+        ).scalars()
+    )
+
+
 def list_public_appeals() -> list[Appeal]:
     return list(
         db.session.execute(
@@ -244,9 +272,18 @@ def add_demand(user, appeal: Appeal, text: str, targets: Sequence[TargetInput] =
     return demand
 
 
-def edit_demand(user, demand: Demand, text: str, targets: Sequence[TargetInput]) -> Demand:
+def edit_demand(
+    user, demand: Demand, text: str, targets: Sequence[TargetInput], due_reason: str = ""
+) -> Demand:
+    """Change a demand's text and targets. A changed due date of a kept target goes through
+    set_due_date, so the old date stays in the history (and needs a reason once set)."""
     appeal = demand.appeal
     _check_archived(appeal)
+    current = {t.authority_id: t for t in demand.targets}
+    for item in targets:
+        target = current.get(item.authority.id)
+        if target is not None and target.due_on != item.due_on:
+            set_due_date(user, target, item.due_on, due_reason)
     items = [
         DemandInput(text if d.id == demand.id else d.text,
                     targets if d.id == demand.id else _targets_of(d), d.id)
@@ -268,6 +305,7 @@ def remove_demand(user, demand: Demand) -> None:
 def move_demand(user, demand: Demand, direction: int) -> None:
     """Move a demand one place up (-1) or down (+1)."""
     appeal = demand.appeal
+    _check_archived(appeal)
     ordered = list(appeal.demands)
     index = ordered.index(demand)
     new_index = index + direction

@@ -1,0 +1,213 @@
+"""Campaigners' pages for appeals: the list, drafts and their fields, demands and their target
+authorities, preview, and the moves between states. Moderators read; editors change."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from campaign.accounts.auth import require_role
+from campaign.admin import add_nav, bp
+from campaign.admin.forms import AppealForm, demand_form, show_errors
+from campaign.appeals.services import (
+    add_demand,
+    archive_appeal,
+    close_appeal,
+    create_appeal,
+    edit_demand,
+    get_appeal_or_404,
+    get_demand_or_404,
+    list_all_appeals,
+    move_demand,
+    publish_appeal,
+    remove_demand,
+    reopen_appeal,
+    update_appeal,
+)
+from campaign.appeals.status import appeal_progress
+from campaign.appeals.views import appeal_context
+from campaign.endorsements.organizations import get_or_create_organization
+from campaign.extensions import db
+from campaign.responses.authorities import list_authorities
+from campaign.signatures.counting import signature_counts
+from campaign.validation import InvalidInput
+
+add_nav("admin.appeals", _l("Appeals"), "moderator")
+
+#: Service field names shown beside another field of the demand form.
+DEMAND_FIELDS = {"demands": "text", "reason": "due_reason"}
+
+#: action -> (service, message when done)
+TRANSITIONS = {
+    "publish": (publish_appeal, _l("The appeal is published.")),
+    "close": (close_appeal, _l("The appeal is closed: it no longer takes signatures.")),
+    "reopen": (reopen_appeal, _l("The appeal is open for signatures again.")),
+    "archive": (archive_appeal, _l("The appeal is archived and read-only.")),
+}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _organization(name: str | None):
+    name = (name or "").strip()
+    return get_or_create_organization(name) if name else None
+
+
+def _status() -> int:
+    """A form shown again after a POST has errors."""
+    return 400 if request.method == "POST" else 200
+
+
+def _to_appeal(slug: str, anchor: str = ""):
+    return redirect(url_for("admin.appeal", slug=slug) + anchor)
+
+
+@bp.route("/appeals")
+@require_role("moderator")
+def appeals():
+    appeals = list_all_appeals()
+    counts = signature_counts(a.id for a in appeals)
+    rows = [(a, counts[a.id], appeal_progress(a)) for a in appeals]
+    return render_template("admin/appeals/index.html", rows=rows)
+
+
+@bp.route("/appeals/new", methods=["GET", "POST"])
+@require_role("editor")
+def appeal_new():
+    form = AppealForm()
+    if form.validate_on_submit():
+        try:
+            organization = _organization(form.issued_by.data)
+            appeal = create_appeal(_me(), issued_by=organization, **form.values())
+        except InvalidInput as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The draft is saved. Add its demands, then preview and publish it."))
+            return _to_appeal(appeal.slug)
+    return render_template("admin/appeals/form.html", form=form, appeal=None), _status()
+
+
+@bp.route("/appeals/<slug>/edit", methods=["GET", "POST"])
+@require_role("editor")
+def appeal_edit(slug: str):
+    appeal = get_appeal_or_404(slug)
+    form = AppealForm()
+    if request.method == "GET":
+        form.fill(appeal)
+    if form.validate_on_submit():
+        try:
+            organization = _organization(form.issued_by.data)
+            update_appeal(_me(), appeal, issued_by=organization, **form.values())
+        except InvalidInput as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The appeal is saved."))
+            return _to_appeal(slug)
+    return render_template("admin/appeals/form.html", form=form, appeal=appeal), _status()
+
+
+@bp.route("/appeals/<slug>")
+@require_role("moderator")
+def appeal(slug: str):
+    context = appeal_context(get_appeal_or_404(slug))
+    return render_template("admin/appeals/show.html", transitions=TRANSITIONS, **context)
+
+
+@bp.route("/appeals/<slug>/preview")
+@require_role("moderator")
+def appeal_preview(slug: str):
+    """The public page of any appeal, drafts included, under a 'Preview' banner."""
+    return render_template("admin/appeals/preview.html", **appeal_context(get_appeal_or_404(slug)))
+
+
+@bp.route("/appeals/<slug>/<any(publish, close, reopen, archive):action>", methods=["POST"])
+@require_role("editor")
+def appeal_transition(slug: str, action: str):
+    appeal = get_appeal_or_404(slug)
+    change, done = TRANSITIONS[action]
+    try:
+        change(_me(), appeal)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(str(done))
+    return _to_appeal(slug)
+
+
+@bp.route("/appeals/<slug>/demands/new", methods=["GET", "POST"])
+@require_role("editor")
+def demand_new(slug: str):
+    appeal = get_appeal_or_404(slug)
+    form = demand_form(list_authorities())
+    if form.validate_on_submit() and form.check_targets():
+        try:
+            add_demand(_me(), appeal, form.text.data, form.targets())
+        except InvalidInput as error:
+            db.session.rollback()
+            show_errors(form, error, DEMAND_FIELDS)
+        else:
+            db.session.commit()
+            flash(_("The demand is added."))
+            return _to_appeal(slug, "#demands")
+    context = {"appeal": appeal, "form": form, "demand": None}
+    return render_template("admin/appeals/demand_form.html", **context), _status()
+
+
+@bp.route("/appeals/<slug>/demands/<int:demand_id>/edit", methods=["GET", "POST"])
+@require_role("editor")
+def demand_edit(slug: str, demand_id: int):
+    appeal = get_appeal_or_404(slug)
+    demand = get_demand_or_404(appeal, demand_id)
+    form = demand_form(list_authorities(), demand)
+    if form.validate_on_submit() and form.check_targets():
+        try:
+            edit_demand(_me(), demand, form.text.data, form.targets(), form.due_reason.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            show_errors(form, error, DEMAND_FIELDS)
+        else:
+            db.session.commit()
+            flash(_("The demand is saved."))
+            return _to_appeal(slug, "#demands")
+    context = {"appeal": appeal, "form": form, "demand": demand}
+    return render_template("admin/appeals/demand_form.html", **context), _status()
+
+
+@bp.route("/appeals/<slug>/demands/<int:demand_id>/remove", methods=["POST"])
+@require_role("editor")
+def demand_remove(slug: str, demand_id: int):
+    demand = get_demand_or_404(get_appeal_or_404(slug), demand_id)
+    return _demand_change(slug, remove_demand, demand, _l("The demand is removed."))
+
+
+@bp.route("/appeals/<slug>/demands/<int:demand_id>/move", methods=["POST"])
+@require_role("editor")
+def demand_move(slug: str, demand_id: int):
+    demand = get_demand_or_404(get_appeal_or_404(slug), demand_id)
+    direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if direction is None:
+        flash(_("Choose whether to move the demand up or down."), "error")
+        return _to_appeal(slug, "#demands")
+    return _demand_change(slug, move_demand, demand, _l("The demand is moved."), direction)
+
+
+def _demand_change(slug: str, change, demand, done, *args):
+    try:
+        change(_me(), demand, *args)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(str(done))
+    return _to_appeal(slug, "#demands")

@@ -1,0 +1,152 @@
+"""Forms of the campaigners' appeal and authority pages. Rules live in the services; these
+forms parse types (numbers, dates) and carry the services' messages back beside the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import flash, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
+
+from campaign.appeals.services import TargetInput
+from campaign.labels import LABELS
+from campaign.responses.models import AUTHORITY_KINDS
+from campaign.validation import InvalidInput
+
+#: Fits the database's integer column on every backend.
+MAX_GOAL = 1_000_000_000
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
+
+
+class AppealForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=300)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
+    )
+    signature_goal = IntegerField(
+        _l("Signature goal"),
+        validators=[Optional(), NumberRange(max=MAX_GOAL, message=_l("That goal is too large."))],
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes at (UTC)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )  # fmt: skip
+    issued_on = DateField(_l("Date of the appeal"), validators=[Optional()])
+    issued_by = StringField(_l("Issuing organization"), validators=[Length(max=300)])
+
+    def fill(self, appeal) -> None:
+        """Show an appeal's stored values (on GET)."""
+        for name in ("title", "summary", "body", "language", "signature_goal", "issued_on"):
+            getattr(self, name).data = getattr(appeal, name)
+        self.closes_at.data = appeal.closes_at.replace(tzinfo=None) if appeal.closes_at else None
+        self.issued_by.data = appeal.issued_by.name if appeal.issued_by else ""
+
+    def values(self) -> dict:
+        """The fields as the appeal services take them (without the organization)."""
+        closes_at = self.closes_at.data
+        return {
+            "title": (self.title.data or "").strip(),
+            "summary": (self.summary.data or "").strip(),
+            "body": self.body.data or "",
+            "language": self.language.data,
+            "signature_goal": self.signature_goal.data,
+            "closes_at": closes_at.replace(tzinfo=dt.UTC) if closes_at else None,
+            "issued_on": self.issued_on.data,
+        }
+
+
+class DemandForm(FlaskForm):
+    text = TextAreaField(_l("Demand"), validators=[Length(max=5000)])
+    due_reason = StringField(
+        _l("Why a due date changes (needed when you change one already set)"),
+        validators=[Length(max=500)],
+    )
+
+    #: (authority, checkbox, due date field) for each authority of the register.
+    rows: list
+    #: Messages about the choice of authorities as a whole.
+    targets_errors: list[str]
+
+    def targets(self) -> list[TargetInput]:
+        return [TargetInput(authority, due.data) for authority, box, due in self.rows if box.data]
+
+    def check_targets(self) -> bool:
+        """At least one authority; a due date only for an authority that is ticked."""
+        ok = True
+        if not any(box.data for _authority, box, _due in self.rows):
+            self.targets_errors.append(_("Choose at least one authority."))
+            ok = False
+        for _authority, box, due in self.rows:
+            if due.data and not box.data:
+                due.errors.append(_("Tick the authority to give it a due date."))
+                ok = False
+        return ok
+
+
+def demand_form(authorities, demand=None) -> DemandForm:
+    """A demand form with a checkbox and a due date for every authority of the register,
+    filled from `demand` on GET (a POST carries every value itself)."""
+
+    class Form(DemandForm):
+        pass
+
+    for authority in authorities:
+        setattr(Form, f"target_{authority.id}", BooleanField(authority.name))
+        setattr(Form, f"due_{authority.id}", DateField(_l("Due date"), validators=[Optional()]))
+    data = {}
+    if demand is not None and request.method == "GET":
+        data["text"] = demand.text
+        for target in demand.targets:
+            data[f"target_{target.authority_id}"] = True
+            data[f"due_{target.authority_id}"] = target.due_on
+    form = Form(data=data)
+    form.rows = [(a, form[f"target_{a.id}"], form[f"due_{a.id}"]) for a in authorities]
+    form.targets_errors = []
+    return form
+
+
+class AuthorityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Length(max=300)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in AUTHORITY_KINDS])
+    country = StringField(_l("Country (two-letter code)"), validators=[Length(max=2)])
+    website = StringField(_l("Website"), validators=[Length(max=500)])
+    contact_email = EmailField(
+        _l("Contact email (private, never shown publicly)"), validators=[Length(max=320)]
+    )
+
+    FIELDS = ("name", "kind", "country", "website", "contact_email")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+
+def show_errors(form: FlaskForm, error: InvalidInput, aliases: dict[str, str] | None = None):
+    """Put a service's field messages beside the form's fields; what has no field is flashed."""
+    aliases = aliases or {}
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+            placed = True
+        else:
+            flash(message, "error")
+            placed = True
+    if not placed:
+        flash(error.message, "error")
