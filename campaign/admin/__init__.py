@@ -26,4 +26,5 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
+import campaign.admin.signatures  # noqa: E402,F401  (signatures and blocklists)
 from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
