@@ -126,3 +126,22 @@ def test_unknown_ref_is_stored_as_other(client, db, make_appeal):
 
 def test_form_data_helper_is_complete():
     assert set(form()) >= {"name", "email", "country", "website"}
+
+
+def test_smtp_down_then_up_the_confirmation_waits_then_leaves(client, db, smtp, make_appeal):
+    from campaign.mail.models import OutboxMessage
+    from campaign.mail.worker import drain
+
+    appeal = make_appeal()
+    port = smtp.port
+    smtp.stop()
+    assert sign(client, appeal).status_code == 303  # signing never waits on SMTP
+    assert drain() == 0
+    row = db.session.execute(sa.select(OutboxMessage)).scalar_one()
+    assert row.sent_at is None and row.attempts == 1 and row.failed_at is None
+    smtp.start(port)
+    row.next_attempt_at = row.created_at  # due now rather than after the backoff
+    db.session.commit()
+    [message] = deliver(smtp, 1)
+    assert message["To"] == "aida@example.org"
+    assert "confirm" in links(message)
