@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
-JOB_ID = "answerable-send-outbox"
 #: Seconds to skip pushes after Redis failed, so requests do not each wait for a timeout.
 RETRY_REDIS_AFTER = 30.0
 #: Marks a session whose transaction wrote outbox rows (set by enqueue()).
@@ -70,7 +69,7 @@ def push_send_job() -> bool:
     try:
         mail_queue().enqueue(
             "campaign.mail.queue.send_job",
-            job_id=JOB_ID,
+            job_id=f"{queue_name()}-send-outbox",  # job ids are global in a Redis db
             unique=True,
             result_ttl=0,
             failure_ttl=60,

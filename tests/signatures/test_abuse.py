@@ -12,7 +12,13 @@ from tests.signatures.helpers import deliver, links, sign
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "RATELIMIT_ENABLED": True, "SIGN_RATE_LIMIT": "3/minute"}
+    # Memory storage: a fresh window per test, also when TEST_REDIS_URL points at Redis.
+    return {
+        **app_config,
+        "RATELIMIT_ENABLED": True,
+        "SIGN_RATE_LIMIT": "3/minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
 
 
 def _answer(client, response):
