@@ -125,7 +125,7 @@ def test_expired_token_offers_a_new_mail(app, client, db, smtp, make_appeal):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "expired" in html
-    assert f'<option selected value="{appeal.slug}">' in html or "selected" in html
+    assert f'<option selected value="{appeal.slug}">' in html
     assert _rows(db)[0].state == "pending"
 
     # Asking again: the same answer whether or not the address signed.
@@ -177,3 +177,19 @@ def test_withdrawing_a_pending_signature_does_not_touch_the_count(client, db, sm
     second = links(deliver(smtp, 2)[1])
     client.post(second["withdraw"])
     assert signature_count(appeal.id) == 1
+
+
+def test_resend_with_a_bad_address_answers_the_same(client, db, smtp, make_appeal):
+    appeal = make_appeal()
+    sign(client, appeal)
+    bad = client.post("/confirm/resend", data={"appeal": appeal.slug, "email": "nonsense"})
+    good = client.post("/confirm/resend", data={"appeal": appeal.slug, "email": "x@example.org"})
+    assert bad.status_code == good.status_code == 200
+    assert bad.get_data() == good.get_data()
+    assert (
+        client.post(
+            "/confirm/resend", data={"appeal": "nope", "email": "x@example.org"}
+        ).status_code
+        == 404
+    )
+    assert len(deliver(smtp, 1)) == 1
