@@ -126,7 +126,9 @@ def invalidate(slug: str):
 def export_signatures(slug: str):
     appeal = _appeal_or_404(slug)
     filters, _errors = _filter_or_errors(request.args)
-    lines = signature_csv(filtered_signatures(appeal.id, filters).order_by(None))
+    lines = signature_csv(
+        filtered_signatures(appeal.id, filters).order_by(None).order_by(Signature.id)
+    )
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",
