@@ -121,6 +121,12 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     return name, email, country, city
 
 
+def _language(language: str | None) -> str:
+    """The language for the signer's emails: one the site speaks, else the default."""
+    languages = current_app.config.get("LANGUAGES", ("en",))
+    return language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def find_signature(appeal_id: int, email_key: str) -> Signature | None:
     return db.session.execute(
         sa.select(Signature).where(
@@ -147,7 +153,7 @@ def sign_appeal(appeal: Appeal, data: SignatureInput, address: str) -> Signature
             city=city,
             public_name=bool(data.public_name),
             wants_updates=bool(data.wants_updates),
-            language=data.language or "en",
+            language=_language(data.language),
             state="pending",
             ip_key=keyed_hash(address),
             ref=clean_ref(data.ref),

@@ -18,13 +18,16 @@ def _url(appeal) -> str:
 
 def test_api_sign_then_confirm_by_mail(client, db, smtp, make_appeal):
     appeal = make_appeal()
-    first = client.post(_url(appeal), json={**BODY, "ref": "x", "public_name": False})
+    first = client.post(
+        _url(appeal), json={**BODY, "ref": "x", "public_name": False, "language": "xx-long-tag"}
+    )
     assert first.status_code == 202
     assert first.json["status"] == "pending_confirmation"
     again = client.post(_url(appeal), json={**BODY, "email": "AIDA@example.org"})
     assert again.status_code == 202 and again.json == first.json
     [row] = db.session.execute(sa.select(Signature)).scalars().all()
     assert row.public_name is False and row.ref == "x" and row.mails_sent == 2
+    assert row.language == "en"
     messages = deliver(smtp, 2)
     client.post(links(messages[0])["confirm"])
     assert signature_count(appeal.id) == 1
@@ -91,3 +94,11 @@ def test_openapi_documents_signing(client):
     operations = spec["paths"]["/api/v1/appeals/{slug}/signatures"]
     assert "202" in operations["post"]["responses"]
     assert "get" in operations
+
+
+def test_api_language_is_kept_and_unknown_fields_refused(client, db, smtp, make_appeal):
+    appeal = make_appeal()
+    client.post(_url(appeal), json={**BODY, "language": "ru", "extra": 1})
+    assert db.session.execute(sa.select(Signature)).first() is None  # unknown field refused
+    assert client.post(_url(appeal), json={**BODY, "language": "ru"}).status_code == 202
+    assert db.session.execute(sa.select(Signature.language)).scalar_one() == "ru"
