@@ -13,10 +13,14 @@ def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
     from campaign.mail.cli import outbox
+    from campaign.signatures import cli as _signatures_cli  # noqa: F401  (export signatures)
 
-    for group in (users, demo, counts, outbox):
+    for group in (users, demo, counts, outbox, export):
         app.cli.add_command(group)
 
+
+#: `flask export ...`: each area adds its own command (`export signatures`, ...).
+export = AppGroup("export", help="CSV exports, streamed to stdout.")
 
 counts = AppGroup("counts", help="Signature and endorsement counters.")
 

@@ -52,6 +52,8 @@ class Config:
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    #: A sliding window: a fixed one lets a burst through at each window boundary.
+    RATELIMIT_STRATEGY = "moving-window"
     #: Limits for the public write paths (signing, endorsing), per client address.
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "10/minute;100/hour")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")

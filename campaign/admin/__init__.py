@@ -31,5 +31,6 @@ from campaign.admin import (  # noqa: E402,F401
     appeals,
     authorities,
     dashboard,
+    signatures,
 )
 from campaign.admin import sharing as _sharing  # noqa: E402,F401

@@ -6,7 +6,9 @@ from campaign.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
-    blueprints: list = []
+    from campaign.api.signatures import blp as signatures_blp
+
+    blueprints: list = [signatures_blp]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
+from campaign.mail.queue import mark_outbox_written
 
 
 def render_mail(template: str, language: str = "en", **context) -> tuple[str, str, str]:
@@ -46,4 +47,5 @@ def enqueue(
         headers=json.dumps(headers) if headers else None,
     )
     db.session.add(message)
+    mark_outbox_written(db.session())
     return message

@@ -1,0 +1,192 @@
+"""Moderators' pages for signatures: search, invalidate (one, selected, or all matching after
+a confirmation step), CSV export (streamed), and the abuse blocklists."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from campaign.accounts.auth import require_role
+from campaign.admin import add_nav, bp
+from campaign.appeals.models import Appeal
+from campaign.appeals.services import get_appeal_by_slug
+from campaign.extensions import db
+from campaign.signatures import blocklists
+from campaign.signatures.export import signature_csv
+from campaign.signatures.models import Signature
+from campaign.signatures.search import (
+    FILTER_STATES,
+    SignatureFilter,
+    count_of,
+    filtered_signatures,
+    parse_filter,
+)
+from campaign.signatures.services import country_choices, invalidate_signatures
+from campaign.validation import InvalidInput
+
+PER_PAGE = 50
+
+add_nav("admin.signature_appeals", _l("Signatures"), "moderator")
+add_nav("admin.blocklists", _l("Blocklists"), "moderator")
+
+
+def _appeal_or_404(slug: str) -> Appeal:
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        abort(404)
+    return appeal
+
+
+def _filter_or_errors(args) -> tuple[SignatureFilter, dict]:
+    try:
+        return parse_filter(args), {}
+    except InvalidInput as exc:
+        return SignatureFilter(), exc.fields
+
+
+@bp.route("/signatures")
+@require_role("moderator")
+def signature_appeals():
+    appeals = db.session.execute(sa.select(Appeal).order_by(Appeal.id.desc())).scalars().all()
+    return render_template("admin/signatures/appeals.html", appeals=appeals)
+
+
+@bp.route("/appeals/<slug>/signatures")
+@require_role("moderator")
+def signatures(slug: str):
+    appeal = _appeal_or_404(slug)
+    filters, errors = _filter_or_errors(request.args)
+    query = filtered_signatures(appeal.id, filters)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    return render_template(
+        "admin/signatures/list.html",
+        appeal=appeal,
+        page=page,
+        filters=filters,
+        errors=errors,
+        args=request.args,
+        states=FILTER_STATES,
+        countries=country_choices("en"),
+    )
+
+
+@bp.route("/appeals/<slug>/signatures/invalidate", methods=["GET", "POST"])
+@require_role("moderator")
+def invalidate(slug: str):
+    """Step 1 shows how many signatures would change; step 2 (confirm=1) changes them."""
+    appeal = _appeal_or_404(slug)
+    source = request.form if request.method == "POST" else request.args
+    ids = [int(i) for i in source.getlist("ids") if i.isdigit()]
+    filters, errors = _filter_or_errors(source)
+    if errors:
+        return redirect(url_for(".signatures", slug=slug, **source))
+    query = filtered_signatures(appeal.id, filters)
+    if ids:
+        query = query.where(Signature.id.in_(ids))
+    query = query.where(Signature.state.in_(("pending", "confirmed")))
+    count = count_of(query)
+    reason = (source.get("reason") or "").strip()
+    error = None
+    if request.method == "POST" and source.get("confirm") == "1":
+        try:
+            changed = invalidate_signatures(
+                current_user, db.session.execute(query).scalars().all(), reason
+            )
+        except InvalidInput as exc:
+            error = exc.fields.get("reason")
+        else:
+            db.session.commit()
+            flash(_("%(n)s signature(s) invalidated.", n=changed), "success")
+            return redirect(url_for(".signatures", slug=slug, **filters.as_args()), 303)
+    return render_template(
+        "admin/signatures/invalidate.html",
+        appeal=appeal,
+        count=count,
+        ids=ids,
+        filters=filters,
+        reason=reason,
+        error=error,
+    )
+
+
+@bp.route("/appeals/<slug>/signatures.csv")
+@require_role("moderator")
+def export_signatures(slug: str):
+    appeal = _appeal_or_404(slug)
+    filters, _errors = _filter_or_errors(request.args)
+    lines = signature_csv(
+        filtered_signatures(appeal.id, filters).order_by(None).order_by(Signature.id)
+    )
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="signatures-{appeal.slug}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _blocklists_page(errors: dict, values) -> str:
+    networks, domains = blocklists.list_blocklists()
+    return render_template(
+        "admin/signatures/blocklists.html",
+        networks=networks,
+        domains=domains,
+        errors=errors,
+        values=values,
+    )
+
+
+@bp.route("/blocklists", endpoint="blocklists")
+@require_role("moderator")
+def blocklists_page():
+    return _blocklists_page({}, {})
+
+
+@bp.route("/blocklists/add", methods=["POST"])
+@require_role("moderator")
+def blocklist_add():
+    kind = request.form.get("kind")
+    reason = request.form.get("reason", "")
+    try:
+        if kind == "network":
+            blocklists.add_blocked_network(current_user, request.form.get("cidr", ""), reason)
+        elif kind == "domain":
+            blocklists.add_blocked_domain(current_user, request.form.get("domain", ""), reason)
+        else:
+            abort(400)
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _blocklists_page(exc.fields, request.form), 400
+    db.session.commit()
+    flash(_("Added to the blocklist."), "success")
+    return redirect(url_for(".blocklists"), 303)
+
+
+@bp.route("/blocklists/<kind>/<int:row_id>/remove", methods=["POST"])
+@require_role("moderator")
+def blocklist_remove(kind: str, row_id: int):
+    if kind == "network":
+        removed = blocklists.remove_blocked_network(current_user, row_id)
+    elif kind == "domain":
+        removed = blocklists.remove_blocked_domain(current_user, row_id)
+    else:
+        abort(404)
+    if not removed:
+        abort(404)
+    db.session.commit()
+    flash(_("Removed from the blocklist."), "success")
+    return redirect(url_for(".blocklists"), 303)

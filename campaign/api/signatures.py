@@ -1,0 +1,149 @@
+"""Signatures over the API: sign (public, the same rules and answer as the form) and the
+moderators' list with personal data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from marshmallow import Schema, fields, validate
+
+from campaign.accounts.auth import require_role
+from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, invalid_input, paginated
+from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
+from campaign.errors import ApiError
+from campaign.extensions import db
+from campaign.net import client_address
+from campaign.signatures.models import SIGNATURE_STATES, Signature
+from campaign.signatures.services import SignatureInput, SigningClosed, sign_appeal
+from campaign.validation import InvalidInput
+
+
+class _Parser(type(ApiBlueprint.ARGUMENTS_PARSER)):
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        # webargs' own answer carries no field map, so the envelope would say only "bad request".
+        raise ApiError(
+            400, "The request body is not valid JSON.", "invalid", {"json": ["Invalid JSON body."]}
+        )
+
+
+class _Blueprint(ApiBlueprint):
+    ARGUMENTS_PARSER = _Parser()
+
+
+blp = _Blueprint(
+    "signatures_api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Signing appeals (double opt-in by email) and, for moderators, the signatures.",
+)
+
+
+class SignatureErrorSchema(ErrorSchema):
+    """The error envelope under its own component name (flask-smorest's default error
+    response already takes the name "Error")."""
+
+
+class SignatureIn(Schema):
+    name = fields.String(required=True, metadata={"description": "Shown publicly unless anonymous"})
+    email = fields.String(required=True, metadata={"description": "Never shown publicly"})
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 code"})
+    city = fields.String(load_default="")
+    public_name = fields.Boolean(load_default=True, metadata={"description": "False: anonymous"})
+    wants_updates = fields.Boolean(load_default=False)
+    ref = fields.String(load_default=None, allow_none=True, metadata={"description": "Channel"})
+    language = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Language of the emails"}
+    )
+    website = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "Leave empty (honeypot)"}
+    )
+
+
+class SignAccepted(Schema):
+    status = fields.String(required=True, metadata={"example": "pending_confirmation"})
+    message = fields.String(required=True)
+
+
+class SignatureOut(Schema):
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    country = fields.String()
+    city = fields.String(allow_none=True)
+    public_name = fields.Boolean()
+    wants_updates = fields.Boolean()
+    language = fields.String()
+    state = fields.String()
+    ref = fields.String(allow_none=True)
+    flagged = fields.String(allow_none=True)
+    invalidation_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    confirmed_at = fields.DateTime(allow_none=True)
+
+
+class SignaturePage(Schema):
+    items = fields.List(fields.Nested(SignatureOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class SignatureListArgs(PageArgs):
+    # Query strings are text: PageArgs' strict integers refuse "2", so parse them as text.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    state = fields.String(validate=validate.OneOf(SIGNATURE_STATES))
+
+
+@blp.route("/appeals/<slug>/signatures", methods=["POST"])
+@blp.arguments(SignatureIn)
+@blp.response(202, SignAccepted)
+@blp.alt_response(400, schema=SignatureErrorSchema, description="Invalid fields")
+@blp.alt_response(404, schema=SignatureErrorSchema, description="No such published appeal")
+@blp.alt_response(409, schema=SignatureErrorSchema, description="The appeal is closed")
+def sign(data: dict, slug: str):
+    """Sign an appeal; a confirmation email is sent.
+
+    The answer is the same for a new signer and for someone who signed before (who gets the
+    confirmation again, or an 'already signed' email), so it reveals nothing about who signed.
+    """
+    appeal = get_published_appeal_or_404(slug)
+    language = data.pop("language", None) or str(get_locale() or "en")
+    payload = SignatureInput(honeypot=data.pop("website", None), language=language, **data)
+    try:
+        sign_appeal(appeal, payload, client_address())
+    except InvalidInput as exc:
+        db.session.rollback()
+        raise invalid_input(exc) from exc
+    except SigningClosed as exc:
+        db.session.rollback()
+        raise ApiError(409, _("This appeal no longer takes signatures."), "closed") from exc
+    db.session.commit()
+    return {
+        "status": "pending_confirmation",
+        "message": _("Check your email: the signature counts once it is confirmed."),
+    }
+
+
+@blp.route("/appeals/<slug>/signatures", methods=["GET"])
+@blp.response(200, SignaturePage)
+@blp.alt_response(401, schema=SignatureErrorSchema, description="No or bad bearer token")
+@blp.alt_response(403, schema=SignatureErrorSchema, description="Needs the moderator role")
+@require_role("moderator")
+@blp.arguments(SignatureListArgs, location="query")
+def list_signatures(args: dict, slug: str):
+    """Signatures with personal data, newest first (moderators and above)."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        raise ApiError(404, _("No such appeal."))
+    query = sa.select(Signature).where(Signature.appeal_id == appeal.id)
+    if args.get("state"):
+        query = query.where(Signature.state == args["state"])
+    page = db.paginate(
+        query.order_by(Signature.id.desc()),
+        page=args["page"],
+        per_page=args["per_page"],
+        error_out=False,
+    )
+    return paginated(list(page.items), page.total or 0, args["page"], args["per_page"])

@@ -1,0 +1,81 @@
+"""The abuse blocklists campaigners edit: IP networks (CIDR) and email domains. Signatures
+that match are not refused; campaign.abuse flags them so they never count."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from campaign.audit.services import record
+from campaign.extensions import db
+from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
+from campaign.validation import InvalidInput
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+def list_blocklists() -> tuple[list[BlockedNetwork], list[BlockedEmailDomain]]:
+    networks = db.session.execute(sa.select(BlockedNetwork).order_by(BlockedNetwork.cidr))
+    domains = db.session.execute(sa.select(BlockedEmailDomain).order_by(BlockedEmailDomain.domain))
+    return list(networks.scalars()), list(domains.scalars())
+
+
+def _invalid(field: str, message) -> InvalidInput:
+    return InvalidInput(str(message), {field: str(message)})
+
+
+def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
+    try:
+        network = ipaddress.ip_network((cidr or "").strip(), strict=False)
+    except ValueError:
+        raise _invalid("cidr", _l("Enter an IP address or network, like 203.0.113.0/24.")) from None
+    value = str(network)
+    if db.session.execute(sa.select(BlockedNetwork.id).where(BlockedNetwork.cidr == value)).first():
+        raise _invalid("cidr", _l("%(cidr)s is already blocked.", cidr=value))
+    row = BlockedNetwork(cidr=value, reason=(reason or "").strip(), created_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    record(user, "blocklist.network.add", row, {"cidr": value, "reason": row.reason})
+    return row
+
+
+def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomain:
+    value = (domain or "").strip().lower().lstrip("@").rstrip(".")
+    try:
+        value = value.encode("idna").decode("ascii")
+    except UnicodeError:
+        value = ""
+    if not _DOMAIN.match(value):
+        raise _invalid("domain", _l("Enter a domain, like example.org."))
+    if db.session.execute(
+        sa.select(BlockedEmailDomain.id).where(BlockedEmailDomain.domain == value)
+    ).first():
+        raise _invalid("domain", _l("%(domain)s is already blocked.", domain=value))
+    row = BlockedEmailDomain(domain=value, reason=(reason or "").strip(), created_by_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    record(user, "blocklist.domain.add", row, {"domain": value, "reason": row.reason})
+    return row
+
+
+def remove_blocked_network(user, network_id: int) -> bool:
+    row = db.session.get(BlockedNetwork, network_id)
+    if row is None:
+        return False
+    record(user, "blocklist.network.remove", row, {"cidr": row.cidr})
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def remove_blocked_domain(user, domain_id: int) -> bool:
+    row = db.session.get(BlockedEmailDomain, domain_id)
+    if row is None:
+        return False
+    record(user, "blocklist.domain.remove", row, {"domain": row.domain})
+    db.session.delete(row)
+    db.session.flush()
+    return True

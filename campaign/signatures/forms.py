@@ -1,0 +1,66 @@
+"""The signing form and the small forms around it. The rules live in the services; these
+forms only carry the values (and CSRF), so the form and the API share one set of rules."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from campaign.signatures.services import SignatureInput, country_choices
+
+
+class SignForm(FlaskForm):
+    name = StringField(_l("Your name"))
+    email = EmailField(_l("Email (never shown publicly)"))
+    country = SelectField(_l("Country"), choices=[], validate_choice=False)
+    city = StringField(_l("City (optional)"), validators=[Optional()])
+    display = RadioField(
+        _l("On the list of signers"),
+        choices=[
+            SelectChoice("name", _l("Show my name")),
+            SelectChoice("anonymous", _l("Sign anonymously")),
+        ],
+        default="name",
+        validate_choice=False,
+    )
+    wants_updates = BooleanField(_l("Email me updates about this appeal"))
+    #: Hidden with CSS; people leave it empty, form-filling bots do not.
+    website = StringField(_l("Leave this field empty"))
+    ref = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [
+            SelectChoice("", _l("Choose your country…")),
+            *(SelectChoice(code, name) for code, name in country_choices(_lang())),
+        ]
+
+    def to_input(self) -> SignatureInput:
+        return SignatureInput(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            country=self.country.data or "",
+            city=self.city.data or "",
+            public_name=self.display.data != "anonymous",
+            wants_updates=bool(self.wants_updates.data),
+            ref=self.ref.data,
+            honeypot=self.website.data,
+            language=_lang(),
+        )
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (confirm, withdraw): CSRF and nothing else."""
+
+
+class ResendForm(FlaskForm):
+    email = EmailField(_l("Your email address"))
+    appeal = SelectField(_l("Appeal"), choices=[], validate_choice=False)
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")

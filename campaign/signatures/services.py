@@ -1,0 +1,333 @@
+"""What can happen to signatures. Services flush, never commit; mail goes through the outbox
+in the caller's transaction.
+
+Signing does no SMTP and no slow hashing, and looks rows up only by index: (appeal_id,
+email_key) is unique, so a second attempt by the same person stores nothing new, also when
+two requests race (the loser's insert fails inside a SAVEPOINT and takes the duplicate path).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlalchemy as sa
+from babel import Locale
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from campaign.abuse import abuse_reason, over_rate_limit
+from campaign.appeals.models import Appeal
+from campaign.audit.services import record
+from campaign.database import utcnow
+from campaign.extensions import db
+from campaign.mail.services import enqueue
+from campaign.security import keyed_hash, make_token
+from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
+from campaign.signatures.counting import bump_signature_count
+from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.validation import InvalidInput
+
+#: Share channels we recognise in `ref`; anything else is stored as "other".
+SHARE_CHANNELS = frozenset(
+    {"telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr"}
+)
+#: Region codes in CLDR's territory list that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
+_URL = re.compile(
+    r"([a-z][a-z0-9+.-]*://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|co|me|ru|su|xyz|top|"
+    r"site|online|club|ly|gl|to|kg|kz|uz|ua|by|de|uk|cn|tk|ml|ga|cf|gq)\b)",
+    re.IGNORECASE,
+)
+#: Characters that start a formula in spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class SigningClosed(Exception):
+    """The appeal does not take signatures (closed, archived or past its closing time)."""
+
+
+@dataclass
+class SignatureInput:
+    name: str
+    email: str
+    country: str
+    city: str = ""
+    public_name: bool = True
+    wants_updates: bool = False
+    ref: str | None = None
+    honeypot: str | None = None
+    language: str = "en"
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    )
+
+
+@lru_cache(maxsize=16)
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, localized name) of every country, sorted by name."""
+    try:
+        names = Locale.parse(language).territories
+    except (ValueError, TypeError):
+        names = Locale("en").territories
+    codes = country_codes()
+    return tuple(sorted(((c, names.get(c, c)) for c in codes), key=lambda item: item[1].casefold()))
+
+
+def clean_ref(ref: str | None) -> str | None:
+    if not ref:
+        return None
+    ref = ref.strip().lower()
+    return ref if ref in SHARE_CHANNELS else "other"
+
+
+def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
+    """(name, email, country, city) cleaned; InvalidInput naming every bad field."""
+    errors: dict[str, str] = {}
+    name = " ".join((data.name or "").split())
+    if not name:
+        errors["name"] = str(_l("Enter your name."))
+    elif len(name) > 200:
+        errors["name"] = str(_l("Your name is too long (200 characters at most)."))
+    elif name.startswith(FORMULA_STARTS):
+        errors["name"] = str(_l("A name cannot start with =, +, - or @."))
+    elif _URL.search(name):
+        errors["name"] = str(_l("A name cannot contain a web address."))
+    email = ""
+    try:
+        email = normalize_address(data.email or "")
+        if len(email) > 320:
+            raise InvalidEmail("too long")
+    except InvalidEmail:
+        errors["email"] = str(_l("Enter a valid email address, like name@example.org."))
+    country = (data.country or "").strip().upper()
+    if country not in country_codes():
+        errors["country"] = str(_l("Choose your country."))
+    city = " ".join((data.city or "").split()) or None
+    if city and len(city) > 120:
+        errors["city"] = str(_l("The city name is too long (120 characters at most)."))
+    elif city and (city.startswith(FORMULA_STARTS) or _URL.search(city)):
+        errors["city"] = str(_l("Enter just the name of your city."))
+    if errors:
+        raise InvalidInput(str(_l("Please correct the fields marked.")), errors)
+    return name, email, country, city
+
+
+def _language(language: str | None) -> str:
+    """The language for the signer's emails: one the site speaks, else the default."""
+    languages = current_app.config.get("LANGUAGES", ("en",))
+    return language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def find_signature(appeal_id: int, email_key: str) -> Signature | None:
+    return db.session.execute(
+        sa.select(Signature).where(
+            Signature.appeal_id == appeal_id, Signature.email_key == email_key
+        )
+    ).scalar_one_or_none()
+
+
+def sign_appeal(appeal: Appeal, data: SignatureInput, address: str) -> Signature:
+    """Sign, or take the duplicate path. The caller's answer must not depend on which."""
+    if not appeal.accepts_signatures:
+        raise SigningClosed()
+    name, email, country, city = _check(data)
+    key = canonical_email(email)
+    flagged = abuse_reason("sign", address, email, data.honeypot)
+    existing = find_signature(appeal.id, key)
+    if existing is None:
+        signature = Signature(
+            appeal_id=appeal.id,
+            name=name,
+            email=email,
+            email_key=key,
+            country=country,
+            city=city,
+            public_name=bool(data.public_name),
+            wants_updates=bool(data.wants_updates),
+            language=_language(data.language),
+            state="pending",
+            ip_key=keyed_hash(address),
+            ref=clean_ref(data.ref),
+            flagged=flagged,
+            mails_sent=0,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(signature)
+        except IntegrityError:
+            # A concurrent request inserted the same (appeal, key) first: a duplicate.
+            existing = find_signature(appeal.id, key)
+            if existing is None:
+                raise
+        else:
+            _mail(signature, appeal, "signature_confirm")
+            return signature
+    if existing.state == "pending":
+        _mail(existing, appeal, "signature_confirm")
+    elif existing.state == "confirmed":
+        _mail(existing, appeal, "signature_already")
+    # withdrawn rows have no key; invalidated ones get no mail (a moderator decided).
+    return existing
+
+
+def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
+    """Enqueue a mail unless this signature had MAX_CONFIRMATION_MAILS already (the cap is
+    one atomic UPDATE, so racing requests cannot exceed it)."""
+    result = db.session.execute(
+        sa.update(Signature)
+        .where(Signature.id == signature.id)
+        .where(Signature.mails_sent < MAX_CONFIRMATION_MAILS)
+        .values(mails_sent=Signature.mails_sent + 1, last_mailed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(signature, ["mails_sent", "last_mailed_at"])
+    base = current_app.config["BASE_URL"]
+    enqueue(
+        signature.email,
+        template,
+        kind=template.replace("_", "-"),
+        language=signature.language,
+        name=signature.name,
+        appeal_title=appeal.title,
+        appeal_url=f"{base}/appeals/{appeal.slug}",
+        confirm_url=f"{base}/confirm/{make_token('signature-confirm', signature.id)}",
+        withdraw_url=f"{base}/withdraw/{make_token('signature-withdraw', signature.id)}",
+    )
+    return True
+
+
+def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
+    """Send the confirmation again to a pending signer of this appeal. Says nothing about
+    whether the address signed: the caller answers the same either way."""
+    if over_rate_limit("resend", address):
+        return
+    try:
+        key = canonical_email(normalize_address(email))
+    except InvalidEmail:
+        return
+    signature = find_signature(appeal.id, key)
+    if signature is not None and signature.state == "pending" and appeal.accepts_signatures:
+        _mail(signature, appeal, "signature_confirm")
+
+
+def get_signature(signature_id) -> Signature | None:
+    if not isinstance(signature_id, int):
+        return None
+    return db.session.get(Signature, signature_id)
+
+
+def confirm_signature(signature: Signature) -> bool:
+    """pending -> confirmed (counted unless flagged). Idempotent and race-safe: the state moves
+    in one conditional UPDATE, so only one of two concurrent confirmations bumps the count.
+    Returns True when this call confirmed it."""
+    if signature.state != "pending":
+        return False
+    if not signature.appeal.accepts_signatures:
+        raise SigningClosed()
+    result = db.session.execute(
+        sa.update(Signature)
+        .where(Signature.id == signature.id, Signature.state == "pending")
+        .values(state="confirmed", confirmed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(signature)
+    if result.rowcount != 1:
+        return False
+    if not signature.flagged:
+        bump_signature_count(signature.appeal_id, 1)
+    return True
+
+
+def _erase(signature: Signature) -> None:
+    signature.name = None
+    signature.email = None
+    signature.email_key = None
+    signature.city = None
+    signature.ip_key = None
+    signature.personal_data_erased_at = utcnow()
+
+
+def _leave_state(signature: Signature, state: str, **values) -> bool:
+    """Move a pending/confirmed signature to `state`, decrementing the count if it counted.
+    Conditional UPDATEs, so a concurrent second call never decrements twice."""
+    for from_state in ("confirmed", "pending"):
+        result = db.session.execute(
+            sa.update(Signature)
+            .where(Signature.id == signature.id, Signature.state == from_state)
+            .values(state=state, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            db.session.refresh(signature)
+            if from_state == "confirmed" and not signature.flagged:
+                bump_signature_count(signature.appeal_id, -1)
+            return True
+    db.session.refresh(signature)
+    return False
+
+
+def withdraw_signature(signature: Signature) -> None:
+    """The signer withdraws: it stops counting and the personal data is erased. Harmless
+    when repeated; an invalidated signature stays invalidated but is erased too."""
+    _leave_state(signature, "withdrawn", withdrawn_at=utcnow())
+    if signature.personal_data_erased_at is None:
+        _erase(signature)
+    db.session.flush()
+
+
+def invalidate_signatures(user, signatures, reason: str) -> int:
+    """A moderator invalidates signatures (with a reason); returns how many changed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(str(_l("Give a reason.")), {"reason": str(_l("Give a reason."))})
+    changed = []
+    now = utcnow()
+    for signature in signatures:
+        if _leave_state(
+            signature, "invalidated", invalidated_at=now, invalidation_reason=reason[:2000]
+        ):
+            changed.append(signature.id)
+    if changed:
+        appeal_ids = sorted({s.appeal_id for s in signatures})
+        record(
+            user,
+            "signatures.invalidate",
+            f"appeal:{appeal_ids[0]}" if len(appeal_ids) == 1 else "signatures",
+            {"count": len(changed), "ids": changed[:1000], "reason": reason},
+        )
+    db.session.flush()
+    return len(changed)
+
+
+@dataclass
+class PublicSigner:
+    name: str
+    country: str
+    confirmed_at: object
+
+
+def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
+    """The latest confirmed, unflagged signers for the appeal page (index on
+    appeal_id, state, confirmed_at); anonymous signers are shown as "Anonymous"."""
+    rows = db.session.execute(
+        sa.select(Signature.name, Signature.public_name, Signature.country, Signature.confirmed_at)
+        .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")
+        .where(Signature.flagged.is_(None))
+        .order_by(Signature.confirmed_at.desc())
+        .limit(n)
+    ).all()
+    return [
+        PublicSigner(name if public_name and name else str(_l("Anonymous")), country, confirmed_at)
+        for name, public_name, country, confirmed_at in rows
+    ]

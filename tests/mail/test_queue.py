@@ -1,0 +1,92 @@
+"""The RQ path of the outbox: a job pushed after commit runs the same sending code; without
+a reachable Redis the mail still leaves through the polling worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+
+import pytest
+
+from campaign.extensions import db as _db
+from campaign.mail import queue
+from campaign.mail.models import OutboxMessage
+from campaign.mail.services import enqueue
+from campaign.mail.worker import drain
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+UNREACHABLE = "redis://127.0.0.1:1/0"
+
+
+def _mail(to="someone@example.org"):
+    enqueue(to, "test", subject_line="Hello", body="Body text")
+    _db.session.commit()
+
+
+class TestUnreachableRedis:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {
+            **app_config,
+            "REDIS_URL": UNREACHABLE,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "CACHE_TYPE": "SimpleCache",
+        }
+
+    def test_commit_survives_and_the_polling_worker_sends(self, db, smtp, caplog):
+        with caplog.at_level(logging.WARNING, logger="campaign.mail.queue"):
+            _mail()
+        assert "Redis unreachable" in caplog.text
+        assert db.session.query(OutboxMessage).one().sent_at is None
+        assert drain() == 1
+        assert smtp.wait_for(1)[0]["Subject"] == "Hello"
+
+    def test_worker_falls_back_to_polling(self, app, caplog):
+        with caplog.at_level(logging.WARNING, logger="campaign.mail.queue"):
+            assert queue.work_rq(poll_seconds=0.01) is False
+        assert "falling back" in caplog.text
+
+
+def test_without_redis_nothing_is_pushed(app, db, smtp, monkeypatch):
+    pushed = []
+    monkeypatch.setattr(queue, "push_send_job", lambda: pushed.append(1))
+    app.config["REDIS_URL"] = None
+    _mail()
+    assert pushed == []
+    assert drain() == 1
+
+
+@pytest.mark.skipif(not TEST_REDIS_URL, reason="set TEST_REDIS_URL to test the RQ path")
+class TestRedisQueue:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {
+            **app_config,
+            "REDIS_URL": TEST_REDIS_URL,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "CACHE_TYPE": "SimpleCache",
+            "MAIL_QUEUE_NAME": f"test-mail-{uuid.uuid4().hex}",
+        }
+
+    @pytest.fixture
+    def mail_queue(self, app):
+        q = queue.mail_queue()
+        yield q
+        q.empty()
+        q.delete(delete_jobs=True)
+
+    def test_commit_pushes_one_job_that_sends(self, app, db, smtp, mail_queue):
+        from rq import SimpleWorker
+
+        _mail("a@example.org")
+        _mail("b@example.org")
+        assert mail_queue.count == 1  # one job drains everything due
+        worker = SimpleWorker([mail_queue], connection=queue.redis_connection())
+        assert worker.work(burst=True)
+        assert {m["To"] for m in smtp.wait_for(2)} == {"a@example.org", "b@example.org"}
+        db.session.expire_all()
+        assert all(m.sent_at for m in db.session.query(OutboxMessage))
+        assert mail_queue.count == 0
+        _mail("c@example.org")
+        assert mail_queue.count == 1  # the finished job no longer blocks a new one

@@ -1,0 +1,52 @@
+"""Helpers shared by the signature tests (not fixtures)."""
+
+from __future__ import annotations
+
+import re
+
+from campaign.mail.worker import drain
+
+LINK = re.compile(r"https?://\S+/(confirm|withdraw)/([A-Za-z0-9_.\-]+)")
+
+
+def form(**overrides) -> dict:
+    data = {
+        "name": "Aida Bekova",
+        "email": "aida@example.org",
+        "country": "KG",
+        "city": "Bishkek",
+        "display": "name",
+        "wants_updates": "y",
+        "website": "",
+        "ref": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def sign(client, appeal, **overrides):
+    return client.post(f"/appeals/{appeal.slug}/sign", data=form(**overrides))
+
+
+def deliver(smtp, expected_total: int) -> list:
+    """Send what the outbox holds and wait until `expected_total` mails arrived in all."""
+    drain()
+    return smtp.wait_for(expected_total)
+
+
+def body(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def links(message) -> dict[str, str]:
+    """{'confirm': path, 'withdraw': path} from a mail's text part."""
+    return {kind: f"/{kind}/{token}" for kind, token in LINK.findall(body(message))}
+
+
+CSRF_INPUT = re.compile(rb'(name="csrf_token"[^>]*value=")[^"]*(")')
+
+
+def page(response) -> bytes:
+    """A page's bytes without CSRF token values: those carry a timestamp, so two identical
+    answers rendered a second apart would otherwise differ."""
+    return CSRF_INPUT.sub(rb"\1\2", response.get_data())
