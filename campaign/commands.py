@@ -16,6 +16,9 @@ def init_commands(app: Flask) -> None:
 
     for group in (users, demo, counts, outbox):
         app.cli.add_command(group)
+    from campaign.endorsements.cli import register_export
+
+    register_export(app)  # `export endorsements SLUG`, into the export group (or a new one)
 
 
 counts = AppGroup("counts", help="Signature and endorsement counters.")

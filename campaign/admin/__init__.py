@@ -26,4 +26,7 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
-from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
+from campaign.admin import (  # noqa: E402  (each module registers routes on bp)
+    dashboard,  # noqa: F401
+    endorsements,  # noqa: F401
+)

@@ -6,7 +6,9 @@ from campaign.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
-    blueprints: list = []
+    from campaign.api.endorsements import bp as endorsements_bp
+
+    blueprints: list = [endorsements_bp]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
