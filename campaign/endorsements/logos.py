@@ -58,7 +58,6 @@ def read_logo(storage) -> Logo | None:
 
 
 def _reencode(raw: bytes) -> bytes:
-    not_an_image = _("The logo must be a PNG, JPEG or WebP image.")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -76,7 +75,7 @@ def _reencode(raw: bytes) -> bytes:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             _refuse(_("The logo's dimensions are too large."))
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-            _refuse(not_an_image)
+            _refuse(_("The logo must be a PNG, JPEG or WebP image."))
     image.thumbnail(MAX_SIZE, Image.Resampling.LANCZOS)
     # A fresh image carries pixels only: no EXIF, ICC profile, text chunks or comments.
     clean = Image.new(image.mode, image.size)
@@ -114,7 +113,9 @@ def logo_path(name: str) -> Path | None:
 
 @event.listens_for(Session, "after_commit")
 def _keep_committed(session):
-    session.info.pop(_PENDING, None)
+    # Also fired when a SAVEPOINT is released; only the outermost commit makes files stay.
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
 
 
 @event.listens_for(Session, "after_transaction_end")

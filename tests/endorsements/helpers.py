@@ -7,6 +7,7 @@ import re
 
 from flask import g
 from PIL import Image
+from werkzeug.test import EnvironBuilder
 
 from campaign.mail.worker import drain
 
@@ -28,7 +29,15 @@ def endorse(client, slug: str, logo: bytes | None = None, filename="logo.png", *
     data = {k: v for k, v in data.items() if v is not None}
     if logo is not None:
         data["logo"] = (io.BytesIO(logo), filename)
-    return client.post(f"/appeals/{slug}/endorse", data=data, content_type="multipart/form-data")
+    # Build the request ourselves so the spooled upload body is closed afterwards (the test
+    # client leaves large multipart bodies open).
+    builder = EnvironBuilder(path=f"/appeals/{slug}/endorse", method="POST", data=data)
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
 
 
 def mails(smtp, count: int):
