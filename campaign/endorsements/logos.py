@@ -1,5 +1,5 @@
-"""Organization logos: checked with Pillow, re-encoded to a small PNG without metadata, stored
-under UPLOAD_FOLDER/logos with a random name.
+"""Organization logos: checked with Pillow, re-encoded to a small square PNG without metadata
+(at most 400x400, transparent margins), stored under UPLOAD_FOLDER/logos with a random name.
 
 An uploaded file is never served as sent: only the re-encoded pixels are kept, so a file that
 hides a script or a polyglot cannot reach a browser. SVG is refused (it can carry script)."""
@@ -77,9 +77,11 @@ def _reencode(raw: bytes) -> bytes:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             _refuse(_("The logo must be a PNG, JPEG or WebP image."))
     image.thumbnail(MAX_SIZE, Image.Resampling.LANCZOS)
-    # A fresh image carries pixels only: no EXIF, ICC profile, text chunks or comments.
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
+    # A fresh square canvas (transparent margins) carries pixels only: no EXIF, ICC profile,
+    # text chunks or comments; and every logo lines up in the same square on the pages.
+    side = max(image.size)
+    clean = Image.new("RGBA", (side, side), (255, 255, 255, 0))
+    clean.paste(image, ((side - image.width) // 2, (side - image.height) // 2))
     out = io.BytesIO()
     clean.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -52,7 +52,8 @@ def test_a_logo_is_reencoded_resized_stripped_and_served_safely(app, client, db,
     assert b"SecretCameraMaker" not in data and b"private comment" not in data
     with Image.open(io.BytesIO(data)) as stored:
         assert stored.format == "PNG"
-        assert max(stored.size) <= 400 and stored.size == (400, 300)
+        assert stored.size == (400, 400)  # fitted into a transparent square
+        assert stored.getpixel((200, 10))[3] == 0 and stored.getpixel((200, 200))[3] == 255
         assert not stored.getexif() and "exif" not in stored.info
 
     served = client.get(f"/organizations/logos/{organization.logo}")
