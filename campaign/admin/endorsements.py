@@ -11,7 +11,7 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
-from campaign.endorsements import services
+from campaign.endorsements import queries, services
 from campaign.endorsements.forms import CampaignerEndorsementForm, RejectForm
 from campaign.endorsements.logos import read_logo
 from campaign.extensions import db
@@ -21,7 +21,7 @@ add_nav("admin.endorsement_queue", _l("Endorsements"), "moderator")
 
 
 def _endorsement_or_404(endorsement_id: int):
-    endorsement = services.get_endorsement(endorsement_id)
+    endorsement = queries.get_endorsement(endorsement_id)
     if endorsement is None:
         abort(404)
     return endorsement
@@ -44,7 +44,7 @@ def _back(endorsement):
 @bp.route("/endorsements")
 @require_role("moderator")
 def endorsement_queue():
-    queue = services.moderation_queue()
+    queue = queries.moderation_queue()
     return render_template(
         "admin/endorsements/queue.html", queue=queue, appeals=list_public_appeals()
     )
@@ -93,7 +93,7 @@ def appeal_endorsements(slug: str):
     return render_template(
         "admin/endorsements/appeal.html",
         appeal=appeal,
-        by_state=services.endorsements_by_state(appeal),
+        by_state=queries.endorsements_by_state(appeal),
     )
 
 

@@ -7,14 +7,14 @@ An unknown field such as `logo` is refused with 400."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import bearer_user, require_role
 from campaign.api.common import ApiBlueprint, invalid_input, paginated
 from campaign.appeals.services import get_published_appeal_or_404
-from campaign.endorsements import services
+from campaign.endorsements import queries, services
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
 from campaign.errors import ApiError
 from campaign.extensions import db
@@ -101,7 +101,11 @@ class EndorsementIn(Schema):
     )
     comment = fields.String(load_default="", validate=validate.Length(max=2000))
     wants_updates = fields.Boolean(load_default=True)
-    language = fields.String(load_default=None, validate=validate.Length(max=8))
+    language = fields.String(
+        load_default=None,
+        validate=validate.Length(max=8),
+        metadata={"description": "For the emails: en, ru or ky (default: Accept-Language)"},
+    )
 
 
 class SubmittedOut(Schema):
@@ -170,7 +174,7 @@ def _moderator():
 
 
 def _endorsement_or_404(endorsement_id: int):
-    endorsement = services.get_endorsement(endorsement_id)
+    endorsement = queries.get_endorsement(endorsement_id)
     if endorsement is None:
         raise ApiError(404, "No such endorsement.", "not_found")
     return endorsement
@@ -191,10 +195,10 @@ def list_endorsements(args, slug: str):
     appeal = get_published_appeal_or_404(slug)
     state = args.get("state")
     if state is None:
-        rows, render = services.public_endorsements(appeal), _public
+        rows, render = queries.public_endorsements(appeal), _public
     else:
         _moderator()
-        rows, render = services.endorsements_in_state(appeal, state), _private
+        rows, render = queries.endorsements_in_state(appeal, state), _private
     start = (args["page"] - 1) * args["per_page"]
     items = [render(e) for e in rows[start : start + args["per_page"]]]
     return paginated(items, len(rows), args["page"], args["per_page"])
@@ -211,7 +215,9 @@ def submit_endorsement(body, slug: str):
     confirmation link, and a moderator checks the endorsement before it is public. 409 when
     the organization already endorses the appeal, or the appeal is closed."""
     appeal = get_published_appeal_or_404(slug)
-    language = body.pop("language", None) or str(get_locale() or "en")
+    language = body.pop("language", None)
+    if language not in current_app.config["LANGUAGES"]:
+        language = str(get_locale() or "en")
     data = services.EndorsementInput(**body, language=language)
     try:
         result = services.submit_endorsement(appeal, data, address=client_address())

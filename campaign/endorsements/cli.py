@@ -13,7 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from campaign.appeals.services import get_appeal_by_slug
-from campaign.endorsements.services import export_rows
+from campaign.endorsements.queries import export_rows
 
 COLUMNS = (
     "id",

@@ -8,7 +8,6 @@ transaction as every move into or out of `approved`."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -28,13 +27,13 @@ from campaign.endorsements.organizations import (
     get_or_create_organization,
     website_domain,
 )
+from campaign.endorsements.queries import endorsement_for, get_endorsement
 from campaign.extensions import db
 from campaign.mail.services import enqueue
 from campaign.security import TokenError, keyed_hash, make_token, read_token
 from campaign.validation import InvalidInput, is_http_url
 
 MAX_CONFIRMATION_MAILS = 5
-MODERATION_STATES = ("pending", "submitted", "approved", "rejected", "withdrawn")
 
 
 class NotAccepting(Exception):
@@ -137,124 +136,6 @@ def _has_control_characters(text: str) -> bool:
 def _check_accepting(appeal: Appeal) -> None:
     if not appeal.accepts_signatures:
         raise NotAccepting(appeal.slug)
-
-
-# --- lookups ---------------------------------------------------------------------------------
-
-
-def get_endorsement(endorsement_id: int) -> Endorsement | None:
-    return db.session.get(Endorsement, endorsement_id)
-
-
-def endorsement_for(appeal: Appeal, organization: Organization) -> Endorsement | None:
-    return db.session.execute(
-        sa.select(Endorsement).where(
-            Endorsement.appeal_id == appeal.id, Endorsement.organization_id == organization.id
-        )
-    ).scalar_one_or_none()
-
-
-def public_endorsements(appeal: Appeal) -> list[Endorsement]:
-    """Approved endorsements of an appeal: initiators first, then by country and name."""
-    return list(
-        db.session.execute(
-            sa.select(Endorsement)
-            .join(Endorsement.organization)
-            .where(Endorsement.appeal_id == appeal.id, Endorsement.state == "approved")
-            .order_by(
-                Endorsement.is_initiator.desc(),
-                Organization.country,
-                Organization.name_key,
-            )
-        )
-        .unique()
-        .scalars()
-    )
-
-
-def moderation_queue(appeal: Appeal | None = None) -> list[Endorsement]:
-    """Confirmed endorsements waiting for a moderator, oldest first. Flagged ones (abuse
-    rules) never appear here."""
-    query = (
-        sa.select(Endorsement)
-        .where(Endorsement.state == "submitted", Endorsement.flagged.is_(None))
-        .order_by(Endorsement.submitted_at, Endorsement.id)
-    )
-    if appeal is not None:
-        query = query.where(Endorsement.appeal_id == appeal.id)
-    return list(db.session.execute(query).unique().scalars())
-
-
-def endorsements_in_state(appeal: Appeal, state: str) -> list[Endorsement]:
-    query = sa.select(Endorsement).where(
-        Endorsement.appeal_id == appeal.id, Endorsement.state == state
-    )
-    if state == "submitted":
-        query = query.where(Endorsement.flagged.is_(None))
-    return list(
-        db.session.execute(query.order_by(Endorsement.submitted_at, Endorsement.id))
-        .unique()
-        .scalars()
-    )
-
-
-def endorsements_by_state(appeal: Appeal) -> dict[str, list[Endorsement]]:
-    rows = db.session.execute(
-        sa.select(Endorsement)
-        .where(Endorsement.appeal_id == appeal.id)
-        .order_by(Endorsement.is_initiator.desc(), Endorsement.created_at, Endorsement.id)
-    ).unique()
-    grouped: dict[str, list[Endorsement]] = {state: [] for state in MODERATION_STATES}
-    grouped["flagged"] = []
-    for endorsement in rows.scalars():
-        key = "flagged" if endorsement.flagged else endorsement.state
-        grouped[key].append(endorsement)
-    return grouped
-
-
-def organization_endorsements(organization: Organization) -> list[Endorsement]:
-    """The organization's approved endorsements of public appeals, newest first."""
-    return list(
-        db.session.execute(
-            sa.select(Endorsement)
-            .join(Endorsement.appeal)
-            .where(
-                Endorsement.organization_id == organization.id,
-                Endorsement.state == "approved",
-                Appeal.state != "draft",
-            )
-            .order_by(Endorsement.moderated_at.desc(), Endorsement.id.desc())
-        )
-        .unique()
-        .scalars()
-    )
-
-
-def organization_appeals(organization: Organization) -> list[Appeal]:
-    """Public appeals the organization issued."""
-    return list(
-        db.session.execute(
-            sa.select(Appeal)
-            .where(Appeal.issued_by_id == organization.id, Appeal.state != "draft")
-            .order_by(Appeal.published_at.desc())
-        )
-        .unique()
-        .scalars()
-    )
-
-
-def get_organization_by_slug(slug: str) -> Organization | None:
-    return db.session.execute(
-        sa.select(Organization).where(Organization.slug == slug)
-    ).scalar_one_or_none()
-
-
-def waiting_count() -> int:
-    return db.session.execute(
-        sa.select(sa.func.count())
-        .select_from(Endorsement)
-        .where(Endorsement.state == "submitted", Endorsement.flagged.is_(None))
-    ).scalar_one()
 
 
 # --- mail ------------------------------------------------------------------------------------
@@ -434,10 +315,10 @@ def confirm_endorsement(token: str) -> Endorsement:
     """pending -> submitted. Confirming twice is harmless. When the contact email is on the
     organization's website domain (or a subdomain of it), the domain counts as verified."""
     endorsement = endorsement_for_confirm_token(token)
-    if endorsement.state != "pending":
+    if endorsement.state != "pending" or not _move(
+        endorsement, state="submitted", submitted_at=utcnow()
+    ):
         return endorsement
-    endorsement.state = "submitted"
-    endorsement.submitted_at = utcnow()
     organization = endorsement.organization
     if organization.domain_verified_at is None and email_on_domain(
         endorsement.contact_email, organization.website_domain
@@ -462,11 +343,10 @@ def withdraw_endorsement(token: str) -> Endorsement:
     if endorsement.state == "withdrawn":
         return endorsement
     previous = endorsement.state
+    if not _move(endorsement, state="withdrawn", withdrawn_at=utcnow(), is_initiator=False):
+        return endorsement  # changed meanwhile: the page shows its state; pressing again works
     if previous == "approved":
         _bump_count(endorsement.appeal, -1)
-    endorsement.state = "withdrawn"
-    endorsement.withdrawn_at = utcnow()
-    endorsement.is_initiator = False
     record(
         None,
         "endorsement.withdraw",
@@ -484,6 +364,25 @@ def withdraw_endorsement(token: str) -> Endorsement:
 # --- moderation ------------------------------------------------------------------------------
 
 
+def _move(endorsement: Endorsement, **values) -> bool:
+    """Change an endorsement only if its state is still the one this request saw, so two
+    moderators (or a moderator and a withdrawal) at once cannot both move it and count it
+    twice. False, with the row reloaded, when another transaction moved it first."""
+    result = db.session.execute(
+        sa.update(Endorsement)
+        .where(Endorsement.id == endorsement.id, Endorsement.state == endorsement.state)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(endorsement)
+    return result.rowcount == 1
+
+
+def _moved_meanwhile() -> InvalidInput:
+    message = _("Someone changed this endorsement meanwhile; reload the page and try again.")
+    return InvalidInput(message, {"state": message})
+
+
 def _bump_count(appeal: Appeal, delta: int) -> None:
     # An SQL expression, so two moderators at once cannot lose an update.
     db.session.execute(
@@ -498,10 +397,14 @@ def approve_endorsement(user, endorsement: Endorsement) -> Endorsement:
     if endorsement.state not in ("submitted", "rejected"):
         message = _("Only a confirmed endorsement can be approved.")
         raise InvalidInput(message, {"state": message})
-    endorsement.state = "approved"
-    endorsement.moderated_by_id = getattr(user, "id", None)
-    endorsement.moderated_at = utcnow()
-    endorsement.moderation_reason = None
+    if not _move(
+        endorsement,
+        state="approved",
+        moderated_by_id=getattr(user, "id", None),
+        moderated_at=utcnow(),
+        moderation_reason=None,
+    ):
+        raise _moved_meanwhile()
     _bump_count(endorsement.appeal, +1)
     record(user, "endorsement.approve", endorsement, {"appeal": endorsement.appeal.slug})
     _notify(endorsement, "endorsement_approved")
@@ -521,13 +424,18 @@ def reject_endorsement(user, endorsement: Endorsement, reason: str) -> Endorseme
     if endorsement.state not in ("submitted", "approved"):
         message = _("Only a confirmed or approved endorsement can be rejected.")
         raise InvalidInput(message, {"state": message})
-    if endorsement.state == "approved":
+    previous = endorsement.state
+    if not _move(
+        endorsement,
+        state="rejected",
+        is_initiator=False,
+        moderated_by_id=getattr(user, "id", None),
+        moderated_at=utcnow(),
+        moderation_reason=reason,
+    ):
+        raise _moved_meanwhile()
+    if previous == "approved":
         _bump_count(endorsement.appeal, -1)
-    endorsement.state = "rejected"
-    endorsement.is_initiator = False
-    endorsement.moderated_by_id = getattr(user, "id", None)
-    endorsement.moderated_at = utcnow()
-    endorsement.moderation_reason = reason
     record(user, "endorsement.reject", endorsement, {"reason": reason})
     _notify(endorsement, "endorsement_rejected")
     db.session.flush()
@@ -583,25 +491,3 @@ def set_initiator(user, endorsement: Endorsement, initiator: bool = True) -> End
     record(user, "endorsement.initiator", endorsement, {"initiator": initiator})
     db.session.flush()
     return endorsement
-
-
-def group_by_country(endorsements: Iterable[Endorsement]) -> tuple[list, list]:
-    """(initiators, [(country code or None, [endorsements])]) for the public list."""
-    initiators, groups = [], {}
-    for endorsement in endorsements:
-        if endorsement.is_initiator:
-            initiators.append(endorsement)
-        else:
-            groups.setdefault(endorsement.organization.country, []).append(endorsement)
-    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return initiators, ordered
-
-
-def export_rows(appeal: Appeal):
-    """Every endorsement of an appeal with private fields, for the campaigners' CSV."""
-    return db.session.execute(
-        sa.select(Endorsement)
-        .where(Endorsement.appeal_id == appeal.id)
-        .order_by(Endorsement.id)
-        .execution_options(yield_per=500)
-    ).scalars()

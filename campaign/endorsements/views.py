@@ -17,7 +17,7 @@ from flask_babel import get_locale
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
-from campaign.endorsements import services
+from campaign.endorsements import queries, services
 from campaign.endorsements.forms import EndorsementForm
 from campaign.endorsements.logos import logo_folder, logo_path, read_logo
 from campaign.extensions import db
@@ -90,11 +90,11 @@ def withdraw(token: str):
 
 @bp.route("/organizations/<slug>")
 def organization(slug: str):
-    found = services.get_organization_by_slug(slug)
+    found = queries.get_organization_by_slug(slug)
     if found is None:
         abort(404)
-    endorsements = services.organization_endorsements(found)
-    issued = services.organization_appeals(found)
+    endorsements = queries.organization_endorsements(found)
+    issued = queries.organization_appeals(found)
     if not endorsements and not issued:
         abort(404)  # organizations only known from unapproved submissions stay private
     return render_template(
@@ -124,7 +124,7 @@ def country_name(code: str | None) -> str:
 
 @appeal_context_provider
 def endorsements_section(appeal) -> dict:
-    initiators, groups = services.group_by_country(services.public_endorsements(appeal))
+    initiators, groups = queries.group_by_country(queries.public_endorsements(appeal))
     return {
         "endorsers": {
             "count": appeal.endorsement_count,
