@@ -20,6 +20,7 @@ from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
 from campaign.audit.services import record
 from campaign.database import utcnow
+from campaign.endorsements import queries
 from campaign.endorsements.logos import Logo, store_logo
 from campaign.endorsements.models import ORGANIZATION_KINDS, Endorsement, Organization
 from campaign.endorsements.organizations import (
@@ -261,9 +262,14 @@ def _endorsement_fields(data: EndorsementInput) -> dict:
     }
 
 
-def _fill_organization(organization: Organization, data: EndorsementInput) -> None:
+def _fill_organization(
+    organization: Organization, data: EndorsementInput, *, trusted: bool = False
+) -> None:
     """Complete what an organization lacks; never overwrite what it has (an unconfirmed
-    submitter must not change an organization's name, website or logo)."""
+    submitter must not change an organization's name, website or logo). Once an organization
+    is public, only a campaigner (`trusted`) completes it."""
+    if not trusted and organization.id is not None and queries.is_public(organization):
+        return
     if organization.country is None and data.country:
         organization.country = data.country
     if organization.website is None and data.website:
@@ -456,7 +462,7 @@ def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) 
     if endorsement is not None and endorsement.state == "approved":
         message = _("%(name)s already endorses this appeal.", name=organization.name)
         raise InvalidInput(message, {"organization_name": message})
-    _fill_organization(organization, data)
+    _fill_organization(organization, data, trusted=True)
     now = utcnow()
     if endorsement is None:
         endorsement = Endorsement(appeal=appeal, organization=organization)

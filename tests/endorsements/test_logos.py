@@ -149,3 +149,21 @@ def test_an_existing_logo_is_never_replaced_by_a_submitter(app, client, db, demo
 @pytest.mark.parametrize("name", ["..%2Fsecret_key", "x.svg", "0" * 32 + ".html", "abc.png"])
 def test_only_stored_logo_names_are_served(client, name):
     assert client.get(f"/organizations/logos/{name}").status_code == 404
+
+
+def test_a_public_organization_is_not_completed_by_an_unconfirmed_submitter(
+    app, client, db, demo_appeal, make_appeal, login
+):
+    login("editor")
+    form = {"organization_name": "Public Org", "kind": "ngo", "signatory_name": "Ann"}
+    client.post(f"/admin/appeals/{demo_appeal.slug}/endorsements/add", data=form)
+    other = make_appeal()
+    response = endorse(
+        client, other.slug, organization_name="Public Org", website="evil.example", logo=png()
+    )
+    assert response.status_code == 302
+    organization = db.session.execute(
+        sa.select(Organization).where(Organization.name == "Public Org")
+    ).scalar_one()
+    assert organization.logo is None and organization.website is None
+    assert _files(app) == []
