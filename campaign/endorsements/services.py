@@ -26,6 +26,7 @@ from campaign.endorsements.models import ORGANIZATION_KINDS, Endorsement, Organi
 from campaign.endorsements.organizations import (
     find_organization,
     get_or_create_organization,
+    name_key,
     website_domain,
 )
 from campaign.endorsements.queries import endorsement_for, get_endorsement
@@ -75,7 +76,7 @@ def country_codes() -> set[str]:
 
 
 def _clean(data: EndorsementInput, *, email_required: bool) -> EndorsementInput:
-    errors: dict[str, str] = {}
+    """Trim and check every field; InvalidInput names each field at fault."""
     data.organization_name = (data.organization_name or "").strip()
     data.signatory_name = (data.signatory_name or "").strip()
     data.signatory_role = (data.signatory_role or "").strip()
@@ -83,55 +84,72 @@ def _clean(data: EndorsementInput, *, email_required: bool) -> EndorsementInput:
     data.country = (data.country or "").strip().upper() or None
     data.website = (data.website or "").strip() or None
     data.contact_email = (data.contact_email or "").strip() or None
+    if data.website is not None and "://" not in data.website:
+        data.website = f"https://{data.website}"
 
-    for name in ("organization_name", "signatory_name", "signatory_role", "website"):
-        if _has_control_characters(getattr(data, name) or ""):
-            errors[name] = _("Use a single line of text.")
-    if not data.organization_name:
-        errors["organization_name"] = _("Give the organization's name.")
-    elif len(data.organization_name) > 300:
-        errors["organization_name"] = _("The name is at most 300 characters.")
-    if data.kind not in ORGANIZATION_KINDS:
-        errors["kind"] = _("Choose the kind of organization.")
-    if data.country is not None and data.country not in country_codes():
-        errors["country"] = _("Choose a country from the list.")
-    if data.website is not None:
-        if "://" not in data.website:
-            data.website = f"https://{data.website}"
-        if (
-            len(data.website) > 500
-            or not is_http_url(data.website)
-            or "." not in (website_domain(data.website) or "")
-        ):
-            errors["website"] = _("Give the website's address, like https://example.org.")
-    if not data.signatory_name:
-        errors["signatory_name"] = _("Give the name of the person signing for the organization.")
-    elif len(data.signatory_name) > 200:
-        errors["signatory_name"] = _("The name is at most 200 characters.")
-    if len(data.signatory_role) > 200:
-        errors["signatory_role"] = _("The role is at most 200 characters.")
-    if data.contact_email is None:
-        if email_required:
-            errors["contact_email"] = _("Give an email address to confirm the endorsement.")
-    else:
-        try:
-            data.contact_email = validate_email(
-                data.contact_email, check_deliverability=False
-            ).normalized
-        except EmailNotValidError:
-            errors["contact_email"] = _("This email address is not valid.")
-        else:
-            if len(data.contact_email) > 320:
-                errors["contact_email"] = _("This email address is not valid.")
-    if len(data.comment) > 2000:
-        errors["comment"] = _("The comment is at most 2,000 characters.")
+    checks = {
+        "organization_name": _line_error(
+            data.organization_name, 300, _("Give the organization's name.")
+        ),
+        "signatory_name": _line_error(
+            data.signatory_name, 200, _("Give the name of the person signing for the organization.")
+        ),
+        "signatory_role": _line_error(data.signatory_role, 200),
+        "kind": None if data.kind in ORGANIZATION_KINDS else _("Choose the kind of organization."),
+        "country": None
+        if data.country is None or data.country in country_codes()
+        else _("Choose a country from the list."),
+        "website": _website_error(data.website),
+        "contact_email": _email_error(data, email_required),
+        "comment": _("The comment is at most 2,000 characters.")
+        if len(data.comment) > 2000
+        else _("Remove the control characters.")
+        if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in data.comment)
+        else None,
+    }
+    if not checks["organization_name"] and not name_key(data.organization_name):
+        checks["organization_name"] = _("Give the organization's name in letters or digits.")
+    errors = {name: message for name, message in checks.items() if message}
     if errors:
         raise InvalidInput(_("Please correct the fields marked."), errors)
     return data
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+def _line_error(value: str, max_length: int, required: str | None = None) -> str | None:
+    if not value:
+        return required
+    if len(value) > max_length:
+        return _("At most %(n)d characters.", n=max_length)
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        return _("Use a single line of text.")
+    return None
+
+
+def _website_error(website: str | None) -> str | None:
+    if website is None:
+        return None
+    try:
+        ok = (
+            len(website) <= 500
+            and is_http_url(website)
+            and "." in (website_domain(website) or "")
+            and _line_error(website, 500) is None
+        )
+    except ValueError:  # urlsplit refuses some malformed URLs ("http://[")
+        ok = False
+    return None if ok else _("Give the website's address, like https://example.org.")
+
+
+def _email_error(data: EndorsementInput, required: bool) -> str | None:
+    if data.contact_email is None:
+        return _("Give an email address to confirm the endorsement.") if required else None
+    try:
+        data.contact_email = validate_email(
+            data.contact_email, check_deliverability=False
+        ).normalized
+    except EmailNotValidError:
+        return _("This email address is not valid.")
+    return None if len(data.contact_email) <= 320 else _("This email address is not valid.")
 
 
 def _check_accepting(appeal: Appeal) -> None:

@@ -95,6 +95,10 @@ def test_bad_bodies_are_refused_naming_fields_and_store_nothing(client, db, demo
         ({**BODY, "organization_name": ""}, "organization_name"),
         ({**BODY, "kind": "party"}, "kind"),
         ({**BODY, "website": "ftp://kloop.kg"}, "website"),
+        ({**BODY, "website": "http://["}, "website"),
+        ({**BODY, "organization_name": "!!!"}, "organization_name"),
+        ({**BODY, "signatory_name": "Aida\r\nBcc: x@y.z"}, "signatory_name"),
+        ({**BODY, "comment": "null\x00byte"}, "comment"),
         ({**BODY, "logo": "iVBORw0KGgo="}, "logo"),  # logos only through the form
         ({k: v for k, v in BODY.items() if k != "signatory_name"}, "signatory_name"),
     ]
