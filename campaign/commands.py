@@ -12,8 +12,11 @@ from campaign.extensions import db
 def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
+
+    # These modules add their commands to the export group.
+    from campaign.endorsements import cli as _endorsements_cli  # noqa: F401
     from campaign.mail.cli import outbox
-    from campaign.signatures import cli as _signatures_cli  # noqa: F401  (export signatures)
+    from campaign.signatures import cli as _signatures_cli  # noqa: F401
 
     for group in (users, demo, counts, outbox, export):
         app.cli.add_command(group)

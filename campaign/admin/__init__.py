@@ -3,6 +3,8 @@ every view is guarded by require_role."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Blueprint
 from flask_login import current_user
 
@@ -26,11 +28,14 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
-# Each module registers its routes (and menu entries) on bp.
-from campaign.admin import (  # noqa: E402,F401
-    appeals,
-    authorities,
-    dashboard,
-    signatures,
+#: Modules that register their routes and menu entries on bp, in menu order.
+MODULES = (
+    "dashboard",
+    "appeals",
+    "authorities",
+    "signatures",
+    "endorsements",
+    "sharing",
 )
-from campaign.admin import sharing as _sharing  # noqa: E402,F401
+for _module in MODULES:
+    import_module(f"campaign.admin.{_module}")

@@ -6,9 +6,10 @@ from campaign.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
+    from campaign.api.endorsements import bp as endorsements_bp
     from campaign.api.signatures import blp as signatures_blp
 
-    blueprints: list = [signatures_blp]
+    blueprints: list = [signatures_blp, endorsements_bp]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

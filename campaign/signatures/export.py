@@ -4,12 +4,11 @@ neutralized even though signing already refuses such names."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from campaign.csvexport import csv_line
 from campaign.extensions import db
 from campaign.signatures.models import Signature
 
@@ -29,31 +28,14 @@ COLUMNS = (
     "flagged",
     "invalidation_reason",
 )
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value) -> str:
-    """A CSV cell as text, prefixed with ' when a spreadsheet would read it as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
-def _line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([neutralize(v) for v in values])
-    return buffer.getvalue()
 
 
 def signature_csv(query: sa.Select, batch: int = 500) -> Iterator[str]:
     """CSV lines (header first) for the signatures `query` selects, fetched in batches."""
-    yield _line(COLUMNS)
+    yield csv_line(COLUMNS)
     rows = db.session.execute(query.execution_options(yield_per=batch)).scalars()
     for signature in rows:
-        yield _line(getattr(signature, column) for column in COLUMNS)
+        yield csv_line(getattr(signature, column) for column in COLUMNS)
 
 
 def appeal_signatures(appeal_id: int) -> sa.Select:

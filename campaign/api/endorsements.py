@@ -1,0 +1,276 @@
+"""Endorsements over the API: the public list (approved only), the public sign-on (202,
+pending email confirmation, under the same rules as the form), and moderation.
+
+Logos are not taken over the API (JSON has no file upload and base64 bodies would bypass the
+form's size limit); an organization adds its logo through the form, or a campaigner in /admin.
+An unknown field such as `logo` is refused with 400."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import get_locale
+from marshmallow import Schema, fields, validate
+
+from campaign.accounts.auth import bearer_user, require_role
+from campaign.api.common import ApiBlueprint, invalid_input, paginated
+from campaign.appeals.services import get_published_appeal_or_404
+from campaign.endorsements import queries, services
+from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
+from campaign.errors import ApiError
+from campaign.extensions import db
+from campaign.net import client_address
+from campaign.validation import InvalidInput
+
+bp = ApiBlueprint(
+    "api_endorsements",
+    __name__,
+    url_prefix="/api/v1",
+    description="Organizations' endorsements of appeals, and their moderation.",
+)
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class OrganizationOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    country = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    domain_verified = fields.Boolean(
+        metadata={"description": "Confirmed from an address on the website's domain"}
+    )
+    logo_url = fields.String(allow_none=True)
+    url = fields.String(metadata={"description": "The organization's public page"})
+
+
+class EndorsementOut(Schema):
+    """Public: never the contact email, the IP key or the moderation reason."""
+
+    id = fields.Integer()
+    organization = fields.Nested(OrganizationOut)
+    signatory_name = fields.String()
+    signatory_role = fields.String()
+    comment = fields.String()
+    is_initiator = fields.Boolean()
+    approved_at = fields.DateTime(allow_none=True)
+
+
+class ModerationEndorsementOut(EndorsementOut):
+    """For moderators: the private fields too."""
+
+    state = fields.String()
+    contact_email = fields.String(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    moderated_at = fields.DateTime(allow_none=True)
+    moderation_reason = fields.String(allow_none=True)
+    added_by_campaigner = fields.Boolean()
+    wants_updates = fields.Boolean()
+
+
+class EndorsementPage(Schema):
+    items = fields.List(fields.Nested(ModerationEndorsementOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class EndorsementListArgs(Schema):
+    # Query strings are text, so not strict (strict would refuse "2"); "1.5" is still refused.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    state = fields.String(
+        validate=validate.OneOf(ENDORSEMENT_STATES),
+        metadata={"description": "Moderators only: list this state (submitted = the queue)"},
+    )
+
+
+class EndorsementIn(Schema):
+    organization_name = fields.String(required=True, validate=validate.Length(max=300))
+    kind = fields.String(load_default="ngo", validate=validate.OneOf(ORGANIZATION_KINDS))
+    country = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "ISO 3166 alpha-2 code"}
+    )
+    website = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    signatory_name = fields.String(required=True, validate=validate.Length(max=200))
+    signatory_role = fields.String(load_default="", validate=validate.Length(max=200))
+    contact_email = fields.String(
+        required=True,
+        validate=validate.Length(max=320),
+        metadata={"description": "Private: receives the confirmation link"},
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+    wants_updates = fields.Boolean(load_default=True)
+    language = fields.String(
+        load_default=None,
+        validate=validate.Length(max=8),
+        metadata={"description": "For the emails: en, ru or ky (default: Accept-Language)"},
+    )
+
+
+class SubmittedOut(Schema):
+    status = fields.String(metadata={"description": "pending_confirmation"})
+    message = fields.String()
+
+
+class RejectIn(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Kept private"},
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _organization(org) -> dict:
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "kind": org.kind,
+        "country": org.country,
+        "website": org.website,
+        "domain_verified": org.domain_verified_at is not None,
+        "logo_url": url_for("endorsements.logo", name=org.logo, _external=True)
+        if org.logo
+        else None,
+        "url": url_for("endorsements.organization", slug=org.slug, _external=True),
+    }
+
+
+def _public(endorsement) -> dict:
+    return {
+        "id": endorsement.id,
+        "organization": _organization(endorsement.organization),
+        "signatory_name": endorsement.signatory_name,
+        "signatory_role": endorsement.signatory_role,
+        "comment": endorsement.comment,
+        "is_initiator": endorsement.is_initiator,
+        "approved_at": endorsement.moderated_at if endorsement.state == "approved" else None,
+    }
+
+
+def _private(endorsement) -> dict:
+    return {
+        **_public(endorsement),
+        "state": endorsement.state,
+        "contact_email": endorsement.contact_email,
+        "submitted_at": endorsement.submitted_at,
+        "moderated_at": endorsement.moderated_at,
+        "moderation_reason": endorsement.moderation_reason,
+        "added_by_campaigner": endorsement.added_by_id is not None,
+        "wants_updates": endorsement.wants_updates,
+    }
+
+
+def _moderator():
+    user = bearer_user()
+    if user is None:
+        raise ApiError(401, "Listing by state needs a moderator's bearer token.", "unauthorized")
+    if not user.has_role("moderator"):
+        raise ApiError(403, "Your role does not allow this.", "forbidden")
+    return user
+
+
+def _endorsement_or_404(endorsement_id: int):
+    endorsement = queries.get_endorsement(endorsement_id)
+    if endorsement is None:
+        raise ApiError(404, "No such endorsement.", "not_found")
+    return endorsement
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+@bp.route("/appeals/<slug>/endorsements", methods=["GET"])
+@bp.arguments(EndorsementListArgs, location="query")
+@bp.response(200, EndorsementPage)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.alt_response(404, response="NOT_FOUND")
+def list_endorsements(args, slug: str):
+    """Approved endorsements, initiators first (public). With `state`, moderators see that
+    state with the private fields; `state=submitted` is the moderation queue, oldest first."""
+    appeal = get_published_appeal_or_404(slug)
+    state = args.get("state")
+    if state is None:
+        rows, render = queries.public_endorsements(appeal), _public
+    else:
+        _moderator()
+        rows, render = queries.endorsements_in_state(appeal, state), _private
+    start = (args["page"] - 1) * args["per_page"]
+    items = [render(e) for e in rows[start : start + args["per_page"]]]
+    return paginated(items, len(rows), args["page"], args["per_page"])
+
+
+@bp.route("/appeals/<slug>/endorsements", methods=["POST"])
+@bp.arguments(EndorsementIn)
+@bp.response(202, SubmittedOut)
+@bp.alt_response(400, response="BAD_REQUEST")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def submit_endorsement(body, slug: str):
+    """Endorse an appeal on behalf of an organization. Answers 202: the contact address gets a
+    confirmation link, and a moderator checks the endorsement before it is public. 409 when
+    the organization already endorses the appeal, or the appeal is closed."""
+    appeal = get_published_appeal_or_404(slug)
+    language = body.pop("language", None)
+    if language not in current_app.config["LANGUAGES"]:
+        language = str(get_locale() or "en")
+    data = services.EndorsementInput(**body, language=language)
+    try:
+        result = services.submit_endorsement(appeal, data, address=client_address())
+    except InvalidInput as exc:
+        db.session.rollback()
+        raise invalid_input(exc) from exc
+    except services.NotAccepting as exc:
+        db.session.rollback()
+        raise ApiError(409, "This appeal no longer takes endorsements.", "closed") from exc
+    db.session.commit()
+    if result.outcome == "already":
+        raise ApiError(409, "This organization already endorses this appeal.", "already_endorsed")
+    return {
+        "status": "pending_confirmation",
+        "message": "Check the contact address for a confirmation link.",
+    }
+
+
+@bp.route("/endorsements/<int:endorsement_id>/approve", methods=["POST"])
+@require_role("moderator")
+@bp.response(200, ModerationEndorsementOut)
+@bp.alt_response(400, response="BAD_REQUEST")
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.alt_response(404, response="NOT_FOUND")
+def approve_endorsement(endorsement_id: int):
+    """Approve a confirmed endorsement: it becomes public and counted; the organization is
+    told by email."""
+    endorsement = _endorsement_or_404(endorsement_id)
+    try:
+        services.approve_endorsement(bearer_user(), endorsement)
+    except InvalidInput as exc:
+        db.session.rollback()
+        raise invalid_input(exc) from exc
+    db.session.commit()
+    return _private(endorsement)
+
+
+@bp.route("/endorsements/<int:endorsement_id>/reject", methods=["POST"])
+@require_role("moderator")
+@bp.arguments(RejectIn)
+@bp.response(200, ModerationEndorsementOut)
+@bp.alt_response(400, response="BAD_REQUEST")
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.alt_response(404, response="NOT_FOUND")
+def reject_endorsement(body, endorsement_id: int):
+    """Reject with a reason, kept private; the organization is told it was not accepted."""
+    endorsement = _endorsement_or_404(endorsement_id)
+    try:
+        services.reject_endorsement(bearer_user(), endorsement, body["reason"])
+    except InvalidInput as exc:
+        db.session.rollback()
+        raise invalid_input(exc) from exc
+    db.session.commit()
+    return _private(endorsement)

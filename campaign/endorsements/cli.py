@@ -1,0 +1,76 @@
+"""`flask export endorsements SLUG`: every endorsement of an appeal as CSV on stdout, streamed.
+
+The export is private (campaigners follow up by email), so it includes contact emails.
+Cells that a spreadsheet would run as a formula are neutralized."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from campaign.appeals.services import get_appeal_by_slug
+from campaign.commands import export
+from campaign.csvexport import csv_line
+from campaign.endorsements.queries import export_rows
+
+COLUMNS = (
+    "id",
+    "state",
+    "organization",
+    "kind",
+    "country",
+    "website",
+    "domain_verified",
+    "signatory_name",
+    "signatory_role",
+    "contact_email",
+    "comment",
+    "wants_updates",
+    "initiator",
+    "added_by_campaigner",
+    "flagged",
+    "created_at",
+    "submitted_at",
+    "moderated_at",
+    "withdrawn_at",
+)
+
+
+def _row(e) -> tuple:
+    org = e.organization
+    return (
+        e.id,
+        e.state,
+        org.name,
+        org.kind,
+        org.country,
+        org.website,
+        "yes" if org.domain_verified_at else "no",
+        e.signatory_name,
+        e.signatory_role,
+        e.contact_email,
+        e.comment,
+        "yes" if e.wants_updates else "no",
+        "yes" if e.is_initiator else "no",
+        "yes" if e.added_by_id else "no",
+        e.flagged,
+        e.created_at,
+        e.submitted_at,
+        e.moderated_at,
+        e.withdrawn_at,
+    )
+
+
+@export.command("endorsements")
+@click.argument("slug")
+@with_appcontext
+def export_endorsements(slug: str):
+    """Every endorsement of the appeal SLUG as CSV (with private contact emails)."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        raise click.ClickException(f"No appeal with slug {slug!r}.")
+    sys.stdout.write(csv_line(COLUMNS))
+    for endorsement in export_rows(appeal):
+        sys.stdout.write(csv_line(_row(endorsement)))

@@ -1,0 +1,74 @@
+"""Forms of the endorsements area. They only parse: the rules live in services.py, whose
+InvalidInput field messages the views put beside the fields."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+
+from campaign.endorsements.models import ORGANIZATION_KINDS
+from campaign.endorsements.services import EndorsementInput, country_codes
+from campaign.labels import label
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = get_locale().territories
+    rows = sorted(((territories.get(c, c), c) for c in country_codes()), key=lambda r: r[0])
+    return [("", _l("International / no single country"))] + [(c, n) for n, c in rows]
+
+
+class EndorsementForm(FlaskForm):
+    organization_name = StringField(_l("Organization's name"))
+    kind = SelectField(_l("Kind of organization"), validate_choice=False)
+    country = SelectField(_l("Country"), validate_choice=False)
+    website = StringField(_l("Website (optional)"))
+    logo = FileField(_l("Logo (optional: PNG, JPEG or WebP, at most 2 MB)"))
+    signatory_name = StringField(_l("Your name"))
+    signatory_role = StringField(_l("Your role in the organization"))
+    contact_email = EmailField(_l("Contact email (never shown publicly)"))
+    comment = TextAreaField(_l("Public comment (optional)"))
+    wants_updates = BooleanField(_l("Send us news about this appeal"), default=True)
+    #: Honeypot: hidden from people by CSS; bots fill it in.
+    homepage = StringField(_l("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, label(k)) for k in ORGANIZATION_KINDS]
+        self.country.choices = country_choices()
+
+    def to_input(self, language: str = "en") -> EndorsementInput:
+        return EndorsementInput(
+            organization_name=self.organization_name.data or "",
+            kind=self.kind.data or "",
+            country=self.country.data or None,
+            website=self.website.data or None,
+            signatory_name=self.signatory_name.data or "",
+            signatory_role=self.signatory_role.data or "",
+            contact_email=self.contact_email.data or None,
+            comment=self.comment.data or "",
+            wants_updates=bool(self.wants_updates.data),
+            language=language,
+        )
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        for name, message in fields.items():
+            field = getattr(self, name, None)
+            if field is not None and hasattr(field, "errors"):
+                field.errors = [*field.errors, message]
+
+
+class CampaignerEndorsementForm(EndorsementForm):
+    """The /admin form for endorsements collected by phone or on paper."""
+
+    contact_email = EmailField(_l("Contact email (optional, private)"))
+    signatory_name = StringField(_l("Name of the person who signed for it"))
+    signatory_role = StringField(_l("Their role in the organization"))
+    wants_updates = BooleanField(_l("The organization wants news about this appeal"))
+    initiator = BooleanField(_l("One of the appeal's initiators"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (kept private)"))

@@ -1,0 +1,163 @@
+"""Reading endorsements and organizations: what pages, the API and the export show.
+Lists load their organization (and appeal, where shown) eagerly: no query per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from campaign.appeals.models import Appeal
+from campaign.endorsements.models import ENDORSEMENT_STATES, Endorsement, Organization
+from campaign.extensions import db
+
+
+def get_endorsement(endorsement_id: int) -> Endorsement | None:
+    return db.session.get(Endorsement, endorsement_id)
+
+
+def endorsement_for(appeal: Appeal, organization: Organization) -> Endorsement | None:
+    return db.session.execute(
+        sa.select(Endorsement).where(
+            Endorsement.appeal_id == appeal.id, Endorsement.organization_id == organization.id
+        )
+    ).scalar_one_or_none()
+
+
+def public_endorsements(appeal: Appeal) -> list[Endorsement]:
+    """Approved endorsements of an appeal: initiators first, then by country and name."""
+    return list(
+        db.session.execute(
+            sa.select(Endorsement)
+            .join(Endorsement.organization)
+            .where(Endorsement.appeal_id == appeal.id, Endorsement.state == "approved")
+            .order_by(
+                Endorsement.is_initiator.desc(),
+                Organization.country,
+                Organization.name_key,
+            )
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def moderation_queue(appeal: Appeal | None = None) -> list[Endorsement]:
+    """Confirmed endorsements waiting for a moderator, oldest first. Flagged ones (abuse
+    rules) never appear here."""
+    query = (
+        sa.select(Endorsement)
+        .options(joinedload(Endorsement.appeal))
+        .where(Endorsement.state == "submitted", Endorsement.flagged.is_(None))
+        .order_by(Endorsement.submitted_at, Endorsement.id)
+    )
+    if appeal is not None:
+        query = query.where(Endorsement.appeal_id == appeal.id)
+    return list(db.session.execute(query).unique().scalars())
+
+
+def endorsements_in_state(appeal: Appeal, state: str) -> list[Endorsement]:
+    query = sa.select(Endorsement).where(
+        Endorsement.appeal_id == appeal.id, Endorsement.state == state
+    )
+    if state == "submitted":
+        query = query.where(Endorsement.flagged.is_(None))
+    return list(
+        db.session.execute(query.order_by(Endorsement.submitted_at, Endorsement.id))
+        .unique()
+        .scalars()
+    )
+
+
+def endorsements_by_state(appeal: Appeal) -> dict[str, list[Endorsement]]:
+    rows = db.session.execute(
+        sa.select(Endorsement)
+        .where(Endorsement.appeal_id == appeal.id)
+        .order_by(Endorsement.is_initiator.desc(), Endorsement.created_at, Endorsement.id)
+    ).unique()
+    grouped: dict[str, list[Endorsement]] = {state: [] for state in ENDORSEMENT_STATES}
+    grouped["flagged"] = []
+    for endorsement in rows.scalars():
+        key = "flagged" if endorsement.flagged else endorsement.state
+        grouped[key].append(endorsement)
+    return grouped
+
+
+def organization_endorsements(organization: Organization) -> list[Endorsement]:
+    """The organization's approved endorsements of public appeals, newest first."""
+    return list(
+        db.session.execute(
+            sa.select(Endorsement)
+            .join(Endorsement.appeal)
+            .options(joinedload(Endorsement.appeal))
+            .where(
+                Endorsement.organization_id == organization.id,
+                Endorsement.state == "approved",
+                Appeal.state != "draft",
+            )
+            .order_by(Endorsement.moderated_at.desc(), Endorsement.id.desc())
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def organization_appeals(organization: Organization) -> list[Appeal]:
+    """Public appeals the organization issued."""
+    return list(
+        db.session.execute(
+            sa.select(Appeal)
+            .where(Appeal.issued_by_id == organization.id, Appeal.state != "draft")
+            .order_by(Appeal.published_at.desc())
+        )
+        .unique()
+        .scalars()
+    )
+
+
+def is_public(organization: Organization) -> bool:
+    """Shown anywhere public: an approved endorsement, or an appeal it issued."""
+    endorsed = sa.select(Endorsement.id).where(
+        Endorsement.organization_id == organization.id, Endorsement.state == "approved"
+    )
+    issued = sa.select(Appeal.id).where(
+        Appeal.issued_by_id == organization.id, Appeal.state != "draft"
+    )
+    return db.session.execute(sa.select(sa.or_(endorsed.exists(), issued.exists()))).scalar()
+
+
+def get_organization_by_slug(slug: str) -> Organization | None:
+    return db.session.execute(
+        sa.select(Organization).where(Organization.slug == slug)
+    ).scalar_one_or_none()
+
+
+def waiting_count() -> int:
+    return db.session.execute(
+        sa.select(sa.func.count())
+        .select_from(Endorsement)
+        .where(Endorsement.state == "submitted", Endorsement.flagged.is_(None))
+    ).scalar_one()
+
+
+def group_by_country(endorsements: Iterable[Endorsement]) -> tuple[list, list]:
+    """(initiators, [(country code or None, [endorsements])]) for the public list."""
+    initiators, groups = [], {}
+    for endorsement in endorsements:
+        if endorsement.is_initiator:
+            initiators.append(endorsement)
+        else:
+            groups.setdefault(endorsement.organization.country, []).append(endorsement)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+    return initiators, ordered
+
+
+def export_rows(appeal: Appeal):
+    """Every endorsement of an appeal with private fields, for the campaigners' CSV."""
+    return db.session.execute(
+        sa.select(Endorsement)
+        .where(Endorsement.appeal_id == appeal.id)
+        .order_by(Endorsement.id)
+        .execution_options(yield_per=500)
+    ).scalars()
