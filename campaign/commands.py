@@ -13,8 +13,9 @@ def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
     from campaign.mail.cli import outbox
+    from campaign.responses.cli import mailshots
 
-    for group in (users, demo, counts, outbox):
+    for group in (users, demo, counts, outbox, mailshots):
         app.cli.add_command(group)
 
 

@@ -27,3 +27,4 @@ def _admin_nav():
 
 
 from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
+from campaign.admin import responses as _responses  # noqa: E402,F401

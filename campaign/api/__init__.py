@@ -6,7 +6,9 @@ from campaign.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
-    blueprints: list = []
+    from campaign.api import responses
+
+    blueprints: list = [responses.bp]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -22,7 +22,12 @@ from campaign.appeals.services import set_due_date
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
-from campaign.responses.documents import CheckedDocument, delete_document, store_document
+from campaign.responses.documents import (
+    CheckedDocument,
+    check_document,
+    delete_document,
+    store_document,
+)
 from campaign.responses.models import RESPONSE_KINDS, Authority, Response, StatusChange
 from campaign.validation import InvalidInput, is_http_url, require
 
@@ -172,7 +177,7 @@ def record_response(
     kind: str | None,
     summary: str | None,
     source_url: str | None = None,
-    document: CheckedDocument | None = None,
+    document: CheckedDocument | bytes | None = None,
     demands: Sequence[Demand | int] = (),
     moves: Mapping[int, StatusMove] | None = None,
 ) -> Response:
@@ -198,6 +203,11 @@ def record_response(
         source_url = _clean_url(source_url)
     except InvalidInput as exc:
         errors.update(exc.fields)
+    if isinstance(document, bytes):
+        try:
+            document = check_document(document)
+        except InvalidInput as exc:
+            errors.update(exc.fields)
     by_id = {d.id: d for d in appeal.demands}
     concerned: list[Demand] = []
     for item in demands:
