@@ -14,7 +14,7 @@ from campaign.appeals.status import demand_overdue, demand_status, today_utc
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.responses.authorities import get_authority_by_slug, get_authority_or_404
-from campaign.responses.models import RESPONSE_KINDS, Response
+from campaign.responses.models import RESPONSE_KINDS
 from campaign.responses.scorecard import authority_record
 from campaign.responses.services import (
     StatusMove,
@@ -23,6 +23,7 @@ from campaign.responses.services import (
     change_due_date,
     find_target,
     get_demand,
+    get_response,
     get_status_change,
     record_response,
     retract_status_change,
@@ -288,6 +289,11 @@ def authority(slug: str):
 # --- campaigner calls ------------------------------------------------------------------------
 
 
+def _authority(slug: str):
+    """The authority with that slug; None for an unknown one (or one no slug can be)."""
+    return None if "\x00" in slug else get_authority_by_slug(slug)
+
+
 def _appeal_for_campaigner(slug: str):
     appeal = get_appeal_by_slug(slug)
     if appeal is None:
@@ -299,7 +305,7 @@ def _demand_target(demand_id: int, authority_slug: str):
     demand = get_demand(demand_id)
     if demand is None:
         raise ApiError(404, f"No demand {demand_id}.", fields={"demand": "Unknown demand."})
-    authority = get_authority_by_slug(authority_slug)
+    authority = _authority(authority_slug)
     if authority is None:
         raise ApiError(400, f"Unknown authority {authority_slug!r}.", "invalid",
                        {"authority": "Unknown authority."})  # fmt: skip
@@ -321,7 +327,7 @@ def create_response(data, slug: str):
     appeal = _appeal_for_campaigner(slug)
     try:
         response = record_response(
-            acting_user(), appeal, authority=get_authority_by_slug(data["authority"]),
+            acting_user(), appeal, authority=_authority(data["authority"]),
             occurred_on=data["occurred_on"], kind=data["kind"], summary=data["summary"],
             source_url=data["source_url"], demands=data["demands"],
             moves={m["demand"]: StatusMove(m["status"], m["note"]) for m in data["statuses"]},
@@ -343,7 +349,7 @@ def change_status(data, demand_id: int):
         target = _demand_target(demand_id, data["authority"])
         response = None
         if data["response"] is not None:
-            response = db.session.get(Response, data["response"])
+            response = get_response(data["response"])
             if response is None:
                 raise InvalidInput("Unknown response.", {"response": "Unknown response."})
         change = change_demand_status(

@@ -63,7 +63,7 @@ def response_form(appeal, authorities, **kwargs) -> ResponseForm:
     form = Form(**kwargs)
     form.authority.choices = _choices([("", "")] + [(a.slug, a.name) for a in authorities])
     form.kind.choices = _choices((k, label(k)) for k in RESPONSE_KINDS)
-    form.demands.choices = _choices((d.id, f"{d.position}. {d.text[:120]}") for d in appeal.demands)
+    form.demands.choices = _choices((d.id, f"{d.position}. {d.text}") for d in appeal.demands)
     form.move_fields = [
         (demand, form[f"status_{demand.id}"], form[f"note_{demand.id}"])
         for demand in appeal.demands

@@ -45,6 +45,15 @@ class StatusMove:
 
 # --- lookups ---------------------------------------------------------------------------------
 
+#: Ids are 32-bit integers in the database; a bigger one names nothing (and would make
+#: PostgreSQL raise instead of answering "not found").
+MAX_ID = 2**31 - 1
+
+
+def _text(value: str | None) -> str:
+    """Trimmed text without NUL characters (PostgreSQL refuses them in text columns)."""
+    return (value or "").replace("\x00", "").strip()
+
 
 def appeal_targets(appeal: Appeal) -> list[DemandTarget]:
     return [t for d in appeal.demands for t in d.targets]
@@ -62,6 +71,8 @@ def find_target(demand: Demand, authority: Authority | None) -> DemandTarget:
 
 
 def get_demand(demand_id: int) -> Demand | None:
+    if not 0 < demand_id <= MAX_ID:
+        return None
     return db.session.execute(
         sa.select(Demand)
         .where(Demand.id == demand_id)
@@ -70,7 +81,11 @@ def get_demand(demand_id: int) -> Demand | None:
 
 
 def get_status_change(change_id: int) -> StatusChange | None:
-    return db.session.get(StatusChange, change_id)
+    return db.session.get(StatusChange, change_id) if 0 < change_id <= MAX_ID else None
+
+
+def get_response(response_id: int) -> Response | None:
+    return db.session.get(Response, response_id) if 0 < response_id <= MAX_ID else None
 
 
 def appeal_responses(appeal: Appeal) -> list[Response]:
@@ -132,7 +147,7 @@ def get_public_document(name: str) -> Response | None:
 
 
 def get_update(appeal: Appeal, update_id: int) -> Update | None:
-    update = db.session.get(Update, update_id)
+    update = db.session.get(Update, update_id) if 0 < update_id <= MAX_ID else None
     if update is None or update.appeal_id != appeal.id or update.published_at is None:
         return None
     return update
@@ -149,7 +164,7 @@ def _check_trackable(appeal: Appeal) -> None:
 
 
 def _clean_url(value: str | None, field: str = "source_url") -> str | None:
-    value = (value or "").strip() or None
+    value = _text(value) or None
     if value is not None:
         require(len(value) <= 1000, field, "The URL is at most 1000 characters.")
         require(is_http_url(value), field, "The source must be an http:// or https:// URL.")
@@ -194,7 +209,7 @@ def record_response(
         errors["occurred_on"] = "The date of the response is in the future."
     if kind not in RESPONSE_KINDS:
         errors["kind"] = "Choose a kind of response from the list."
-    summary = (summary or "").strip()
+    summary = _text(summary)
     if not summary:
         errors["summary"] = "Summarize the response."
     elif len(summary) > MAX_SUMMARY:
@@ -288,7 +303,7 @@ def change_demand_status(
     appeal = target.demand.appeal
     _check_trackable(appeal)
     status = _check_status(status)
-    note = (note or "").strip()
+    note = _text(note)
     require(len(note) <= MAX_NOTE, "note", f"The note is at most {MAX_NOTE} characters.")
     source_url = _clean_url(source_url)
     if response is not None:
@@ -331,7 +346,7 @@ def retract_status_change(user, change: StatusChange, reason: str | None) -> Sta
     target = change.demand_target
     _check_trackable(target.demand.appeal)
     require(change.retracted_at is None, "change", "This change is already retracted.")
-    reason = (reason or "").strip()
+    reason = _text(reason)
     require(bool(reason), "reason", "Say why the change is retracted.")
     require(len(reason) <= MAX_NOTE, "reason", f"The reason is at most {MAX_NOTE} characters.")
     change.retracted_at = utcnow()
@@ -370,8 +385,8 @@ def change_due_date(user, target: DemandTarget, due_on: dt.date | None, reason: 
 def post_update(user, appeal: Appeal, title: str | None, body: str | None) -> Update:
     """Publish news on the appeal; the caller starts its mailshot (mailshots.start_mailing)."""
     _check_trackable(appeal)
-    title = (title or "").strip()
-    body = (body or "").strip()
+    title = _text(title)
+    body = _text(body)
     errors = {}
     if not title:
         errors["title"] = "A title is required."

@@ -37,6 +37,7 @@ def test_campaigner_records_a_rejection_and_a_visitor_sees_it(
     page.fill(f"#note_{demand_1}", "Refuses to stop the pressure.")
     page.get_by_role("button", name="Record the response").click()
     page.get_by_text("The response is recorded.").wait_for()
+    page.screenshot(path=os.path.join(artifacts_dir, "responses-admin.png"), full_page=True)
 
     visitor = browser.new_context()
     public = visitor.new_page()
