@@ -238,7 +238,7 @@ def run_pending(size: int = PAGE_SIZE) -> int:
 
 def run_inline(mailing_id: int) -> bool:
     """The part of a new mailing a request expands itself; the CLI finishes bigger ones."""
-    pages = current_app.config.get("MAILSHOT_INLINE_PAGES", 10)
+    pages = current_app.config.get("MAILSHOT_INLINE_PAGES", 5)
     return run_mailing(mailing_id, max_pages=pages)
 
 

@@ -100,7 +100,7 @@ def authority_records(
         sa.select(Response)
         .join(Response.appeal)
         .where(Response.authority_id.in_(records), Appeal.state.in_(PUBLIC_STATES))
-        .options(selectinload(Response.demands))
+        .options(selectinload(Response.demands), contains_eager(Response.appeal))
         .order_by(Response.occurred_on, Response.id)
     ).scalars().all()  # fmt: skip
     first_change: dict[int, dt.date] = {}

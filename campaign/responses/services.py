@@ -312,6 +312,11 @@ def change_demand_status(
             "response",
             "The response must be one by this authority on this appeal.",
         )
+        require(
+            target.demand in response.demands,
+            "response",
+            f"The response does not concern demand {target.demand.position}.",
+        )
     require(
         bool(note or source_url or response),
         "note",

@@ -28,7 +28,12 @@ def test_campaigner_records_moves_extends_and_retracts(db, client, api_token, de
     body = created.get_json()
     assert body["demand_positions"] == [1, 3] and body["authority"]["slug"] == SCNS
 
-    moved = client.post(f"{API}/demands/{d2}/status", headers=headers, json={
+    unrelated = client.post(f"{API}/demands/{d2}/status", headers=headers, json={
+        "authority": SCNS, "status": "acknowledged", "response": body["id"],
+    })  # fmt: skip
+    assert unrelated.status_code == 400
+    assert "does not concern demand 2" in unrelated.get_json()["error"]["fields"]["response"]
+    moved = client.post(f"{API}/demands/{d3}/status", headers=headers, json={
         "authority": SCNS, "status": "acknowledged", "response": body["id"],
     })  # fmt: skip
     assert moved.status_code == 201, moved.get_json()
