@@ -18,7 +18,7 @@ from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.endorsements.models import Endorsement
 from campaign.extensions import db
-from campaign.mail.models import Mailing
+from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.services import enqueue
 from campaign.responses.models import StatusChange
 from campaign.security import TokenError, make_token, read_token
@@ -179,6 +179,18 @@ def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, ro
     )
 
 
+def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
+    """Which of these addresses this mailing already wrote to (one email per person)."""
+    wanted = {a.strip().lower() for a in addresses}
+    rows = db.session.execute(
+        sa.select(OutboxMessage.to).where(
+            OutboxMessage.dedupe_key.like(f"mailing:{mailing.id}:%"),
+            sa.func.lower(OutboxMessage.to).in_(wanted),
+        )
+    ).scalars()
+    return {r.strip().lower() for r in rows}
+
+
 def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = None) -> int:
     """Enqueue the next page of recipients and advance the resumption point, in the caller's
     transaction. Returns how many were enqueued; 0 means the mailing is finished."""
@@ -194,7 +206,12 @@ def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = 
         return len(signers)
     endorsers = _endorsers_page(mailing, size)
     if endorsers:
+        mailed = _already_mailed(mailing, [e.contact_email for e in endorsers])
         for endorsement in endorsers:
+            address = endorsement.contact_email.strip().lower()
+            if address in mailed:
+                continue  # also signed, or a second organization with the same contact
+            mailed.add(address)
             _send(mailing, context, endorsement.contact_email, endorsement.language, "e",
                   endorsement.id)  # fmt: skip
         mailing.last_endorsement_id = endorsers[-1].id
