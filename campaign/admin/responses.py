@@ -23,12 +23,11 @@ from campaign.responses.forms import (
     response_form,
     status_form,
 )
+from campaign.responses.queries import appeal_targets, get_status_change
 from campaign.responses.services import (
     StatusMove,
-    appeal_targets,
     change_demand_status,
     change_due_date,
-    get_status_change,
     post_update,
     record_response,
     retract_status_change,

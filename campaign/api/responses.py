@@ -15,16 +15,18 @@ from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.responses.authorities import get_authority_by_slug, get_authority_or_404
 from campaign.responses.models import RESPONSE_KINDS
-from campaign.responses.scorecard import authority_record
-from campaign.responses.services import (
-    StatusMove,
+from campaign.responses.queries import (
     appeal_responses,
-    change_demand_status,
-    change_due_date,
     find_target,
     get_demand,
     get_response,
     get_status_change,
+)
+from campaign.responses.scorecard import authority_record
+from campaign.responses.services import (
+    StatusMove,
+    change_demand_status,
+    change_due_date,
     record_response,
     retract_status_change,
 )

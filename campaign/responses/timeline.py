@@ -15,7 +15,7 @@ from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange,
 from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
 from campaign.labels import label
 from campaign.responses.models import Authority, Response, StatusChange
-from campaign.responses.services import (
+from campaign.responses.queries import (
     appeal_due_date_changes,
     appeal_responses,
     appeal_status_changes,

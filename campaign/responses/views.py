@@ -21,8 +21,8 @@ from campaign.responses import mailshots
 from campaign.responses.authorities import get_authority_or_404, list_authorities
 from campaign.responses.documents import content_type_for, documents_folder
 from campaign.responses.feed import atom_feed
+from campaign.responses.queries import get_public_document, get_update
 from campaign.responses.scorecard import SORTS, authority_record, authority_records, sorted_records
-from campaign.responses.services import get_public_document, get_update
 from campaign.responses.timeline import build_timeline, build_tracker
 from campaign.validation import InvalidInput
 

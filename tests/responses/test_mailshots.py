@@ -16,7 +16,8 @@ from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.worker import drain
 from campaign.responses import mailshots
 from campaign.responses.authorities import get_authority_by_slug
-from campaign.responses.services import change_demand_status, find_target, post_update
+from campaign.responses.queries import find_target
+from campaign.responses.services import change_demand_status, post_update, retract_status_change
 from campaign.signatures.models import Signature
 from campaign.validation import InvalidInput
 
@@ -131,8 +132,6 @@ def test_status_changes_go_out_as_one_batch(db, smtp, demo_appeal, audience, mak
     wrong = change_demand_status(
         editor, find_target(demo_appeal.demands[0], scns), "met", note="mistake"
     )
-    from campaign.responses.services import retract_status_change
-
     retract_status_change(editor, wrong, "typo")
     db.session.commit()
     mailing = mailshots.start_status_mailing(editor, demo_appeal)

@@ -13,11 +13,11 @@ import time_machine
 from campaign.appeals.demo import AUTHORITIES, DEMO_SLUG, SCNS
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
 from campaign.responses.authorities import get_authority_by_slug
+from campaign.responses.queries import find_target
 from campaign.responses.services import (
     StatusMove,
     change_demand_status,
     change_due_date,
-    find_target,
     post_update,
     record_response,
     retract_status_change,

@@ -14,11 +14,11 @@ from campaign.appeals.status import appeal_progress
 from campaign.audit.models import AuditEntry
 from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.models import Response, StatusChange
+from campaign.responses.queries import find_target
 from campaign.responses.services import (
     StatusMove,
     change_demand_status,
     change_due_date,
-    find_target,
     record_response,
     retract_status_change,
 )
