@@ -261,3 +261,47 @@ def test_an_authoritys_record_on_known_answers(db, client, make_authority, make_
     by_name = client.get("/authorities").get_data(as_text=True)
     assert by_name.index("Constitutional Court") < by_name.index("Ministry of Culture")
     assert client.get("/authorities/no-such-body").status_code == 404
+
+
+def _queries(db, client, url: str) -> int:
+    import sqlalchemy as sa
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_pages_use_a_fixed_number_of_queries(db, client, demo_appeal, make_user, make_authority):
+    editor = make_user("editor")
+    scns = get_authority_by_slug(SCNS)
+    urls = (f"/appeals/{DEMO_SLUG}", f"/appeals/{DEMO_SLUG}/tracker", "/authorities",
+            f"/authorities/{SCNS}", f"/appeals/{DEMO_SLUG}/feed.atom",
+            f"/api/v1/appeals/{DEMO_SLUG}/timeline")  # fmt: skip
+
+    def add_responses(n: int):
+        for i in range(n):
+            response = record_response(
+                editor, demo_appeal, authority=scns, occurred_on=dt.date(2025, 6, 5),
+                kind="media_report", summary="Reported.", demands=[demo_appeal.demands[0].id],
+            )  # fmt: skip
+            target = find_target(demo_appeal.demands[i % 3], scns)
+            status = "rejected" if target.status != "rejected" else "acknowledged"
+            change_demand_status(editor, target, status, note="x", response=None)
+            make_authority()
+            db.session.commit()
+            assert response.id
+
+    add_responses(1)
+    before = [_queries(db, client, url) for url in urls]
+    add_responses(5)
+    after = [_queries(db, client, url) for url in urls]
+    assert all(count > 0 for count in before)
+    assert after == before
