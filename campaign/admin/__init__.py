@@ -35,6 +35,7 @@ MODULES = (
     "authorities",
     "signatures",
     "endorsements",
+    "responses",
     "sharing",
 )
 for _module in MODULES:

@@ -6,10 +6,11 @@ from campaign.extensions import api, csrf
 
 
 def register_api(app: Flask) -> None:
+    from campaign.api import responses
     from campaign.api.endorsements import bp as endorsements_bp
     from campaign.api.signatures import blp as signatures_blp
 
-    blueprints: list = [signatures_blp, endorsements_bp]
+    blueprints: list = [signatures_blp, endorsements_bp, responses.bp]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import ngettext
 
-from campaign.appeals.models import Appeal, Demand
+from campaign.appeals.models import OPEN_STATUSES, Appeal, Demand
 
 
 def today_utc() -> dt.date:
@@ -67,3 +67,22 @@ def appeal_progress(appeal: Appeal, today: dt.date | None = None) -> Progress:
         overdue=sum(1 for d in appeal.demands if demand_overdue(d, today)),
         answered=sum(1 for s in statuses if s != "awaiting"),
     )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How long a target still waits for an answer: days since publication, or, once overdue,
+    days since its due date."""
+
+    days: int
+    overdue: bool
+
+
+def target_waiting(target, appeal: Appeal, today: dt.date | None = None) -> Waiting | None:
+    """None once the authority moved past awaiting/acknowledged."""
+    today = today or today_utc()
+    if target.status not in OPEN_STATUSES or appeal.published_at is None:
+        return None
+    if target.is_overdue(today):
+        return Waiting(days=(today - target.due_on).days, overdue=True)
+    return Waiting(days=max((today - appeal.published_at.date()).days, 0), overdue=False)

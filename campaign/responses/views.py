@@ -1,5 +1,117 @@
-"""Public pages of the responses area."""
+"""Public pages of the responses area: the tracker, the timeline on the appeal page, the Atom
+feed, updates, authorities' records, documents and unsubscribing."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.status import today_utc
+from campaign.appeals.views import appeal_context, appeal_context_provider
+from campaign.extensions import csrf, db
+from campaign.responses import mailshots
+from campaign.responses.authorities import get_authority_or_404, list_authorities
+from campaign.responses.documents import content_type_for, documents_folder
+from campaign.responses.feed import atom_feed
+from campaign.responses.queries import get_public_document, get_update
+from campaign.responses.scorecard import SORTS, authority_record, authority_records, sorted_records
+from campaign.responses.timeline import build_timeline, build_tracker
+from campaign.validation import InvalidInput
 
 bp = Blueprint("responses", __name__)
+
+
+@appeal_context_provider
+def _timeline_section(appeal) -> dict:
+    return {"timeline": build_timeline(appeal)}
+
+
+@bp.route("/appeals/<slug>/tracker")
+def tracker(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    context = appeal_context(appeal)
+    context["tracker"] = build_tracker(appeal, context["today"])
+    return render_template("responses/tracker.html", **context)
+
+
+@bp.route("/appeals/<slug>/updates/<int:update_id>")
+def update(slug: str, update_id: int):
+    appeal = get_published_appeal_or_404(slug)
+    item = get_update(appeal, update_id) or abort(404)
+    return render_template("responses/update.html", appeal=appeal, update=item)
+
+
+@bp.route("/appeals/<slug>/feed.atom")
+def feed(slug: str):
+    appeal = get_published_appeal_or_404(slug)
+    entries = build_timeline(appeal)
+    base = current_app.config["BASE_URL"]
+    body = atom_feed(
+        appeal,
+        entries,
+        base_url=base,
+        appeal_url=url_for("appeals.show", slug=slug, _external=True),
+        feed_url=url_for("responses.feed", slug=slug, _external=True),
+        tracker_url=url_for("responses.tracker", slug=slug, _external=True),
+        entry_urls={
+            e.key: url_for("responses.update", slug=slug, update_id=e.update.id, _external=True)
+            for e in entries
+            if e.update is not None
+        },
+        title=appeal.title,
+    )
+    return current_app.response_class(body, mimetype="application/atom+xml")
+
+
+@bp.route("/authorities")
+def authorities():
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    records = sorted_records(authority_records(list_authorities(), today_utc()), sort)
+    return render_template("responses/authorities.html", records=records, sort=sort)
+
+
+@bp.route("/authorities/<slug>")
+def authority(slug: str):
+    record = authority_record(get_authority_or_404(slug), today_utc())
+    return render_template("responses/authority.html", record=record, today=today_utc())
+
+
+@bp.route("/documents/<name>")
+def document(name: str):
+    content_type = content_type_for(name)
+    if content_type is None or get_public_document(name) is None:
+        abort(404)
+    response = send_from_directory(
+        documents_folder(),
+        name,
+        mimetype=content_type,
+        as_attachment=content_type == "application/pdf",
+        max_age=3600,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the secret; mail clients POST here (RFC 8058 one-click)
+def unsubscribe(token: str):
+    try:
+        if request.method == "POST":
+            appeal = mailshots.unsubscribe(token)
+            db.session.commit()
+            return render_template("responses/unsubscribed.html", appeal=appeal)
+        appeal, _row = mailshots.read_unsubscribe(token)
+    except InvalidInput:
+        return render_template("responses/unsubscribe.html", appeal=None, token=None), 400
+    return render_template("responses/unsubscribe.html", appeal=appeal, token=token)

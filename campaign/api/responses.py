@@ -1,0 +1,398 @@
+"""Responses, the timeline and authorities' records in the API; campaigners record responses,
+move statuses, set due dates and retract changes."""
+
+from __future__ import annotations
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from campaign.accounts.auth import acting_user, require_role
+from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, invalid_input, paginated
+from campaign.appeals.models import TARGET_STATUSES
+from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
+from campaign.appeals.status import demand_overdue, demand_status, today_utc
+from campaign.errors import ApiError
+from campaign.extensions import db
+from campaign.responses.authorities import get_authority_by_slug, get_authority_or_404
+from campaign.responses.models import RESPONSE_KINDS
+from campaign.responses.queries import (
+    appeal_responses,
+    find_target,
+    get_demand,
+    get_response,
+    get_status_change,
+)
+from campaign.responses.scorecard import authority_record
+from campaign.responses.services import (
+    StatusMove,
+    change_demand_status,
+    change_due_date,
+    record_response,
+    retract_status_change,
+)
+from campaign.responses.timeline import build_timeline
+from campaign.validation import InvalidInput
+
+bp = ApiBlueprint(
+    "responses_api", __name__, url_prefix="/api/v1",
+    description="Authorities' responses, status changes, due dates and the timeline.",
+)  # fmt: skip
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class ResponsesError(ErrorSchema):
+    """The error envelope (its own name: flask-smorest already registers one called Error)."""
+
+
+class AuthorityRef(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class ResponseOut(Schema):
+    id = fields.Integer()
+    authority = fields.Nested(AuthorityRef)
+    occurred_on = fields.Date()
+    kind = fields.String()
+    summary = fields.String()
+    source_url = fields.String(allow_none=True)
+    document_url = fields.String(allow_none=True)
+    demands = fields.List(fields.Integer(), metadata={"description": "demand ids"})
+    demand_positions = fields.List(fields.Integer())
+
+
+class ResponsePage(Schema):
+    items = fields.List(fields.Nested(ResponseOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TimelineItem(Schema):
+    kind = fields.String()
+    key = fields.String()
+    at = fields.DateTime()
+    title = fields.String()
+    text = fields.String()
+    source_url = fields.String(allow_none=True)
+    authority = fields.Nested(AuthorityRef, allow_none=True)
+    demand_positions = fields.List(fields.Integer())
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    response_id = fields.Integer(allow_none=True)
+
+
+class TimelineOut(Schema):
+    items = fields.List(fields.Nested(TimelineItem))
+    total = fields.Integer()
+
+
+class TargetOut(Schema):
+    demand = fields.Integer()
+    demand_position = fields.Integer()
+    authority = fields.Nested(AuthorityRef)
+    status = fields.String()
+    overdue = fields.Boolean()
+    due_on = fields.Date(allow_none=True)
+    demand_status = fields.String()
+    demand_overdue = fields.Boolean()
+
+
+class ChangeOut(Schema):
+    id = fields.Integer()
+    from_status = fields.String()
+    to_status = fields.String()
+    note = fields.String()
+    source_url = fields.String(allow_none=True)
+    response = fields.Integer(allow_none=True)
+    recorded_at = fields.DateTime()
+    retracted_at = fields.DateTime(allow_none=True)
+    retraction_reason = fields.String(allow_none=True)
+    target = fields.Nested(TargetOut)
+
+
+class TargetRecordOut(Schema):
+    appeal = fields.String()
+    demand = fields.Integer()
+    demand_position = fields.Integer()
+    status = fields.String()
+    overdue = fields.Boolean()
+    due_on = fields.Date(allow_none=True)
+    first_response_on = fields.Date(allow_none=True)
+    days_to_first_response = fields.Integer(allow_none=True)
+
+
+class AuthorityOut(Schema):
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    country = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    addressed = fields.Integer()
+    answered = fields.Integer()
+    response_rate = fields.Float(allow_none=True)
+    average_days_to_first_response = fields.Float(allow_none=True)
+    met = fields.Integer()
+    rejected = fields.Integer()
+    overdue = fields.Integer()
+    targets = fields.List(fields.Nested(TargetRecordOut))
+
+
+class StatusMoveIn(Schema):
+    demand = fields.Integer(required=True, strict=True)
+    status = fields.String(required=True, validate=validate.OneOf(TARGET_STATUSES))
+    note = fields.String(load_default="")
+
+
+class ResponseIn(Schema):
+    authority = fields.String(required=True, metadata={"description": "authority slug"})
+    occurred_on = fields.Date(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(RESPONSE_KINDS))
+    summary = fields.String(required=True)
+    source_url = fields.String(load_default=None, allow_none=True)
+    #: Ids of the demands it concerns.
+    demands = fields.List(fields.Integer(strict=True), required=True)
+    #: New statuses of this authority's targets of those demands.
+    statuses = fields.List(fields.Nested(StatusMoveIn), load_default=list)
+
+
+class StatusIn(Schema):
+    authority = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(TARGET_STATUSES))
+    note = fields.String(load_default="")
+    source_url = fields.String(load_default=None, allow_none=True)
+    response = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class DueIn(Schema):
+    authority = fields.String(required=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    reason = fields.String(load_default="")
+
+
+class RetractIn(Schema):
+    reason = fields.String(required=True)
+
+
+# --- serializing -----------------------------------------------------------------------------
+
+
+def _authority_ref(authority) -> dict | None:
+    return {"slug": authority.slug, "name": authority.name} if authority else None
+
+
+def _response(response) -> dict:
+    return {
+        "id": response.id,
+        "authority": _authority_ref(response.authority),
+        "occurred_on": response.occurred_on,
+        "kind": response.kind,
+        "summary": response.summary,
+        "source_url": response.source_url,
+        "document_url": url_for("responses.document", name=response.document, _external=True)
+        if response.document
+        else None,
+        "demands": sorted(d.id for d in response.demands),
+        "demand_positions": sorted(d.position for d in response.demands),
+    }
+
+
+def _target(target) -> dict:
+    today = today_utc()
+    demand = target.demand
+    return {
+        "demand": demand.id,
+        "demand_position": demand.position,
+        "authority": _authority_ref(target.authority),
+        "status": target.status,
+        "overdue": target.is_overdue(today),
+        "due_on": target.due_on,
+        "demand_status": demand_status(demand),
+        "demand_overdue": demand_overdue(demand, today),
+    }
+
+
+def _change(change) -> dict:
+    return {
+        "id": change.id,
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "note": change.note,
+        "source_url": change.source_url,
+        "response": change.response_id,
+        "recorded_at": change.recorded_at,
+        "retracted_at": change.retracted_at,
+        "retraction_reason": change.retraction_reason,
+        "target": _target(change.demand_target),
+    }
+
+
+# --- public reads ----------------------------------------------------------------------------
+
+
+@bp.route("/appeals/<slug>/responses")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, ResponsePage)
+@bp.alt_response(404, schema=ResponsesError)
+def list_responses(args, slug: str):
+    """An appeal's responses, oldest first."""
+    responses = appeal_responses(get_published_appeal_or_404(slug))
+    page, per_page = args["page"], args["per_page"]
+    items = responses[(page - 1) * per_page : page * per_page]
+    return paginated([_response(r) for r in items], len(responses), page, per_page)
+
+
+@bp.route("/appeals/<slug>/timeline")
+@bp.response(200, TimelineOut)
+@bp.alt_response(404, schema=ResponsesError)
+def timeline(slug: str):
+    """Published, delivered, responses, status changes (not retracted) and updates."""
+    entries = build_timeline(get_published_appeal_or_404(slug))
+    items = [
+        {
+            "kind": e.kind, "key": e.key, "at": e.at, "title": e.title, "text": e.text,
+            "source_url": e.source_url, "authority": _authority_ref(e.authority),
+            "demand_positions": e.demand_positions, "from_status": e.from_status,
+            "to_status": e.to_status, "response_id": e.response_id,
+        }
+        for e in entries
+    ]  # fmt: skip
+    return {"items": items, "total": len(items)}
+
+
+@bp.route("/authorities/<slug>")
+@bp.response(200, AuthorityOut)
+@bp.alt_response(404, schema=ResponsesError)
+def authority(slug: str):
+    """An authority and its record across public appeals (never its contact email)."""
+    record = authority_record(get_authority_or_404(slug), today_utc())
+    a = record.authority
+    return {
+        "slug": a.slug, "name": a.name, "kind": a.kind, "country": a.country,
+        "website": a.website, "addressed": record.addressed, "answered": record.answered,
+        "response_rate": record.response_rate,
+        "average_days_to_first_response": record.average_days_to_first_response,
+        "met": record.met, "rejected": record.rejected, "overdue": record.overdue,
+        "targets": [
+            {
+                "appeal": t.appeal.slug, "demand": t.demand.id,
+                "demand_position": t.demand.position, "status": t.target.status,
+                "overdue": t.overdue, "due_on": t.target.due_on,
+                "first_response_on": t.first_response_on,
+                "days_to_first_response": t.days_to_first_response,
+            }
+            for t in record.targets
+        ],
+    }  # fmt: skip
+
+
+# --- campaigner calls ------------------------------------------------------------------------
+
+
+def _authority(slug: str):
+    """The authority with that slug; None for an unknown one (or one no slug can be)."""
+    return None if "\x00" in slug else get_authority_by_slug(slug)
+
+
+def _appeal_for_campaigner(slug: str):
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        raise ApiError(404, f"No appeal {slug!r}.")
+    return appeal
+
+
+def _demand_target(demand_id: int, authority_slug: str):
+    demand = get_demand(demand_id)
+    if demand is None:
+        raise ApiError(404, f"No demand {demand_id}.", fields={"demand": "Unknown demand."})
+    authority = _authority(authority_slug)
+    if authority is None:
+        raise ApiError(400, f"Unknown authority {authority_slug!r}.", "invalid",
+                       {"authority": "Unknown authority."})  # fmt: skip
+    return find_target(demand, authority)
+
+
+def _fail(exc: InvalidInput):
+    db.session.rollback()
+    raise invalid_input(exc) from exc
+
+
+@bp.route("/appeals/<slug>/responses", methods=["POST"])
+@require_role("editor")
+@bp.arguments(ResponseIn)
+@bp.response(201, ResponseOut)
+@bp.alt_response(400, schema=ResponsesError)
+def create_response(data, slug: str):
+    """Record a response, the demands it concerns and optional new statuses."""
+    appeal = _appeal_for_campaigner(slug)
+    try:
+        response = record_response(
+            acting_user(), appeal, authority=_authority(data["authority"]),
+            occurred_on=data["occurred_on"], kind=data["kind"], summary=data["summary"],
+            source_url=data["source_url"], demands=data["demands"],
+            moves={m["demand"]: StatusMove(m["status"], m["note"]) for m in data["statuses"]},
+        )  # fmt: skip
+    except InvalidInput as exc:
+        _fail(exc)
+    db.session.commit()
+    return _response(response)
+
+
+@bp.route("/demands/<int:demand_id>/status", methods=["POST"])
+@require_role("editor")
+@bp.arguments(StatusIn)
+@bp.response(201, ChangeOut)
+@bp.alt_response(400, schema=ResponsesError)
+def change_status(data, demand_id: int):
+    """Move one target's status: a new StatusChange with a note, a source or a response."""
+    try:
+        target = _demand_target(demand_id, data["authority"])
+        response = None
+        if data["response"] is not None:
+            response = get_response(data["response"])
+            if response is None:
+                raise InvalidInput("Unknown response.", {"response": "Unknown response."})
+        change = change_demand_status(
+            acting_user(), target, data["status"], note=data["note"],
+            source_url=data["source_url"], response=response,
+        )  # fmt: skip
+    except InvalidInput as exc:
+        _fail(exc)
+    db.session.commit()
+    return _change(change)
+
+
+@bp.route("/demands/<int:demand_id>/due", methods=["POST"])
+@require_role("editor")
+@bp.arguments(DueIn)
+@bp.response(200, TargetOut)
+@bp.alt_response(400, schema=ResponsesError)
+def set_due(data, demand_id: int):
+    """Set, extend or clear (null) a target's due date; a change needs a reason."""
+    try:
+        target = _demand_target(demand_id, data["authority"])
+        change_due_date(acting_user(), target, data["due_on"], data["reason"])
+    except InvalidInput as exc:
+        _fail(exc)
+    db.session.commit()
+    return _target(target)
+
+
+@bp.route("/status-changes/<int:change_id>/retract", methods=["POST"])
+@require_role("editor")
+@bp.arguments(RetractIn)
+@bp.response(200, ChangeOut)
+@bp.alt_response(400, schema=ResponsesError)
+def retract(data, change_id: int):
+    """Retract a change (kept, marked); the status before it comes back."""
+    change = get_status_change(change_id)
+    if change is None:
+        raise ApiError(404, f"No status change {change_id}.")
+    try:
+        retract_status_change(acting_user(), change, data["reason"])
+    except InvalidInput as exc:
+        _fail(exc)
+    db.session.commit()
+    return _change(change)

@@ -1,0 +1,113 @@
+"""Campaigners' forms for the responses area. Choices come from the appeal being edited."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from campaign.appeals.models import TARGET_STATUSES
+from campaign.labels import label
+from campaign.responses.models import RESPONSE_KINDS
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in pairs]
+
+
+def _status_choices(blank: str | None = None) -> list[SelectChoice]:
+    choices = [(s, label(s)) for s in TARGET_STATUSES]
+    return _choices(([("", blank)] if blank else []) + choices)
+
+
+class ResponseForm(FlaskForm):
+    authority = SelectField(_l("Authority"), validators=[InputRequired()])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    summary = TextAreaField(_l("Summary"), validators=[InputRequired(), Length(max=20_000)])
+    source_url = StringField(_l("Source URL"), validators=[Optional(), Length(max=1000)])
+    document = FileField(_l("Document (PDF, PNG, JPEG or WebP, at most 10 MB)"))
+    demands = CheckboxesField(_l("Demands it concerns"), coerce=int)
+
+
+def response_form(appeal, authorities, **kwargs) -> ResponseForm:
+    """A ResponseForm with, for each demand, an optional new status and a note."""
+
+    class Form(ResponseForm):
+        pass
+
+    for demand in appeal.demands:
+        setattr(Form, f"status_{demand.id}", SelectField(
+            _l("New status for demand %(num)d", num=demand.position),
+            choices=_status_choices(str(_l("(no change)"))), default="",
+        ))  # fmt: skip
+        setattr(Form, f"note_{demand.id}", StringField(
+            _l("Note for demand %(num)d", num=demand.position),
+            validators=[Optional(), Length(max=5000)],
+        ))  # fmt: skip
+    form = Form(**kwargs)
+    form.authority.choices = _choices([("", "")] + [(a.slug, a.name) for a in authorities])
+    form.kind.choices = _choices((k, label(k)) for k in RESPONSE_KINDS)
+    form.demands.choices = _choices((d.id, f"{d.position}. {d.text}") for d in appeal.demands)
+    form.move_fields = [
+        (demand, form[f"status_{demand.id}"], form[f"note_{demand.id}"])
+        for demand in appeal.demands
+    ]
+    return form
+
+
+def _target_choices(appeal):
+    return _choices(
+        (str(t.id), f"{d.position}. {t.authority.name}") for d in appeal.demands for t in d.targets
+    )
+
+
+class StatusForm(FlaskForm):
+    target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
+    status = SelectField(_l("New status"), validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    source_url = StringField(_l("Source URL"), validators=[Optional(), Length(max=1000)])
+
+
+def status_form(appeal, **kwargs) -> StatusForm:
+    form = StatusForm(**kwargs)
+    form.target.choices = _target_choices(appeal)
+    form.status.choices = _status_choices()
+    return form
+
+
+class DueForm(FlaskForm):
+    target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    reason = StringField(_l("Reason (required when a due date changes)"),
+                         validators=[Optional(), Length(max=5000)])  # fmt: skip
+
+
+def due_form(appeal, **kwargs) -> DueForm:
+    form = DueForm(**kwargs)
+    form.target.choices = _target_choices(appeal)
+    return form
+
+
+class RetractForm(FlaskForm):
+    reason = StringField(_l("Why retract it?"), validators=[InputRequired(), Length(max=5000)])
+
+
+class UpdateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[InputRequired(), Length(max=20_000)])

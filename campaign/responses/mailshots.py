@@ -1,0 +1,283 @@
+"""Mailshots to an appeal's subscribers: one email per update and one per batch of status
+changes, to confirmed, unflagged signers and approved endorsers who asked for updates.
+
+A Mailing is expanded into outbox rows in id-ordered pages; each page's rows and the advanced
+resumption point (last_signature_id / last_endorsement_id) are committed together, and every
+row carries a dedupe key, so a worker that dies half way carries on without mailing anyone
+twice. Pages are expanded by the view that starts the mailing (up to MAILSHOT_INLINE_PAGES)
+and by `flask mailshots send`, which finishes whatever is left."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from campaign.appeals.models import Appeal, Demand, DemandTarget, Update
+from campaign.appeals.status import appeal_progress
+from campaign.audit.services import record
+from campaign.database import utcnow
+from campaign.endorsements.models import Endorsement
+from campaign.extensions import db
+from campaign.mail.models import Mailing, OutboxMessage
+from campaign.mail.services import enqueue
+from campaign.responses.models import StatusChange
+from campaign.security import TokenError, make_token, read_token
+from campaign.signatures.models import Signature
+from campaign.validation import InvalidInput
+
+PAGE_SIZE = 200
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL under BASE_URL, also outside a request (CLI, worker)."""
+    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+# --- starting a mailshot ---------------------------------------------------------------------
+
+
+def start_update_mailing(user, update: Update) -> Mailing:
+    mailing = Mailing(appeal_id=update.appeal_id, kind="update", update_id=update.id)
+    db.session.add(mailing)
+    db.session.flush()
+    record(user, "mailing.start", mailing, {"kind": "update", "update": update.id})
+    return mailing
+
+
+def unmailed_changes(appeal: Appeal) -> list[StatusChange]:
+    return list(
+        db.session.execute(
+            sa.select(StatusChange)
+            .join(DemandTarget)
+            .join(Demand)
+            .where(Demand.appeal_id == appeal.id, StatusChange.mailed_at.is_(None))
+            .order_by(StatusChange.recorded_at, StatusChange.id)
+        ).scalars()
+    )
+
+
+def start_status_mailing(user, appeal: Appeal) -> Mailing:
+    """One mailshot for every status change not mailed yet (retracted ones are left out)."""
+    pending = unmailed_changes(appeal)
+    if not any(c.retracted_at is None for c in pending):
+        raise InvalidInput("There are no new status changes to tell subscribers about.")
+    mailing = Mailing(appeal_id=appeal.id, kind="status", created_at=utcnow())
+    db.session.add(mailing)
+    for change in pending:
+        # The batch is the changes stamped with the mailing's creation time.
+        change.mailed_at = mailing.created_at
+    db.session.flush()
+    record(user, "mailing.start", mailing, {"kind": "status", "changes": [c.id for c in pending]})
+    return mailing
+
+
+def batch_changes(mailing: Mailing) -> list[StatusChange]:
+    return [
+        c
+        for c in db.session.execute(
+            sa.select(StatusChange)
+            .join(DemandTarget)
+            .join(Demand)
+            .where(Demand.appeal_id == mailing.appeal_id)
+            .where(StatusChange.mailed_at == mailing.created_at)
+            .order_by(StatusChange.recorded_at, StatusChange.id)
+        ).scalars()
+        if c.retracted_at is None
+    ]
+
+
+# --- expanding -------------------------------------------------------------------------------
+
+
+def _signers_page(mailing: Mailing, size: int) -> list[Signature]:
+    return list(
+        db.session.execute(
+            sa.select(Signature)
+            .where(
+                Signature.appeal_id == mailing.appeal_id,
+                Signature.state == "confirmed",
+                Signature.flagged.is_(None),
+                Signature.wants_updates.is_(True),
+                Signature.email.is_not(None),
+                Signature.id > mailing.last_signature_id,
+            )
+            .order_by(Signature.id)
+            .limit(size)
+        ).scalars()
+    )
+
+
+def _endorsers_page(mailing: Mailing, size: int) -> list[Endorsement]:
+    return list(
+        db.session.execute(
+            sa.select(Endorsement)
+            .where(
+                Endorsement.appeal_id == mailing.appeal_id,
+                Endorsement.state == "approved",
+                Endorsement.flagged.is_(None),
+                Endorsement.wants_updates.is_(True),
+                Endorsement.contact_email.is_not(None),
+                Endorsement.id > mailing.last_endorsement_id,
+            )
+            .order_by(Endorsement.id)
+            .limit(size)
+        ).scalars()
+    )
+
+
+def _context(mailing: Mailing) -> dict:
+    from campaign.appeals.services import appeal_query
+
+    appeal = db.session.execute(appeal_query().where(Appeal.id == mailing.appeal_id)).scalar_one()
+    context = {
+        "appeal": appeal,
+        "appeal_url": external_url("appeals.show", slug=appeal.slug),
+        "tracker_url": external_url("responses.tracker", slug=appeal.slug),
+        "progress": appeal_progress(appeal),
+    }
+    if mailing.kind == "update":
+        update = db.session.get(Update, mailing.update_id)
+        context["update"] = update
+        context["update_url"] = external_url(
+            "responses.update", slug=appeal.slug, update_id=update.id
+        )
+    else:
+        targets = {t.id: (d, t) for d in appeal.demands for t in d.targets}
+        context["changes"] = [
+            (targets[c.demand_target_id][0], targets[c.demand_target_id][1], c)
+            for c in batch_changes(mailing)
+            if c.demand_target_id in targets
+        ]
+    return context
+
+
+def _title(appeal: Appeal, language: str) -> str:
+    for translation in appeal.translations:
+        if translation.language == language:
+            return translation.title
+    return appeal.title
+
+
+def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, row_id: int):
+    token = make_token("unsubscribe", {"a": mailing.appeal_id, "t": kind, "i": row_id})
+    unsubscribe_url = external_url("responses.unsubscribe", token=token)
+    template = "update" if mailing.kind == "update" else "status_changes"
+    enqueue(
+        to,
+        template,
+        kind=f"mailing-{mailing.kind}",
+        language=language or "en",
+        dedupe_key=f"mailing:{mailing.id}:{'sig' if kind == 's' else 'end'}:{row_id}",
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        unsubscribe_url=unsubscribe_url,
+        appeal_title=_title(context["appeal"], language),
+        **context,
+    )
+
+
+def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
+    """Which of these addresses this mailing already wrote to (one email per person)."""
+    wanted = {a.strip().lower() for a in addresses}
+    rows = db.session.execute(
+        sa.select(OutboxMessage.to).where(
+            OutboxMessage.dedupe_key.like(f"mailing:{mailing.id}:%"),
+            sa.func.lower(OutboxMessage.to).in_(wanted),
+        )
+    ).scalars()
+    return {r.strip().lower() for r in rows}
+
+
+def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = None) -> int:
+    """Enqueue the next page of recipients and advance the resumption point, in the caller's
+    transaction. Returns how many were enqueued; 0 means the mailing is finished."""
+    if mailing.finished_at is not None:
+        return 0
+    context = context or _context(mailing)
+    signers = _signers_page(mailing, size)
+    if signers:
+        for signature in signers:
+            _send(mailing, context, signature.email, signature.language, "s", signature.id)
+        mailing.last_signature_id = signers[-1].id
+        db.session.flush()
+        return len(signers)
+    endorsers = _endorsers_page(mailing, size)
+    if endorsers:
+        mailed = _already_mailed(mailing, [e.contact_email for e in endorsers])
+        for endorsement in endorsers:
+            address = endorsement.contact_email.strip().lower()
+            if address in mailed:
+                continue  # also signed, or a second organization with the same contact
+            mailed.add(address)
+            _send(mailing, context, endorsement.contact_email, endorsement.language, "e",
+                  endorsement.id)  # fmt: skip
+        mailing.last_endorsement_id = endorsers[-1].id
+        db.session.flush()
+        return len(endorsers)
+    mailing.finished_at = utcnow()
+    db.session.flush()
+    return 0
+
+
+def run_mailing(mailing_id: int, size: int = PAGE_SIZE, max_pages: int | None = None) -> bool:
+    """Expand a mailing page by page, committing each page. True once it is finished."""
+    pages = 0
+    context = None
+    while max_pages is None or pages < max_pages:
+        mailing = db.session.get(Mailing, mailing_id)
+        if mailing.finished_at is not None:
+            return True
+        context = context or _context(mailing)
+        expand_page(mailing, size, context)
+        db.session.commit()
+        pages += 1
+    return db.session.get(Mailing, mailing_id).finished_at is not None
+
+
+def pending_mailings() -> list[int]:
+    return list(
+        db.session.execute(
+            sa.select(Mailing.id).where(Mailing.finished_at.is_(None)).order_by(Mailing.id)
+        ).scalars()
+    )
+
+
+def run_pending(size: int = PAGE_SIZE) -> int:
+    """Finish every unfinished mailing (`flask mailshots send`). Returns how many."""
+    ids = pending_mailings()
+    for mailing_id in ids:
+        run_mailing(mailing_id, size)
+    return len(ids)
+
+
+def run_inline(mailing_id: int) -> bool:
+    """The part of a new mailing a request expands itself; the CLI finishes bigger ones."""
+    pages = current_app.config.get("MAILSHOT_INLINE_PAGES", 5)
+    return run_mailing(mailing_id, max_pages=pages)
+
+
+# --- unsubscribing ---------------------------------------------------------------------------
+
+
+def read_unsubscribe(token: str) -> tuple[Appeal, Signature | Endorsement]:
+    """The subscription behind an unsubscribe link; InvalidInput for a bad link."""
+    try:
+        payload = read_token("unsubscribe", token)
+        model = {"s": Signature, "e": Endorsement}[payload["t"]]
+        row = db.session.get(model, int(payload["i"]))
+    except (TokenError, KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput("This unsubscribe link is not valid.") from exc
+    if row is None or row.appeal_id != payload.get("a"):
+        raise InvalidInput("This unsubscribe link is not valid.")
+    return db.session.get(Appeal, row.appeal_id), row
+
+
+def unsubscribe(token: str) -> Appeal:
+    """Stop updates about one appeal for the row behind the token (idempotent)."""
+    appeal, row = read_unsubscribe(token)
+    row.wants_updates = False
+    db.session.flush()
+    return appeal
