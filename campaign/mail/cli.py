@@ -20,12 +20,16 @@ outbox = AppGroup("outbox", help="The mail outbox.")
 def outbox_work(once: bool, poll: float, safety_poll: int):
     """Send waiting mail (prints it when MAIL_SERVER is unset). With REDIS_URL, run an RQ
     worker for the mail queue; without Redis (or when it is unreachable), poll the table."""
+    # The composition root: mailshots are expanded into the outbox by the same worker.
+    from campaign.responses.mailshots import run_pending
+
     if once:
-        click.echo(f"Sent {drain()} message(s).")
+        mailings = run_pending()
+        click.echo(f"Finished {mailings} mailshot(s). Sent {drain()} message(s).")
         return
     try:
-        if current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll):
+        if current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll, run_pending):
             return
-        work_forever(poll)
+        work_forever(poll, when_idle=run_pending)
     except KeyboardInterrupt:
         click.echo("Outbox worker stopped.")

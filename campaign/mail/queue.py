@@ -103,7 +103,7 @@ def send_job() -> int:
             db.session.remove()
 
 
-def work_rq(poll_seconds: float, safety_poll_seconds: int = 10) -> bool:
+def work_rq(poll_seconds: float, safety_poll_seconds: int = 10, when_idle=None) -> bool:
     """Run an RQ worker for the mail queue, with a DB poll every `safety_poll_seconds` when
     idle. Returns False at once when Redis is unreachable (the caller polls the table)."""
     from redis.exceptions import RedisError
@@ -131,4 +131,6 @@ def work_rq(poll_seconds: float, safety_poll_seconds: int = 10) -> bool:
             log.warning("Redis unreachable (%s); polling the outbox table meanwhile", exc)
             time.sleep(poll_seconds)
         send_due()  # the safety net: retries whose backoff passed, pushes that were lost
+        if when_idle is not None:
+            when_idle()
         db.session.remove()

@@ -166,10 +166,14 @@ def drain(max_rounds: int = 1000) -> int:
     return total
 
 
-def work_forever(poll_seconds: float = 1.0) -> None:
+def work_forever(poll_seconds: float = 1.0, when_idle=None) -> None:
+    """Poll and send forever. `when_idle()` runs whenever nothing was sent (the CLI passes the
+    mailshot expansion, so one worker process does all mail work)."""
     log.info("outbox worker started")
     while True:
         sent, _failed = send_due()
         if sent == 0:
+            if when_idle is not None:
+                when_idle()
             db.session.remove()
             time.sleep(poll_seconds)

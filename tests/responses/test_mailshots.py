@@ -188,3 +188,17 @@ def test_a_mailshot_resumes_after_a_crash_without_sending_twice(
     smtp.wait_for(len(audience))
     assert _recipients(smtp) == sorted(audience)
     assert all(re.fullmatch(rf"mailing:{mailing_id}:(sig|end):\d+", k) for k in keys)
+
+
+def test_the_outbox_worker_finishes_mailshots_too(
+    db, runner, smtp, demo_appeal, audience, make_user
+):
+    editor = make_user("editor")
+    update = post_update(editor, demo_appeal, "Hearing set", "The court set a date.")
+    mailshots.start_update_mailing(editor, update)  # not expanded by any request
+    db.session.commit()
+    result = runner.invoke(args=["outbox", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Finished 1 mailshot(s)" in result.output
+    smtp.wait_for(len(audience))
+    assert _recipients(smtp) == sorted(audience)
