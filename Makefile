@@ -7,10 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv deps dev-deps run serve worker migrate demo test test-pg lint fmt migration bench clean
+.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint fmt migration bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -24,9 +24,17 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.deps
 
-deps: $(VENV)/.deps ## Install the runtime dependencies into .venv
+deps: $(VENV)/.deps translations ## Install the runtime dependencies into .venv
 
-dev-deps: $(VENV)/.dev-deps ## Install runtime and test dependencies
+dev-deps: $(VENV)/.dev-deps translations ## Install runtime and test dependencies
+
+translations: $(VENV)/.deps ## Compile the catalogs (translations/*/LC_MESSAGES/messages.mo)
+	$(VENV)/bin/pybabel compile -q -d translations
+
+translations-update: $(VENV)/.deps ## Extract the strings into messages.pot and update the ru/ky catalogs
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location \
+	  --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -d translations -i translations/messages.pot --no-fuzzy-matching
 
 migrate: deps ## Apply database migrations
 	$(FLASK) db upgrade

@@ -48,6 +48,8 @@ class Config:
     SESSION_COOKIE_SECURE = False
 
     BABEL_DEFAULT_LOCALE = "en"
+    #: Compiled catalogs (`make translations`); a string missing there falls back to English.
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     LANGUAGES = ("en", "ru", "ky")
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

@@ -1,7 +1,9 @@
-"""Language selection: explicit choice (?lang=, remembered in a cookie), else the browser."""
+"""Language selection: explicit choice (?lang=, remembered in a cookie), else the browser.
+An unknown code is ignored, so the next source decides and English is the last resort."""
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from flask import current_app, request
 
 
@@ -11,7 +13,16 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     languages = supported_languages()
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
+    for chosen in (request.args.get("lang"), request.cookies.get("lang")):
+        if chosen in languages:
+            return chosen
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language ("Русский", "Кыргызча"); the code if Babel has none."""
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code

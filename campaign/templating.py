@@ -7,9 +7,11 @@ import datetime as dt
 import markdown as md
 import nh3
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
+from campaign.appeals.translations import localized
+from campaign.i18n import language_name
 from campaign.labels import label
 
 ALLOWED_TAGS = {
@@ -36,6 +38,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.globals["appeal_text"] = localized
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
@@ -52,3 +57,8 @@ def _format_date(value, format: str = "medium") -> str:
 
 def _format_datetime(value, format: str = "medium") -> str:
     return "" if value is None else format_datetime(value, format)
+
+
+def _format_number(value) -> str:
+    """A number with the reader's grouping and decimal signs (1,234 / 1 234)."""
+    return "" if value is None else format_decimal(value)

@@ -37,6 +37,7 @@ MODULES = (
     "endorsements",
     "responses",
     "sharing",
+    "translations",
 )
 for _module in MODULES:
     import_module(f"campaign.admin.{_module}")

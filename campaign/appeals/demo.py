@@ -14,6 +14,7 @@ from campaign.appeals.services import (
     get_appeal_by_slug,
     publish_appeal,
 )
+from campaign.appeals.translations import get_translation, save_translation
 from campaign.endorsements.organizations import get_or_create_organization
 from campaign.responses.authorities import create_authority, get_authority_by_slug
 
@@ -45,6 +46,63 @@ DEMANDS = (
 )
 
 
+#: The appeal's text in the site's other languages: title, summary, demands in order
+#: (the body is data/demo_appeal.<lang>.md).
+TRANSLATIONS = {
+    "ru": (
+        "Прекратить давление на Kloop и его журналистов",
+        "После обысков и задержаний нынешних и бывших сотрудников Kloop Государственным "
+        "комитетом национальной безопасности 28–29 мая 2025 года Платформа медиадействий "
+        "Кыргызстана призывает власти страны уважать права журналистов.",
+        (
+            "Немедленно прекратить давление на Kloop и его сотрудников, обеспечить соблюдение "
+            "их прав и свобод, гарантированных Конституцией и международными договорами.",
+            "Обеспечить доступ адвокатов к задержанным, предоставить информацию об основаниях "
+            "задержания и ходе следственных действий.",
+            "Прекратить практику «профилактических бесед», которые используются как инструмент "
+            "давления на журналистов и нарушают принципы верховенства права.",
+            "Гарантировать безопасность и независимость журналистов, создать условия для "
+            "свободной и объективной работы СМИ в Кыргызстане.",
+        ),
+    ),
+    "ky": (
+        "Kloop жана анын журналисттерине кысымды токтоткула",
+        "2025-жылдын 28–29-майында Улуттук коопсуздук боюнча мамлекеттик комитет Kloopтун "
+        "учурдагы жана мурдагы кызматкерлеринин үйлөрүн тинтип, аларды кармагандан кийин "
+        "Кыргызстандын Медиа аракет платформасы өлкө бийлигин журналисттердин укуктарын "
+        "урматтоого чакырат.",
+        (
+            "Kloop жана анын кызматкерлерине кысым көрсөтүүнү дароо токтотуу, алардын "
+            "Конституция жана эл аралык келишимдер менен кепилденген укуктары менен "
+            "эркиндиктеринин сакталышын камсыз кылуу.",
+            "Адвокаттардын кармалгандарга жолугушуусун камсыз кылуу, кармоонун негиздери жана "
+            "тергөө аракеттеринин жүрүшү тууралуу маалымат берүү.",
+            "Журналисттерге кысым көрсөтүүнүн куралы катары колдонулуп, мыйзам үстөмдүгүнүн "
+            "принциптерин бузган «профилактикалык маектердин» практикасын токтотуу.",
+            "Журналисттердин коопсуздугун жана көз карандысыздыгын кепилдөө, Кыргызстанда "
+            "маалымат каражаттарынын эркин жана объективдүү иштеши үчүн шарттарды түзүү.",
+        ),
+    ),
+}
+
+
+def _add_translations(appeal: Appeal) -> None:
+    """Add the demo's translations that are missing (demands matched by position)."""
+    data = Path(__file__).parent / "data"
+    for language, (title, summary, demands) in TRANSLATIONS.items():
+        if get_translation(appeal, language) is not None or len(appeal.demands) != len(demands):
+            continue
+        save_translation(
+            None,
+            appeal,
+            language,
+            title=title,
+            summary=summary,
+            body=(data / f"demo_appeal.{language}.md").read_text(encoding="utf-8"),
+            demands={d.id: text for d, text in zip(appeal.demands, demands, strict=True)},
+        )
+
+
 def _authority(slug: str, **fields):
     return get_authority_by_slug(slug) or create_authority(None, slug=slug, **fields)
 
@@ -53,6 +111,7 @@ def load_demo() -> tuple[Appeal, bool]:
     """Create the demo appeal unless it exists. Returns (appeal, created)."""
     existing = get_appeal_by_slug(DEMO_SLUG)
     if existing is not None:
+        _add_translations(existing)
         return existing, False
     authorities = {
         SCNS: _authority(
@@ -95,4 +154,5 @@ def load_demo() -> tuple[Appeal, bool]:
         ],
     )
     publish_appeal(None, appeal, at=dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC))
+    _add_translations(appeal)
     return appeal, True

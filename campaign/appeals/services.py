@@ -39,8 +39,11 @@ class DemandInput:
 
 def appeal_query():
     """Appeals with demands, targets and authorities loaded in a fixed number of queries."""
+    demands = selectinload(Appeal.demands)
     return sa.select(Appeal).options(
-        selectinload(Appeal.demands).selectinload(Demand.targets).joinedload(DemandTarget.authority)
+        demands.selectinload(Demand.targets).joinedload(DemandTarget.authority),
+        demands.selectinload(Demand.translations),
+        selectinload(Appeal.translations),
     )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
+from campaign.appeals.translations import available_languages, localized
 from campaign.signatures.counting import signature_count
 
 bp = Blueprint("appeals", __name__)
@@ -25,6 +26,9 @@ def appeal_context(appeal) -> dict:
     today = today_utc()
     context = {
         "appeal": appeal,
+        #: The appeal's text in the reader's language when translated (see translations.py).
+        "text": localized(appeal),
+        "languages": available_languages(appeal),
         "signature_count": signature_count(appeal.id),
         "progress": appeal_progress(appeal, today),
         "demand_rows": [

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
+from campaign.appeals.translations import localized
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.endorsements import queries
@@ -195,6 +196,7 @@ def _send_confirmation(endorsement: Endorsement) -> None:
         endorsement=endorsement,
         organization=endorsement.organization,
         appeal=endorsement.appeal,
+        appeal_title=localized(endorsement.appeal, endorsement.language).title,
         appeal_url=_appeal_url(endorsement.appeal),
         confirm_url=confirm_url(endorsement),
         withdraw_url=withdraw_url(endorsement),
@@ -211,6 +213,7 @@ def _notify(endorsement: Endorsement, template: str) -> None:
         endorsement=endorsement,
         organization=endorsement.organization,
         appeal=endorsement.appeal,
+        appeal_title=localized(endorsement.appeal, endorsement.language).title,
         appeal_url=_appeal_url(endorsement.appeal),
         withdraw_url=withdraw_url(endorsement),
     )

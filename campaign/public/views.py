@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from campaign.appeals.services import list_public_appeals
 from campaign.appeals.status import appeal_progress
+from campaign.appeals.translations import localized
 from campaign.extensions import db
 from campaign.signatures.counting import signature_counts
 
@@ -17,7 +18,7 @@ bp = Blueprint("public", __name__)
 def home():
     appeals = list_public_appeals()
     counts = signature_counts(a.id for a in appeals)
-    items = [(a, counts[a.id], appeal_progress(a)) for a in appeals]
+    items = [(a, localized(a), counts[a.id], appeal_progress(a)) for a in appeals]
     return render_template("public/home.html", items=items)
 
 

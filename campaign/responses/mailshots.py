@@ -14,6 +14,7 @@ from flask import current_app, url_for
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, Update
 from campaign.appeals.status import appeal_progress
+from campaign.appeals.translations import localized
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.endorsements.models import Endorsement
@@ -153,10 +154,7 @@ def _context(mailing: Mailing) -> dict:
 
 
 def _title(appeal: Appeal, language: str) -> str:
-    for translation in appeal.translations:
-        if translation.language == language:
-            return translation.title
-    return appeal.title
+    return localized(appeal, language).title
 
 
 def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, row_id: int):

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from campaign.appeals.models import Appeal
 from campaign.appeals.status import Progress, appeal_progress
+from campaign.appeals.translations import localized
 from campaign.extensions import cache
 from campaign.signatures.counting import signature_count
 
@@ -44,10 +45,10 @@ class Card:
     etag: str
 
 
-def card_key(appeal: Appeal, count: int, progress: Progress, locale: str) -> str:
+def card_key(appeal: Appeal, count: int, progress: Progress, locale: str, title: str) -> str:
     texts = "\0".join(
         (
-            appeal.title,
+            title,
             appeal.issued_by.name if appeal.issued_by else "",
             str(appeal.signature_goal or ""),
             current_app.config["BASE_URL"],
@@ -66,15 +67,16 @@ def appeal_card(appeal: Appeal) -> Card:
     """The share image for the appeal as it stands now (cached until its numbers change)."""
     count = signature_count(appeal.id)
     progress = appeal_progress(appeal)
-    key = card_key(appeal, count, progress, str(get_locale() or "en"))
+    title = localized(appeal).title
+    key = card_key(appeal, count, progress, str(get_locale() or "en"), title)
     png = cache.get(key)
     if png is None:
-        png = render_card(appeal, count, progress)
+        png = render_card(appeal, count, progress, title)
         cache.set(key, png, timeout=CARD_CACHE_SECONDS)
     return Card(png=png, etag=card_etag(key))
 
 
-def render_card(appeal: Appeal, count: int, progress: Progress) -> bytes:
+def render_card(appeal: Appeal, count: int, progress: Progress, title: str) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BG)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
@@ -86,7 +88,7 @@ def render_card(appeal: Appeal, count: int, progress: Progress) -> bytes:
     draw.text((MARGIN, y), _fit_line(issuer, issuer_font, text_width), font=issuer_font, fill=MUTED)
     y += 56
 
-    title_font, lines = _fit_title(appeal.title, text_width, max_height=250)
+    title_font, lines = _fit_title(title, text_width, max_height=250)
     line_height = int(title_font.size * 1.2)
     for line in lines:
         draw.text((MARGIN, y), line, font=title_font, fill=INK)

@@ -8,6 +8,7 @@ from flask_babel import format_decimal, get_locale
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
+from campaign.appeals.translations import localized
 from campaign.appeals.views import appeal_context_provider
 from campaign.i18n import supported_languages
 from campaign.sharing import services
@@ -26,7 +27,7 @@ EMBED_MAX_AGE = 60
 @appeal_context_provider
 def sharing_context(appeal) -> dict:
     """Values for templates/sharing/_meta.html and _appeal_section.html."""
-    summary = " ".join(appeal.summary.split())
+    summary = " ".join(localized(appeal).summary.split())
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1].rstrip() + "…"
     locale = services.og_locale(_page_locale())
@@ -95,6 +96,7 @@ def embed(slug: str):
     html = render_template(
         "sharing/embed.html",
         appeal=appeal,
+        text=localized(appeal),
         signature_count=count,
         count_text=format_decimal(count),
         goal_text=format_decimal(appeal.signature_goal or 0),

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
+from campaign.appeals.translations import localized
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
@@ -199,7 +200,7 @@ def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
         kind=template.replace("_", "-"),
         language=signature.language,
         name=signature.name,
-        appeal_title=appeal.title,
+        appeal_title=localized(appeal, signature.language).title,
         appeal_url=f"{base}/appeals/{appeal.slug}",
         confirm_url=f"{base}/confirm/{make_token('signature-confirm', signature.id)}",
         withdraw_url=f"{base}/withdraw/{make_token('signature-withdraw', signature.id)}",

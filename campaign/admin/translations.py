@@ -1,0 +1,106 @@
+"""Campaigners' pages for an appeal's translations: one page per appeal listing its languages,
+a form per language (title, summary, body, one text per demand in order), and removal."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from campaign.accounts.auth import require_role
+from campaign.admin import bp
+from campaign.admin.forms import show_errors
+from campaign.appeals.services import get_appeal_or_404
+from campaign.appeals.translations import (
+    TITLE_MAX,
+    get_translation,
+    localized,
+    remove_translation,
+    save_translation,
+    translatable_languages,
+)
+from campaign.extensions import db
+from campaign.i18n import language_name
+from campaign.validation import InvalidInput
+
+
+class TranslationForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
+
+
+def translation_form(appeal, language: str) -> TranslationForm:
+    """The form with one field per demand, in order, filled from the stored translation on GET."""
+
+    class Form(TranslationForm):
+        pass
+
+    for demand in appeal.demands:
+        setattr(
+            Form, f"demand_{demand.id}", TextAreaField(_l("Demand %(num)d", num=demand.position))
+        )
+    data = {}
+    if request.method == "GET" and get_translation(appeal, language) is not None:
+        text = localized(appeal, language)
+        data = {"title": text.title, "summary": text.summary, "body": text.body}
+        for demand in appeal.demands:
+            own = next((t.text for t in demand.translations if t.language == language), "")
+            data[f"demand_{demand.id}"] = own
+    form = Form(data=data)
+    form.demand_rows = [(demand, form[f"demand_{demand.id}"]) for demand in appeal.demands]
+    return form
+
+
+@bp.route("/appeals/<slug>/translations")
+@require_role("editor")
+def translations(slug: str):
+    appeal = get_appeal_or_404(slug)
+    existing = {t.language: t for t in appeal.translations}
+    rows = [(code, existing.get(code)) for code in translatable_languages(appeal)]
+    return render_template("admin/translations/index.html", appeal=appeal, rows=rows)
+
+
+@bp.route("/appeals/<slug>/translations/<language>", methods=["GET", "POST"])
+@require_role("editor")
+def translation_edit(slug: str, language: str):
+    appeal = get_appeal_or_404(slug)
+    if language not in translatable_languages(appeal):
+        abort(404)
+    form = translation_form(appeal, language)
+    if form.validate_on_submit():
+        texts = {d.id: form[f"demand_{d.id}"].data or "" for d in appeal.demands}
+        try:
+            save_translation(
+                current_user._get_current_object(), appeal, language,
+                title=form.title.data, summary=form.summary.data, body=form.body.data,
+                demands=texts,
+            )  # fmt: skip
+        except InvalidInput as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The %(language)s translation is saved.", language=language_name(language)))
+            return redirect(url_for("admin.translations", slug=slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "admin/translations/form.html", appeal=appeal, form=form, language=language
+    ), status
+
+
+@bp.route("/appeals/<slug>/translations/<language>/remove", methods=["POST"])
+@require_role("editor")
+def translation_remove(slug: str, language: str):
+    appeal = get_appeal_or_404(slug)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not remove_translation(current_user._get_current_object(), appeal, language):
+        abort(404)
+    db.session.commit()
+    flash(_("The %(language)s translation is removed.", language=language_name(language)))
+    return redirect(url_for("admin.translations", slug=slug))
