@@ -29,12 +29,12 @@ deps: $(VENV)/.deps translations ## Install the runtime dependencies into .venv
 dev-deps: $(VENV)/.dev-deps translations ## Install runtime and test dependencies
 
 translations: $(VENV)/.deps ## Compile the catalogs (translations/*/LC_MESSAGES/messages.mo)
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile -d translations
 
 translations-update: $(VENV)/.deps ## Extract the strings into messages.pot and update the ru/ky catalogs
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k lazy_gettext -k _l --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location \
 	  --sort-output -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -d translations -i translations/messages.pot --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -d translations -i translations/messages.pot --no-fuzzy-matching
 
 migrate: deps ## Apply database migrations
 	$(FLASK) db upgrade
