@@ -72,3 +72,12 @@ def test_the_form_refuses_to_redirect_elsewhere(client):
 def test_dates_follow_the_language(client, demo_appeal):
     page = client.get(f"/appeals/{demo_appeal.slug}", headers={"Accept-Language": "ru"})
     assert "30 мая 2025" in page.get_data(as_text=True)
+
+
+def test_switching_from_a_page_read_with_lang_drops_it(client):
+    response = client.post("/language", data={"lang": "ky", "next": "/appeals/x?lang=en&ref=qr"})
+    assert response.headers["Location"] == "/appeals/x?ref=qr"
+    assert (
+        client.post("/language", data={"lang": "ru", "next": "/\\evil.example"}).headers["Location"]
+        == "/"
+    )
