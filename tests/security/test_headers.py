@@ -171,6 +171,7 @@ def test_session_cookie_is_secure_in_production(app_config, make_user):
         )
         assert response.status_code == 302
         cookie = _session_cookie(response)
+    with production.app_context():
         db.engine.dispose()
     assert "Secure" in cookie
     assert "HttpOnly" in cookie
