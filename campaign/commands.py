@@ -12,10 +12,12 @@ from campaign.extensions import db
 def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
+    from campaign.backup import add_backup_commands
     from campaign.mail.cli import outbox
 
     for group in (users, demo, counts, outbox):
         app.cli.add_command(group)
+    add_backup_commands()  # flask db backup / restore
 
 
 counts = AppGroup("counts", help="Signature and endorsement counters.")
