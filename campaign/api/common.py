@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from webargs.flaskparser import FlaskParser
 
 from campaign.errors import ApiError
@@ -39,8 +39,10 @@ class ErrorSchema(Schema):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, strict=True, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=20, strict=True, validate=lambda n: 1 <= n <= 100)
+    # Not strict: query-string values are always strings, and marshmallow's strict Integer
+    # refuses "2"; a string that is not a whole number ("2.5", "x") is still refused.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 def invalid_input(exc: InvalidInput) -> ApiError:
