@@ -242,3 +242,13 @@ def test_public_routes_never_ask_for_a_role(app, fixtures):
         ), where
         checked += 1
     assert checked > 0
+
+
+def test_the_open_admin_routes_are_what_they_claim(app):
+    client = app.test_client()
+    with app.app_context():
+        assert client.get("/admin/login").status_code == 200
+    with app.app_context():
+        response = client.post("/admin/logout")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login")
