@@ -26,8 +26,6 @@ def _admin_nav():
     return {"admin_nav": admin_nav}
 
 
-from campaign.admin import (  # noqa: E402,F401  (campaigners, audit log)
-    audit,
-    dashboard,
-    users,
-)
+from campaign.admin import dashboard  # noqa: E402,F401  (registers routes on bp)
+
+from campaign.admin import audit, users  # noqa: E402,F401  # isort: skip  (campaigners, audit log)
