@@ -7,6 +7,8 @@
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
 - Campaigner calls are guarded by `require_role` (campaign.accounts.auth), which reads the
   bearer token; serializers live in campaign/api/serializers.py, never on models.
+- `@require_role` goes above `@blp.arguments`: a caller without the role gets 401/403 before
+  any validation (tests/test_access_control.py sends an empty body and expects exactly that).
 """
 
 from __future__ import annotations
