@@ -31,13 +31,5 @@ class AnswerableApi(Api):
     def _register_error_handlers(self):
         pass
 
-    @property
-    def ERROR_SCHEMA(self):
-        """Document errors as the envelope campaign.errors really sends (not flask-smorest's
-        own Error schema, which would also clash with ours by name)."""
-        from campaign.api.common import ErrorSchema
-
-        return ErrorSchema
-
 
 api = AnswerableApi()

@@ -7,14 +7,12 @@
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
 - Campaigner calls are guarded by `require_role` (campaign.accounts.auth), which reads the
   bearer token; serializers live in campaign/api/serializers.py, never on models.
-- `@require_role` goes above `@blp.arguments`: a caller without the role gets 401/403 before
-  any validation (tests/test_access_control.py sends an empty body and expects exactly that).
 """
 
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 
 from campaign.errors import ApiError
@@ -41,10 +39,8 @@ class ErrorSchema(Schema):
 
 
 class PageArgs(Schema):
-    # Not strict: query-string values are always strings, and marshmallow's strict Integer
-    # refuses "2"; a string that is not a whole number ("2.5", "x") is still refused.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = fields.Integer(load_default=1, strict=True, validate=lambda n: n >= 1)
+    per_page = fields.Integer(load_default=20, strict=True, validate=lambda n: 1 <= n <= 100)
 
 
 def invalid_input(exc: InvalidInput) -> ApiError:
