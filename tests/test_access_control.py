@@ -193,7 +193,10 @@ def _request(client, method, url, headers):
     if url.startswith("/api/") and method not in SAFE_METHODS:
         kwargs["json"] = {}
     with client.application.app_context():
-        return client.open(url, method=method, **kwargs)
+        response = client.open(url, method=method, **kwargs)
+        response.get_data()  # a streamed body (CSV exports) must finish inside its context
+        response.close()
+    return response
 
 
 def test_campaigner_routes_answer_each_role_as_required(app, fixtures, clients):
