@@ -145,9 +145,10 @@ def _fill_defaults(app) -> None:
         redis_options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(redis_options))
         # Cache errors (Redis down) degrade to no cache with a warning, never an error page.
-        app.config.setdefault("CACHE_TYPE", "campaign.caching.FailSafeRedisCache")
+        cache_type = app.config.setdefault("CACHE_TYPE", "campaign.caching.FailSafeRedisCache")
         app.config.setdefault("CACHE_REDIS_URL", redis_url)
-        app.config.setdefault("CACHE_OPTIONS", dict(redis_options))
+        if "Redis" in cache_type:  # the options are redis-py's; another cache type refuses them
+            app.config.setdefault("CACHE_OPTIONS", dict(redis_options))
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)

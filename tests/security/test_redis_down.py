@@ -120,3 +120,13 @@ def test_the_fail_safe_cache_caches_when_redis_is_up():
         assert live.get("key") == {"n": 1}
     finally:
         live.delete("key")
+
+
+def test_another_cache_type_with_redis_url_gets_no_redis_options(app_config):
+    from campaign import create_app
+    from campaign.extensions import db
+
+    other = create_app("testing", **app_config, CACHE_TYPE="SimpleCache")
+    assert "CACHE_OPTIONS" not in other.config or not other.config["CACHE_OPTIONS"]
+    with other.app_context():
+        db.engine.dispose()
