@@ -37,6 +37,8 @@ MODULES = (
     "endorsements",
     "responses",
     "sharing",
+    "users",
+    "audit",
 )
 for _module in MODULES:
     import_module(f"campaign.admin.{_module}")
