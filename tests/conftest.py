@@ -81,7 +81,15 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app_config(database_url, smtp, tmp_path) -> dict:
     """Per-test overrides for create_app; tests change it with their own fixture."""
+    # With TEST_REDIS_URL, tests and parallel workers share one Redis: each test gets its own
+    # key space, so cached pages and rate-limit windows never carry over.
+    import uuid
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}-"
     return {
+        "CACHE_KEY_PREFIX": prefix,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "MAIL_QUEUE_NAME": f"{prefix}mail",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_SERVER": smtp.host,
         "MAIL_PORT": smtp.port,
@@ -94,6 +102,9 @@ def app_config(database_url, smtp, tmp_path) -> dict:
 def app(app_config):
     app = create_app("testing", **app_config)
     with app.app_context():
+        from campaign.extensions import cache
+
+        cache.clear()  # a cache in Redis outlives the test that filled it
         yield app
         _empty_tables()
         _db.session.remove()
