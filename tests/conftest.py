@@ -64,15 +64,12 @@ def _migrate(url: str) -> None:
 
 
 def _empty_tables() -> None:
+    # DELETE, not TRUNCATE: on PostgreSQL truncating ~25 nearly empty tables takes ~0.6 s
+    # (locks and file swaps), deleting their few rows ~6 ms.
     _db.session.remove()
-    tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 # --- app, client, runner --------------------------------------------------------------------
