@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint fmt migration bench clean
+.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint audit fmt migration bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-pg: dev-deps ## Run the suite on PostgreSQL at 127.0.0.1 (database answerab
 lint: dev-deps ## ruff: lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+audit: dev-deps ## pip-audit: known vulnerabilities in the pinned dependencies
+	$(PY) .ci/audit.py
 
 fmt: dev-deps ## ruff: fix and format
 	$(VENV)/bin/ruff check --fix .

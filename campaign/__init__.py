@@ -17,12 +17,19 @@ def create_app(config=None, **overrides) -> Flask:
     from campaign.config import load_config
 
     load_config(app, config, overrides)
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    from campaign.net import init_proxies
+
+    init_proxies(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -12,6 +12,7 @@ from campaign.extensions import db
 def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
+    from campaign.backup import add_backup_commands
 
     # These modules add their commands to the export group.
     from campaign.endorsements import cli as _endorsements_cli  # noqa: F401
@@ -21,6 +22,7 @@ def init_commands(app: Flask) -> None:
 
     for group in (users, demo, counts, outbox, export, mailshots):
         app.cli.add_command(group)
+    add_backup_commands()  # flask db backup / restore
 
 
 #: `flask export ...`: each area adds its own command (`export signatures`, ...).

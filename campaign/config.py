@@ -56,6 +56,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     #: A sliding window: a fixed one lets a burst through at each window boundary.
     RATELIMIT_STRATEGY = "moving-window"
+    #: When the rate-limit storage (Redis) is unreachable: True keeps the site answering, with
+    #: limits counted in process memory and a warning in the log; False turns such requests
+    #: into errors (fail closed). Flask-Limiter reads the derived settings once per process.
+    RATELIMIT_FAIL_OPEN = _bool("RATELIMIT_FAIL_OPEN", True)
+    #: Seconds to wait for Redis (rate limits, cache) before treating it as down.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "2"))
     #: Limits for the public write paths (signing, endorsing), per client address.
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "10/minute;100/hour")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
@@ -138,9 +144,20 @@ def _fill_defaults(app) -> None:
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    # Set whatever the storage: Flask-Limiter's limiter object is shared by every app in the
+    # process and keeps the first app's values, and with memory:// nothing can fail anyway.
+    fail_open = bool(app.config.get("RATELIMIT_FAIL_OPEN", True))
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", fail_open)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", fail_open)
     if redis_url:
-        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        timeout = float(app.config.get("REDIS_TIMEOUT", 2))
+        redis_options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(redis_options))
+        # Cache errors (Redis down) degrade to no cache with a warning, never an error page.
+        cache_type = app.config.setdefault("CACHE_TYPE", "campaign.caching.FailSafeRedisCache")
         app.config.setdefault("CACHE_REDIS_URL", redis_url)
+        if "Redis" in cache_type:  # the options are redis-py's; another cache type refuses them
+            app.config.setdefault("CACHE_OPTIONS", dict(redis_options))
     else:
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)

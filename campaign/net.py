@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Flask, current_app, request
+
+
+def init_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto (request.remote_addr, request.is_secure)
+    only when the operator says TRUSTED_PROXIES proxies set them; anyone can send them."""
+    trusted = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if trusted > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)
 
 
 def client_address() -> str:

@@ -10,6 +10,26 @@ CSP = (
     "frame-ancestors {frame_ancestors}"
 )
 
+#: Pages whose URL carries a secret (a mailed token) or that campaigners use: the browser must
+#: not send their address to any other site in a Referer header.
+NO_REFERRER_PREFIXES = (
+    "/admin/",
+    "/confirm/",
+    "/withdraw/",
+    "/endorsements/confirm/",
+    "/endorsements/withdraw/",
+    "/unsubscribe/",
+    "/my-data/",
+)
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def referrer_policy(path: str) -> str:
+    if any(path == p.rstrip("/") or path.startswith(p) for p in NO_REFERRER_PREFIXES):
+        return "no-referrer"
+    return "same-origin"
+
 
 def init_security_headers(app: Flask) -> None:
     def _fresh_g():
@@ -32,7 +52,12 @@ def init_security_headers(app: Flask) -> None:
         if not frameable:
             response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        policy = referrer_policy(request.path)
+        if policy == "no-referrer":
+            response.headers["Referrer-Policy"] = policy  # no view may loosen it here
+        else:
+            response.headers.setdefault("Referrer-Policy", policy)
+        # is_secure believes X-Forwarded-Proto only through ProxyFix (TRUSTED_PROXIES > 0).
         if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

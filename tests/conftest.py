@@ -64,15 +64,12 @@ def _migrate(url: str) -> None:
 
 
 def _empty_tables() -> None:
+    # DELETE, not TRUNCATE: on PostgreSQL truncating ~25 nearly empty tables takes ~0.6 s
+    # (locks and file swaps), deleting their few rows ~6 ms.
     _db.session.remove()
-    tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 # --- app, client, runner --------------------------------------------------------------------
@@ -81,7 +78,15 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app_config(database_url, smtp, tmp_path) -> dict:
     """Per-test overrides for create_app; tests change it with their own fixture."""
+    # With TEST_REDIS_URL, tests and parallel workers share one Redis: each test gets its own
+    # key space, so cached pages and rate-limit windows never carry over.
+    import uuid
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}-"
     return {
+        "CACHE_KEY_PREFIX": prefix,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "MAIL_QUEUE_NAME": f"{prefix}mail",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_SERVER": smtp.host,
         "MAIL_PORT": smtp.port,
@@ -94,6 +99,9 @@ def app_config(database_url, smtp, tmp_path) -> dict:
 def app(app_config):
     app = create_app("testing", **app_config)
     with app.app_context():
+        from campaign.extensions import cache
+
+        cache.clear()  # a cache in Redis outlives the test that filled it
         yield app
         _empty_tables()
         _db.session.remove()

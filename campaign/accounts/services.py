@@ -18,7 +18,11 @@ LOCKOUT = dt.timedelta(minutes=15)
 
 
 class AccountError(ValueError):
-    pass
+    """Refused account input; `field` names the form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def find_user(email: str) -> User | None:
@@ -27,21 +31,39 @@ def find_user(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(email: str, password: str, role: str) -> User:
+def create_user(email: str, password: str, role: str, by: User | None = None) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 320:
-        raise AccountError(f"not an email address: {email!r}")
+        raise AccountError(f"not an email address: {email!r}", "email")
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
     if find_user(email) is not None:
-        raise AccountError(f"a user with email {email} already exists")
+        raise AccountError(f"a user with email {email} already exists", "email")
     user = User(email=email, password_hash=hash_password(password), role=role)
     db.session.add(user)
     db.session.flush()
-    record(None, "user.create", user, {"role": role})
+    record(by, "user.create", user, {"role": role})
     return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.execute(sa.select(User).order_by(User.email)).scalars())
+
+
+def change_role(user: User, role: str, by: User | None) -> None:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
+    if by is not None and by.id == user.id:
+        # An admin demoting themselves could leave the site without any admin.
+        raise AccountError("you cannot change your own role", "role")
+    if role == user.role:
+        return
+    record(by, "user.role", user, {"from": user.role, "to": role})
+    user.role = role
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -96,6 +118,8 @@ def issue_token(user: User) -> str:
 
 def deactivate_user(user: User, by: User | None) -> None:
     """Ends the user's sessions and revokes every token at once."""
+    if by is not None and by.id == user.id:
+        raise AccountError("you cannot deactivate your own account")
     user.active = False
     user.session_version += 1
     now = utcnow()

@@ -37,6 +37,8 @@ MODULES = (
     "endorsements",
     "responses",
     "sharing",
+    "users",
+    "audit",
     "translations",
 )
 for _module in MODULES:

@@ -1,0 +1,30 @@
+"""The audit log (admin only): read-only, newest first, filtered by action, user and subject.
+There are deliberately no routes that change or delete entries."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+
+from campaign.accounts.auth import require_role
+from campaign.admin import add_nav, bp
+from campaign.audit.services import search_entries
+from campaign.extensions import db
+
+PER_PAGE = 50
+
+add_nav("admin.audit", _l("Audit log"), "admin")
+
+
+@bp.route("/audit")
+@require_role("admin")
+def audit():
+    filters = {
+        "action": request.args.get("action", "")[:64],
+        "user_email": request.args.get("user", "")[:320],
+        "subject": request.args.get("subject", "")[:100],
+    }
+    page = db.paginate(search_entries(**filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    args = {"action": filters["action"], "user": filters["user_email"]}
+    args["subject"] = filters["subject"]
+    return render_template("admin/audit/index.html", page=page, filters=args)

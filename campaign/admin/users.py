@@ -1,0 +1,144 @@
+"""Campaigner accounts (admin only): list, create, change role, deactivate."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from campaign.accounts.auth import require_role
+from campaign.accounts.models import ROLES, User
+from campaign.accounts.services import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    change_role,
+    create_user,
+    deactivate_user,
+    list_users,
+)
+from campaign.admin import add_nav, bp
+from campaign.extensions import db
+from campaign.labels import label
+
+
+def _role_choices():
+    return [(role, label(role)) for role in ROLES]
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
+    )
+    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password needs at least %(min)d characters (at most %(max)d)."),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+
+
+class DeactivateForm(FlaskForm):
+    pass
+
+
+add_nav("admin.users", _l("Campaigners"), "admin")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _render_list(status: int = 200, errors: dict | None = None):
+    users = list_users()
+    forms = {u.id: RoleForm(prefix=f"u{u.id}", role=u.role) for u in users}
+    return render_template(
+        "admin/users/index.html",
+        users=users,
+        role_forms=forms,
+        deactivate_form=DeactivateForm(),
+        errors=errors or {},
+    ), status
+
+
+@bp.route("/users")
+@require_role("admin")
+def users():
+    return _render_list()
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require_role("admin")
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, form.role.data, current_user)
+        except AccountError as exc:
+            getattr(form, exc.field or "email").errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Created %(email)s.", email=user.email))
+            return redirect(url_for("admin.users"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "admin/users/new.html", form=form, min_length=MIN_PASSWORD_LENGTH
+    ), status
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@require_role("admin")
+def user_role(user_id: int):
+    user = _user_or_404(user_id)
+    form = RoleForm(prefix=f"u{user.id}")
+    if not form.validate_on_submit():
+        return _render_list(400, {user.id: _("Choose one of the roles.")})
+    try:
+        change_role(user, form.role.data, current_user)
+    except AccountError as exc:
+        db.session.rollback()
+        return _render_list(400, {user_id: str(exc)})
+    db.session.commit()
+    flash(_("%(email)s is now %(role)s.", email=user.email, role=label(user.role)))
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@require_role("admin")
+def user_deactivate(user_id: int):
+    user = _user_or_404(user_id)
+    if not DeactivateForm().validate_on_submit():
+        abort(400)
+    try:
+        deactivate_user(user, current_user)
+    except AccountError as exc:
+        db.session.rollback()
+        return _render_list(400, {user_id: str(exc)})
+    db.session.commit()
+    flash(
+        _(
+            "%(email)s is deactivated; their sessions and API tokens no longer work.",
+            email=user.email,
+        )
+    )
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,95 @@
+"""The JSON API fuzzed from its own OpenAPI document: every public GET operation answers
+without a 5xx, with the status codes, content types and bodies its schema declares.
+
+It walks whatever the document lists, so each API route is covered as soon as it lands.
+Campaigner operations (require_role) are left to tests/test_access_control.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.test_access_control import required_role
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+MAX_EXAMPLES = 25
+
+
+def _openapi_path(rule: str) -> str:
+    """/api/v1/appeals/<slug> and /api/v1/x/<int:id> as OpenAPI writes them: {slug}, {id}."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def public_get_operations(app, schema) -> list:
+    guarded = {
+        _openapi_path(rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and required_role(app, rule.endpoint, "GET")
+    }
+    operations = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "GET" and operation.path not in guarded:
+            operations.append(operation)
+    return operations
+
+
+def _known_values(app, make_appeal, make_authority) -> dict:
+    """Real identifiers, so some generated requests hit existing rows, not only 404s."""
+    authority = make_authority()
+    appeal = make_appeal(authority=authority)
+    return {"slug": appeal.slug, "authority": authority.slug, "id": 1}
+
+
+def fuzz(app, operation, known: dict) -> None:
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(case=operation.as_strategy())
+    def run(case):
+        with app.app_context():  # a fresh g per request, as in production
+            response = case.call()
+        case.validate_response(response, checks=CHECKS)
+
+    run()
+    names = [p.name for p in operation.path_parameters]
+    if names:
+        values = {name: known.get(name, known["slug"]) for name in names}
+        case = operation.Case(path_parameters=values)
+        with app.app_context():
+            response = case.call()
+        case.validate_response(response, checks=CHECKS)
+
+
+def test_the_openapi_document_loads(app):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    assert schema.raw_schema["openapi"].startswith("3.")
+    assert schema.raw_schema["info"]["title"] == "Answerable API"
+
+
+def test_public_get_operations_hold_to_their_schema(app, db, make_appeal, make_authority):
+    known = _known_values(app, make_appeal, make_authority)
+    db.session.commit()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = public_get_operations(app, schema)
+    if not operations:
+        pytest.skip("the OpenAPI document lists no public GET operation yet")
+    for operation in operations:
+        fuzz(app, operation, known)
