@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, AppealTranslation, Demand, DemandTranslation
 from campaign.audit.services import record
+from campaign.database import utcnow
 from campaign.extensions import db
 from campaign.validation import InvalidInput
 
@@ -149,6 +150,7 @@ def save_translation(
             )
         else:
             existing.text = texts[demand.id]
+    appeal.updated_at = utcnow()  # a new version: caches keyed on it show the change
     db.session.flush()
     record(user, action, appeal, {"language": language})
     return translation
@@ -163,6 +165,7 @@ def remove_translation(user, appeal: Appeal, language: str) -> bool:
     for demand in appeal.demands:
         for item in [t for t in demand.translations if t.language == language]:
             demand.translations.remove(item)
+    appeal.updated_at = utcnow()
     db.session.flush()
     record(user, "appeal.translation_remove", appeal, {"language": language})
     return True

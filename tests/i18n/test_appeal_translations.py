@@ -112,8 +112,11 @@ def test_editing_and_removing_a_translation(client, db, login, make_appeal):
     assert _translate(client, appeal, "ru", title="Первый", texts=["Одно"]).status_code == 302
     form = client.get(f"/admin/appeals/{appeal.slug}/translations/ru").get_data(as_text=True)
     assert 'value="Первый"' in form and "Одно</textarea>" in form
+    db.session.expire_all()
+    version = appeal.updated_at
     assert _translate(client, appeal, "ru", title="Второй", texts=["Одно!"]).status_code == 302
     db.session.expire_all()
+    assert appeal.updated_at > version  # page caches keyed on the appeal's version renew
     assert localized(appeal, "ru").title == "Второй"
     assert _count(db, AppealTranslation) == 1
 
