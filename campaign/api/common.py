@@ -5,33 +5,78 @@
 - Bad input raises `ApiError` (campaign.errors) or `InvalidInput` (campaign.validation);
   both become {"error": {"code", "message", "fields"}} with a proper status.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
-- Campaigner calls are guarded by `require_role` (campaign.accounts.auth), which reads the
-  bearer token; serializers live in campaign/api/serializers.py, never on models.
+  Integer fields in bodies are `strict=True` (a float is refused, not truncated). A body
+  that is not JSON gets 400 (malformed) or 415 (another content type), never silence.
+- Campaigner calls are guarded by `@bp.campaigner(role)`: `require_role` (campaign.accounts.auth,
+  which reads the bearer token) plus its documentation (bearer security, 401, 403).
+- Serializers live in campaign/api/serializers.py, never on models.
+- Lists take `PageArgs` and answer `paginated(...)`, described by `page_schema(ItemSchema)`.
 """
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
-from webargs.flaskparser import FlaskParser
+import json
 
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from campaign.accounts.auth import require_role
 from campaign.errors import ApiError
 from campaign.validation import InvalidInput
+
+#: The name of the bearer security scheme in the OpenAPI document.
+BEARER = "bearerAuth"
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A campaigner's token, printed by `flask --app app users token EMAIL`.",
+}
 
 
 class _Parser(FlaskParser):
     #: Bad input is the client's error: 400 (not webargs' default 422), with field messages.
     DEFAULT_VALIDATION_STATUS = 400
 
+    def _raw_load_json(self, req):
+        # webargs ignores a body that is not labelled JSON, so a PATCH sent as text/plain would
+        # succeed and change nothing; refuse it instead.
+        if req.get_data(cache=True) and not is_json_request(req):
+            raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
+        return super()._raw_load_json(req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        if isinstance(error, json.JSONDecodeError):
+            detail = f"{error.msg} at line {error.lineno}, column {error.colno}"
+        else:
+            detail = "it is not UTF-8"
+        raise ApiError(400, f"The request body is not valid JSON: {detail}.", "malformed_json")
+
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
+    def campaigner(self, role: str):
+        """Decorator for a campaigner call: `require_role(role)` and its OpenAPI description.
+
+        Put it right under `@bp.route`, so the role is checked before the body is read."""
+
+        def decorator(view):
+            view = require_role(role)(view)
+            view = self.alt_response(401, response="UNAUTHORIZED")(view)
+            view = self.alt_response(403, response="FORBIDDEN")(view)
+            return self.doc(security=[{BEARER: []}])(view)
+
+        return decorator
+
 
 class ErrorBody(Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String())
+    code = fields.String(required=True, metadata={"description": "Machine-readable, e.g. invalid"})
+    message = fields.String(required=True, metadata={"description": "For people"})
+    fields = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Messages per field of the request, when fields are at fault"},
+    )
 
 
 class ErrorSchema(Schema):
@@ -39,8 +84,31 @@ class ErrorSchema(Schema):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, strict=True, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=20, strict=True, validate=lambda n: 1 <= n <= 100)
+    # Query-string values are always strings, so these cannot be strict (strict refuses "2");
+    # a float-looking value such as "1.5" is still refused.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+_page_schemas: dict[type, type] = {}
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """The schema of one page of `item_schema` items (one class per item schema, so the
+    OpenAPI document names each once)."""
+    if item_schema not in _page_schemas:
+        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+        _page_schemas[item_schema] = Schema.from_dict(
+            {
+                # many=True: the item schema dumps the page at once (batched counts, no N+1).
+                "items": fields.Nested(item_schema, many=True, required=True),
+                "total": fields.Integer(required=True, metadata={"description": "All items"}),
+                "page": fields.Integer(required=True),
+                "per_page": fields.Integer(required=True),
+            },
+            name=name,
+        )
+    return _page_schemas[item_schema]
 
 
 def invalid_input(exc: InvalidInput) -> ApiError:
