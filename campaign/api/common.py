@@ -7,8 +7,8 @@
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
   Integer fields in bodies are `strict=True` (a float is refused, not truncated). A body
   that is not JSON gets 400 (malformed) or 415 (another content type), never silence.
-- Campaigner calls are guarded by `@bp.campaigner(role)`: `require_role` (campaign.accounts.auth,
-  which reads the bearer token) plus its documentation (bearer security, 401, 403).
+- Campaigner calls are guarded by `@bp.campaigner(role)` (= `require_role`, which reads the
+  bearer token); ApiBlueprint documents every such route with bearer security, 401 and 403.
 - Serializers live in campaign/api/serializers.py, never on models.
 - Lists take `PageArgs` and answer `paginated(...)`, described by `page_schema(ItemSchema)`.
 """
@@ -53,21 +53,28 @@ class _Parser(FlaskParser):
         raise ApiError(400, f"The request body is not valid JSON: {detail}.", "malformed_json")
 
 
+def _undocumented_campaigner_call(view) -> bool:
+    if not callable(view) or not getattr(view, "required_role", None):
+        return False
+    return not getattr(view, "_apidoc", {}).get("manual_doc", {}).get("security")
+
+
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
     def campaigner(self, role: str):
-        """Decorator for a campaigner call: `require_role(role)` and its OpenAPI description.
+        """Decorator for a campaigner call: `require_role(role)`. Put it right under
+        `@bp.route`, so the role is checked before the body is read."""
+        return require_role(role)
 
-        Put it right under `@bp.route`, so the role is checked before the body is read."""
-
-        def decorator(view):
-            view = require_role(role)(view)
-            view = self.alt_response(401, response="UNAUTHORIZED")(view)
-            view = self.alt_response(403, response="FORBIDDEN")(view)
-            return self.doc(security=[{BEARER: []}])(view)
-
-        return decorator
+    def add_url_rule(self, rule, endpoint=None, view_func=None, *args, **kwargs):
+        # Every view guarded by require_role (however it was applied) is documented as a
+        # bearer-token call that can answer 401 and 403, so the document cannot forget one.
+        if _undocumented_campaigner_call(view_func):
+            view_func = self.alt_response(401, response="UNAUTHORIZED")(view_func)
+            view_func = self.alt_response(403, response="FORBIDDEN")(view_func)
+            view_func = self.doc(security=[{BEARER: []}])(view_func)
+        return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 
 
 class ErrorBody(Schema):
