@@ -57,7 +57,8 @@ def get_published_appeal_or_404(slug: str) -> Appeal:
 
 
 def get_appeal_or_404(slug: str) -> Appeal:
-    """Any appeal, drafts included: for campaigners' pages only."""
+    """Any appeal, drafts included: for campaigners' pages and API calls, after their role
+    is checked."""
     appeal = get_appeal_by_slug(slug)
     if appeal is None:
         abort(404)
@@ -84,14 +85,43 @@ def list_all_appeals() -> list[Appeal]:
     )
 
 
+def get_visible_appeal_or_404(slug: str, user=None) -> Appeal:
+    """What `user` may read: editors and above also see drafts (to preview them); anyone
+    else, signed in or not, gets the public rule."""
+    if user is not None and user.has_role("editor"):
+        return get_appeal_or_404(slug)
+    return get_published_appeal_or_404(slug)
+
+
+#: The states listed publicly (an archived appeal stays readable by its URL, but is not listed).
+LISTED_STATES = ("published", "closed")
+
+
+def _public_listing():
+    return appeal_query().where(Appeal.state.in_(LISTED_STATES))
+
+
 def list_public_appeals() -> list[Appeal]:
     return list(
         db.session.execute(
-            appeal_query()
-            .where(Appeal.state.in_(("published", "closed")))
-            .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+            _public_listing().order_by(Appeal.published_at.desc(), Appeal.id.desc())
         ).scalars()
     )
+
+
+def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:
+    """One page of the public listing, newest first, and the total (a fixed number of
+    queries whatever the page holds)."""
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(Appeal).where(Appeal.state.in_(LISTED_STATES))
+    ).scalar_one()
+    items = db.session.execute(
+        _public_listing()
+        .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return list(items), total
 
 
 def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
@@ -195,6 +225,7 @@ def set_demands(appeal: Appeal, demands: Sequence[DemandInput]) -> None:
         if item.id is not None:
             demand = existing.get(item.id)
             require(demand is not None, "demands", f"Demand id {item.id} is not in this appeal.")
+            require(demand not in kept, "demands", f"Demand id {item.id} is given twice.")
             demand.text = text
         else:
             demand = Demand(appeal=appeal, text=text, position=10_000 + number)
