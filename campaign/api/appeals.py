@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from campaign.accounts.auth import bearer_user
@@ -37,7 +38,10 @@ class DemandIn(Schema):
         metadata={"description": "An existing demand's id: it keeps its identity and history"},
     )
     text = fields.String(required=True, validate=validate.Length(min=1))
-    targets = fields.List(fields.Nested(TargetIn), load_default=list)
+    targets = fields.List(
+        fields.Nested(TargetIn),
+        metadata={"description": "Replace the targets; left out, an existing demand keeps its own"},
+    )
 
 
 _TITLE = validate.Length(min=1, max=300)
@@ -64,13 +68,13 @@ class AppealIn(Schema):
         """Authority slugs to authorities, in one query; an unknown one names its field."""
         if "demands" not in data:
             return data
-        slugs = [t["authority"] for d in data["demands"] for t in d["targets"]]
+        slugs = [t["authority"] for d in data["demands"] for t in d.get("targets", ())]
         found = authorities_by_slug(slugs)
         errors: dict = {}
         demands = []
         for i, demand in enumerate(data["demands"]):
-            targets = []
-            for j, target in enumerate(demand["targets"]):
+            targets = None if "targets" not in demand else []
+            for j, target in enumerate(demand.get("targets", ())):
                 authority = found.get(target["authority"])
                 if authority is None:
                     message = f"No authority with slug {target['authority']!r} in the register."
@@ -125,7 +129,7 @@ def create_appeal(data: dict):
     """Create an appeal as a draft, with its demands and their targets."""
     appeal = services.create_appeal(bearer_user(), **data)
     db.session.commit()
-    return appeal
+    return appeal, {"Location": url_for(".get_appeal", slug=appeal.slug)}
 
 
 @bp.route("/appeals/<slug>", methods=["PATCH"])

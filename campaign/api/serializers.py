@@ -105,6 +105,14 @@ class ProgressSchema(Schema):
     )
 
 
+class AppealRefSchema(Schema):
+    """An appeal named inside something else (an authority's record, an organization's)."""
+
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": list(APPEAL_STATES)})
+
+
 class _Counted:
     """An appeal with the values a dump needs that are not on its row, looked up once for a
     whole list: attribute reads fall through to the appeal."""

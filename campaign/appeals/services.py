@@ -30,7 +30,8 @@ class TargetInput:
 @dataclass
 class DemandInput:
     text: str
-    targets: Sequence[TargetInput] = ()
+    #: None keeps an existing demand's targets as they are (a new demand then has none).
+    targets: Sequence[TargetInput] | None = ()
     id: int | None = None  # an existing demand keeps its identity and history
 
 
@@ -231,7 +232,8 @@ def set_demands(appeal: Appeal, demands: Sequence[DemandInput]) -> None:
             demand = Demand(appeal=appeal, text=text, position=10_000 + number)
             db.session.add(demand)
         kept.append(demand)
-        _set_targets(demand, item.targets)
+        if item.targets is not None:
+            _set_targets(demand, item.targets)
     removed = [d for d in appeal.demands if d not in kept]
     for demand in removed:
         _check_removable(demand)
@@ -275,6 +277,12 @@ def _set_targets(demand: Demand, targets: Sequence[TargetInput]) -> None:
     for authority_id, item in wanted.items():
         if authority_id in current:
             if current[authority_id].due_on != item.due_on:
+                # DESIGN: due dates are extended on the record, never overwritten silently.
+                require(
+                    demand.appeal.state == "draft", "targets",
+                    f"{item.authority.name}: once the appeal is public, its due date changes "
+                    "on its own, with a reason.",
+                )  # fmt: skip
                 current[authority_id].due_on = item.due_on
         else:
             demand.targets.append(DemandTarget(authority=item.authority, due_on=item.due_on))

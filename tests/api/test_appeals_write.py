@@ -65,6 +65,7 @@ def test_an_editor_creates_a_draft_with_demands_and_targets(client, db, editor, 
     response = client.post("/api/v1/appeals", json=appeal_body(), headers=editor)
 
     assert response.status_code == 201, response.get_json()
+    assert response.headers["Location"].endswith("/api/v1/appeals/stop-the-raids")
     data = response.get_json()
     assert data["slug"] == "stop-the-raids"
     assert data["state"] == "draft"
@@ -313,19 +314,53 @@ def test_reordering_demands_keeps_their_identity_and_history(
 def test_patch_adds_and_removes_demands(client, db, editor, make_appeal, authorities):
     appeal = make_appeal(demands=["Keep", "Drop"], state="draft")
     keep_id = appeal.demands[0].id
+    kept_targets = [t.authority.slug for t in appeal.demands[0].targets]
     body = {
         "demands": [
             {"text": "New first", "targets": [{"authority": "parliament"}]},
             {"id": keep_id, "text": "Keep"},
+            {"text": "New last"},
         ]
     }
 
     data = client.patch(f"/api/v1/appeals/{appeal.slug}", json=body, headers=editor).get_json()
 
-    assert [(d["text"], d["position"]) for d in data["demands"]] == [("New first", 1), ("Keep", 2)]
+    assert [(d["text"], d["position"]) for d in data["demands"]] == [
+        ("New first", 1),
+        ("Keep", 2),
+        ("New last", 3),
+    ]
     assert data["demands"][1]["id"] == keep_id
-    assert data["demands"][1]["targets"] == []  # the targets given replace the old ones
-    assert count(db, Demand) == 2
+    # Targets left out: an existing demand keeps its own, a new one has none.
+    assert [t["authority"]["slug"] for t in data["demands"][1]["targets"]] == kept_targets
+    assert data["demands"][2]["targets"] == []
+    assert count(db, Demand) == 3
+
+    body = {"demands": [{"id": keep_id, "text": "Keep", "targets": []}]}
+    data = client.patch(f"/api/v1/appeals/{appeal.slug}", json=body, headers=editor).get_json()
+    assert [(d["id"], d["position"], d["targets"]) for d in data["demands"]] == [(keep_id, 1, [])]
+
+
+def test_due_dates_change_freely_in_a_draft_but_not_silently_once_public(
+    client, db, editor, make_appeal, authorities
+):
+    scns = authorities[0].slug
+    for state, status in (("draft", 200), ("published", 400)):
+        appeal = make_appeal(demands=["Only"], state=state, authority=authorities[0])
+        demand_id = appeal.demands[0].id
+        body = {
+            "demands": [
+                {"id": demand_id, "text": "Only", "targets": [
+                    {"authority": scns, "due_on": "2027-06-01"}]}
+            ]
+        }  # fmt: skip
+
+        response = client.patch(f"/api/v1/appeals/{appeal.slug}", json=body, headers=editor)
+
+        assert response.status_code == status, response.get_json()
+        stored = client.get(f"/api/v1/appeals/{appeal.slug}", headers=editor).get_json()
+        due_on = stored["demands"][0]["targets"][0]["due_on"]
+        assert due_on == ("2027-06-01" if state == "draft" else None)
 
 
 def test_a_demand_with_history_cannot_be_dropped(client, db, editor, make_appeal):
