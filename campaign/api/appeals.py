@@ -8,7 +8,15 @@ from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from campaign.accounts.auth import bearer_user
-from campaign.api.common import BEARER, ApiBlueprint, PageArgs, page_schema, paginated
+from campaign.api.common import (
+    BEARER,
+    MAX_INT,
+    ApiBlueprint,
+    PageArgs,
+    Text,
+    page_schema,
+    paginated,
+)
 from campaign.api.serializers import AppealSchema, AppealSummarySchema
 from campaign.appeals import services
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
@@ -26,7 +34,7 @@ bp = ApiBlueprint(
 
 
 class TargetIn(Schema):
-    authority = fields.String(
+    authority = Text(
         required=True, metadata={"description": "Slug of an authority in the register"}
     )
     due_on = fields.Date(load_default=None, allow_none=True)
@@ -37,7 +45,7 @@ class DemandIn(Schema):
         strict=True,
         metadata={"description": "An existing demand's id: it keeps its identity and history"},
     )
-    text = fields.String(required=True, validate=validate.Length(min=1))
+    text = Text(required=True, validate=validate.Length(min=1))
     targets = fields.List(
         fields.Nested(TargetIn),
         metadata={"description": "Replace the targets; left out, an existing demand keeps its own"},
@@ -45,20 +53,28 @@ class DemandIn(Schema):
 
 
 _TITLE = validate.Length(min=1, max=300)
+#: Outside these, times cannot be converted to UTC (or make no sense for an appeal).
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 class AppealIn(Schema):
     """An appeal as campaigners write it, created as a draft."""
 
-    title = fields.String(required=True, validate=_TITLE)
-    summary = fields.String()
-    body = fields.String(metadata={"description": "Markdown; sanitized when rendered"})
-    language = fields.String(
+    title = Text(required=True, validate=_TITLE)
+    summary = Text()
+    body = Text(metadata={"description": "Markdown; sanitized when rendered"})
+    language = Text(
         validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag.")
     )
-    signature_goal = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
+    signature_goal = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_INT)
+    )
     closes_at = fields.AwareDateTime(
-        default_timezone=dt.UTC, allow_none=True, metadata={"description": "UTC if no zone"}
+        default_timezone=dt.UTC,
+        allow_none=True,
+        validate=validate.Range(min=_EARLIEST, max=_LATEST),
+        metadata={"description": "UTC if no zone"},
     )
     issued_on = fields.Date(allow_none=True)
     demands = fields.List(fields.Nested(DemandIn), validate=validate.Length(max=MAX_DEMANDS))
@@ -91,7 +107,7 @@ class AppealPatch(AppealIn):
     """Changes to an appeal: every field is optional. `demands`, when given, replaces the set
     in the order given; a demand with its `id` keeps its identity and history."""
 
-    title = fields.String(validate=_TITLE)
+    title = Text(validate=_TITLE)
 
 
 # --- public reads ----------------------------------------------------------------------------

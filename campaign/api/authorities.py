@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from campaign.accounts.auth import bearer_user
-from campaign.api.common import ApiBlueprint, PageArgs, page_schema, paginated
+from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
 from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
 from campaign.extensions import db
 from campaign.responses import authorities as services
@@ -22,19 +22,25 @@ bp = ApiBlueprint(
 
 
 class AuthorityIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    kind = fields.String(validate=validate.OneOf(AUTHORITY_KINDS))
-    country = fields.String(allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
-    website = fields.String(allow_none=True, metadata={"description": "An http(s) URL"})
-    contact_email = fields.String(
-        allow_none=True, metadata={"description": "Private: never shown publicly"}
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
+    kind = Text(validate=validate.OneOf(AUTHORITY_KINDS))
+    country = Text(allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
+    website = Text(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "An http(s) URL"},
+    )
+    contact_email = Text(
+        allow_none=True,
+        validate=validate.Length(max=320),
+        metadata={"description": "Private: never shown publicly"},
     )
 
 
 class AuthorityPatch(AuthorityIn):
     """Changes to an authority: every field is optional; the slug never changes."""
 
-    name = fields.String(validate=validate.Length(min=1, max=300))
+    name = Text(validate=validate.Length(min=1, max=300))
 
 
 @bp.route("/authorities")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from campaign.accounts.auth import require_role
@@ -77,6 +77,21 @@ class ApiBlueprint(Blueprint):
         return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 
 
+#: The largest value an integer column holds on every backend (PostgreSQL's integer).
+MAX_INT = 2**31 - 1
+
+
+class Text(fields.String):
+    """A string from a request body. NUL characters are refused: PostgreSQL cannot store them,
+    and no person types one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Text may not contain NUL characters.")
+        return text
+
+
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"description": "Machine-readable, e.g. invalid"})
     message = fields.String(required=True, metadata={"description": "For people"})
@@ -93,7 +108,7 @@ class ErrorSchema(Schema):
 class PageArgs(Schema):
     # Query-string values are always strings, so these cannot be strict (strict refuses "2");
     # a float-looking value such as "1.5" is still refused.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -196,3 +196,7 @@ def test_the_list_is_paginated_with_its_total(client, db, make_authority):
 def test_bad_paging_is_a_400_naming_the_parameter(client, query, field):
     error = assert_error(client.get(f"/api/v1/appeals?{query}"), 400, "invalid")
     assert field in error["fields"]
+
+
+def test_a_page_far_beyond_any_list_is_refused_not_a_crash(client):
+    assert_error(client.get(f"/api/v1/appeals?page={10**30}"), 400, "invalid")

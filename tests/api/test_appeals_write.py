@@ -472,3 +472,22 @@ def test_only_a_published_appeal_can_be_closed(client, editor, make_appeal):
 def test_state_moves_on_unknown_appeals_are_404(client, editor):
     for call in ("publish", "close"):
         assert_error(client.post(f"/api/v1/appeals/nope/{call}", headers=editor), 404)
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"title": "Nul\x00title"}, "title"),
+        ({"body": "Nul \x00 in the body"}, "body"),
+        ({"signature_goal": 10**20}, "signature_goal"),
+        ({"closes_at": "0001-01-01T00:00:00+01:00"}, "closes_at"),
+        ({"closes_at": "9999-12-31T23:59:59-05:00"}, "closes_at"),
+        ({"demands": [{"text": "x\x00"}]}, "demands"),
+    ],
+)
+def test_values_no_database_can_store_are_a_400_not_a_500(client, db, editor, overrides, field):
+    response = client.post("/api/v1/appeals", json={"title": "T", **overrides}, headers=editor)
+
+    error = assert_error(response, 400, "invalid")
+    assert field in error["fields"]
+    assert count(db, Appeal) == 0

@@ -145,3 +145,19 @@ def test_the_register_is_changed_by_editors_only(client, db, api_token, make_aut
     assert count(db) == 1
     db.session.expire_all()
     assert db.session.get(Authority, authority.id).name == "Parliament"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "X", "website": "https://example.org/" + "a" * 500}, "website"),
+        ({"name": "X", "contact_email": "a" * 320 + "@example.org"}, "contact_email"),
+        ({"name": "Nul\x00"}, "name"),
+    ],
+)
+def test_values_too_long_to_store_are_a_400_not_a_500(client, db, api_token, body, field):
+    response = client.post("/api/v1/authorities", json=body, headers=api_token("editor"))
+
+    error = assert_error(response, 400, "invalid")
+    assert field in error["fields"]
+    assert count(db) == 0
