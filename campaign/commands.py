@@ -33,14 +33,21 @@ counts = AppGroup("counts", help="Signature and endorsement counters.")
 @click.option("--fix", is_flag=True, help="Repair counters that drifted.")
 def counts_verify(fix: bool):
     """Recompute counters from the rows; exit 1 when any drifted."""
-    from campaign.signatures.counting import verify_counts
+    from campaign.signatures.counting import verify_counts, verify_rollups
 
     drift = verify_counts(fix=fix)
+    rollup_drift = verify_rollups(fix=fix)
     if fix:
         db.session.commit()
     for appeal_id, stored, actual in drift:
         click.echo(f"appeal {appeal_id}: counter says {stored}, signatures say {actual}")
-    if drift:
-        click.echo(f"{len(drift)} counter(s) drifted" + (" and were fixed." if fix else "."))
+    for appeal_id, stored, actual, hours in rollup_drift:
+        click.echo(
+            f"appeal {appeal_id}: hourly rollup says {stored}, signatures say {actual}"
+            f" ({hours} hour/country/channel row(s) differ)"
+        )
+    if drift or rollup_drift:
+        fixed = " and were fixed." if fix else "."
+        click.echo(f"{len(drift) + len(rollup_drift)} counter(s) drifted{fixed}")
         raise SystemExit(1)
     click.echo("Counts are exact.")
