@@ -86,9 +86,10 @@ def bar_chart(
         for i, (label, value) in enumerate(rows):
             h = plot_h * max(value, 0) / peak
             x = left + i * slot
+            bar_w = min(max(slot * 0.8, 0.5), 48)
             parts.append(
-                f'<rect {_BAR} x="{x + slot * 0.1:.1f}" y="{top + plot_h - h:.1f}" '
-                f'width="{max(slot * 0.8, 0.5):.1f}" height="{h:.1f}">'
+                f'<rect {_BAR} x="{x + (slot - bar_w) / 2:.1f}" y="{top + plot_h - h:.1f}" '
+                f'width="{bar_w:.1f}" height="{h:.1f}">'
                 f"<title>{escape(label)}: {value}</title></rect>"
             )
             if i % every == 0:
