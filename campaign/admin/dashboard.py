@@ -10,7 +10,7 @@ from campaign.admin import bp
 from campaign.appeals.services import get_appeal_or_404, list_all_appeals
 from campaign.appeals.status import today_utc
 from campaign.dashboard import charts
-from campaign.dashboard.stats import appeal_stats, appeal_summaries, mail_health
+from campaign.dashboard.stats import RATE_SAMPLE, appeal_stats, appeal_summaries, mail_health
 from campaign.dashboard.views import growth_chart
 from campaign.labels import label
 
@@ -50,6 +50,7 @@ def index():
         summaries=[(s, _hourly_chart(s), _daily_chart(f"daily-{s.appeal.id}", s.daily))
                    for s in summaries],
         mail=mail_health(),
+        rate_sample=RATE_SAMPLE,
         appeals=appeals[:DASHBOARD_APPEALS],
         more=len(appeals) > DASHBOARD_APPEALS,
     )  # fmt: skip
