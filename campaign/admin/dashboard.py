@@ -19,7 +19,7 @@ DASHBOARD_APPEALS = 10
 
 
 def _hourly_chart(summary):
-    rows = [(hour.strftime("%H:00"), n) for hour, n in summary.hourly]
+    rows = [(hour.strftime("%H:%M"), n) for hour, n in summary.hourly]
     return charts.bar_chart(
         f"hourly-{summary.appeal.id}",
         _("Signatures per hour, last 48 hours"),

@@ -40,13 +40,41 @@ _RANGE_PARAMETERS = [
         ("to", "Last local day (YYYY-MM-DD); clamped to today or the closing day."),
     )
 ]
-_DOC = {
-    "parameters": _RANGE_PARAMETERS,
-    "responses": {
-        "400": {"description": "A malformed date, or `from` after `to`."},
-        "404": {"description": "No published appeal with this slug."},
+_COUNT = {"type": "integer", "minimum": 0}
+_STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "appeal": {"type": "string"},
+        "timezone": {"type": "string"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "total": _COUNT,
+        "min_country_size": _COUNT,
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"date": {"type": "string", "format": "date"}, "signatures": _COUNT},
+            },
+        },
+        "countries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"country": {"type": "string"}, "signatures": _COUNT},
+            },
+        },
     },
 }
+_ERRORS = {
+    "400": {"description": "A malformed date, or `from` after `to`."},
+    "404": {"description": "No published appeal with this slug."},
+}
+
+
+def _doc(media_type: str, schema: dict) -> dict:
+    ok = {"description": "The figures.", "content": {media_type: {"schema": schema}}}
+    return {"parameters": _RANGE_PARAMETERS, "responses": {"200": ok, **_ERRORS}}
 
 
 class BadRange(Exception):
@@ -84,7 +112,7 @@ def _stats_or_error():
 
 
 @blp.route("/appeals/<slug>/stats.json")
-@blp.doc(summary="Open data as JSON", **_DOC)
+@blp.doc(summary="Open data as JSON", **_doc("application/json", _STATS_SCHEMA))
 def stats_json(slug: str):
     """Confirmed signatures per day (in the appeal's time zone) and per country; countries
     with fewer than 10 signers are grouped as "other"."""
@@ -97,7 +125,7 @@ def stats_json(slug: str):
 
 
 @blp.route("/appeals/<slug>/stats.csv")
-@blp.doc(summary="Open data as CSV", **_DOC)
+@blp.doc(summary="Open data as CSV", **_doc("text/csv", {"type": "string"}))
 def stats_csv(slug: str):
     """The same figures as CSV: rows `day,<date>,<n>` then `country,<code or other>,<n>`."""
     stats, error = _stats_or_error()
