@@ -51,3 +51,19 @@ def counts_verify(fix: bool):
         click.echo(f"{len(drift) + len(rollup_drift)} counter(s) drifted{fixed}")
         raise SystemExit(1)
     click.echo("Counts are exact.")
+
+
+@counts.command("fold")
+@click.option("--hours", default=2, show_default=True, help="Leave the last N hours sharded.")
+def counts_fold(hours: int):
+    """Fold the hourly rollup's shards of past hours into one row each (cheaper charts)."""
+    import datetime as dt
+
+    from campaign.database import utcnow
+    from campaign.signatures.rollup import fold_shards
+
+    if hours < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--hours")
+    removed = fold_shards(utcnow() - dt.timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"Folded the hourly rollup: {removed} row(s) fewer.")

@@ -24,7 +24,7 @@ from campaign.signatures.models import HOURLY_SHARDS, Signature, SignatureHourly
 #: The ref stored for signers who came without a share channel.
 NO_REF = ""
 
-Key = tuple[dt.datetime, str, str]
+Key = tuple
 
 
 def hour_of(moment: dt.datetime) -> dt.datetime:
@@ -35,21 +35,8 @@ def record_signature(signature: Signature, delta: int) -> None:
     """Add delta (+1 confirmed, -1 stopped counting) to the signature's hour, country and
     channel. An upsert into one random shard; the caller owns the transaction."""
     shard = random.randrange(HOURLY_SHARDS)  # noqa: S311 - load spreading, not security
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(SignatureHourly).values(
-        appeal_id=signature.appeal_id,
-        hour=hour_of(signature.confirmed_at),
-        country=signature.country,
-        ref=signature.ref or NO_REF,
-        shard=shard,
-        count=delta,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["appeal_id", "hour", "country", "ref", "shard"],
-        set_={"count": SignatureHourly.count + delta},
-    )
-    db.session.execute(stmt)
+    hour, ref = hour_of(signature.confirmed_at), signature.ref or NO_REF
+    db.session.execute(_upsert(signature.appeal_id, hour, signature.country, ref, shard, delta))
 
 
 def _window(stmt, since: dt.datetime | None, until: dt.datetime | None):
@@ -134,3 +121,58 @@ def verify_rollup(appeal_id: int, fix: bool = False) -> tuple[int, int, int] | N
     if fix:
         rebuild(appeal_id, actual)
     return sum(stored.values()), sum(actual.values()), differing
+
+
+def _upsert(appeal_id: int, hour: dt.datetime, country: str, ref: str, shard: int, delta: int):
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(SignatureHourly).values(
+        appeal_id=appeal_id, hour=hour, country=country, ref=ref, shard=shard, count=delta
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["appeal_id", "hour", "country", "ref", "shard"],
+        set_={"count": SignatureHourly.count + delta},
+    )
+
+
+def fold_shards(before: dt.datetime, batch: int = 5000) -> int:
+    """Fold the shards of every key whose hour started before `before` into shard 0, so past
+    hours cost one row each to read. Safe beside live writers: the rows are locked (FOR
+    UPDATE) before they are summed, deleted by primary key, and the sum is added to shard 0
+    with an upsert. Returns how many rows went away; the caller commits."""
+    cutoff = hour_of(before)
+    h = SignatureHourly
+    key_cols = (h.appeal_id, h.hour, h.country, h.ref)
+    removed = 0
+    while True:
+        keys = (
+            sa.select(*key_cols)
+            .where(h.hour < cutoff)
+            .group_by(*key_cols)
+            .having(sa.func.count() > 1)
+            .limit(batch)
+            .subquery()
+        )
+        rows = db.session.execute(
+            sa.select(*key_cols, h.shard, h.count)
+            .where(sa.tuple_(*key_cols).in_(sa.select(*keys.c)))
+            .with_for_update()
+        ).all()
+        if not rows:
+            return removed
+        sums: Counter[Key] = Counter()
+        for appeal_id, hour, country, ref, _shard, count in rows:
+            sums[(appeal_id, hour, country, ref)] += count
+        for chunk in range(0, len(rows), 500):
+            db.session.execute(
+                sa.delete(h).where(
+                    sa.tuple_(*key_cols, h.shard).in_(
+                        [tuple(r[:5]) for r in rows[chunk : chunk + 500]]
+                    )
+                )
+            )
+        for (appeal_id, hour, country, ref), total in sums.items():
+            db.session.execute(_upsert(appeal_id, hour, country, ref, 0, total))
+        removed += len(rows) - len(sums)
+        if len(sums) < batch:
+            return removed

@@ -42,7 +42,7 @@ def test_a_campaigner_sees_charts_and_the_country_table(
     expect(section.locator("dd").first).to_contain_text("4")
     page.screenshot(path=os.path.join(artifacts_dir, "dashboard.png"), full_page=True)
 
-    section.get_by_role("link", name="Countries, channels, endorsements and demands").click()
+    section.get_by_role("link", name="All figures: by country, channel and day; demands").click()
     expect(page.get_by_role("img", name="Signatures by country")).to_be_visible()
     table = page.get_by_role("table", name="Signatures by country")
     expect(table.locator("tbody tr")).to_have_count(3)

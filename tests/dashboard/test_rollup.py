@@ -83,3 +83,32 @@ def test_a_lost_rollup_row_is_drift_in_the_total(app, runner):
     result = runner.invoke(args=["counts", "verify"])
     assert result.exit_code == 1
     assert "hourly rollup says 0, signatures say 1" in result.output
+
+
+def test_folding_shards_keeps_the_figures_and_leaves_recent_hours(app, runner):
+    from campaign.signatures.rollup import fold_shards
+
+    appeal = appeal_at(utc(2025, 6, 1, 8))
+    for minute in range(20):
+        signed(appeal, utc(2025, 6, 1, 9, minute), "KG", "telegram")
+    for minute in range(20):
+        signed(appeal, utc(2025, 6, 1, 12, minute), "KG", "telegram")
+
+    def rows(hour):
+        return db.session.execute(
+            sa.select(sa.func.count()).where(SignatureHourly.hour == hour)
+        ).scalar_one()
+
+    assert rows(utc(2025, 6, 1, 9)) > 1 and rows(utc(2025, 6, 1, 12)) > 1
+    before = rows(utc(2025, 6, 1, 12))
+    removed = fold_shards(utc(2025, 6, 1, 12, 30))  # the 12:00 hour is still open
+    db.session.commit()
+    assert rows(utc(2025, 6, 1, 9)) == 1 and rows(utc(2025, 6, 1, 12)) == before
+    assert removed > 0
+    assert stored_keys(appeal.id) == recounted_keys(appeal.id)
+    assert fold_shards(utc(2025, 6, 1, 12, 30)) == 0
+    result = runner.invoke(args=["counts", "fold", "--hours", "0"])
+    assert result.exit_code == 0 and "row(s) fewer" in result.output
+    assert rows(utc(2025, 6, 1, 12)) == 1
+    assert runner.invoke(args=["counts", "verify"]).exit_code == 0
+    assert runner.invoke(args=["counts", "fold", "--hours", "-1"]).exit_code != 0
