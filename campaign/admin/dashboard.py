@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from campaign.accounts.auth import require_role
@@ -56,16 +58,25 @@ def index():
     )  # fmt: skip
 
 
+def _country_names() -> dict[str, str]:
+    try:
+        return dict(Locale.parse(str(get_locale())).territories)
+    except (ValueError, TypeError):
+        return dict(Locale("en").territories)
+
+
 @bp.route("/appeals/<slug>/stats")
 @require_role("moderator")
 def appeal_stats_page(slug: str):
     appeal = get_appeal_or_404(slug)
     stats = appeal_stats(appeal)
+    names = _country_names()
+    countries = [(code, names.get(code, code), n) for code, n in stats.by_country]
     country_chart = charts.hbar_chart(
         "countries",
         _("Signatures by country"),
         _("Confirmed signatures from each country, most first."),
-        stats.by_country,
+        [(name, n) for _code, name, n in countries],
         (_("Country"), _("Signatures")),
     )
     ref_chart = charts.hbar_chart(
@@ -88,6 +99,7 @@ def appeal_stats_page(slug: str):
         appeal=appeal,
         stats=stats,
         country_chart=country_chart,
+        countries=countries,
         ref_chart=ref_chart,
         day_chart=_daily_chart("days", stats.by_day, _("Signatures per day")),
         growth=growth_chart("running", stats.by_day, _("Signatures so far")),

@@ -119,8 +119,9 @@ def line_chart(
     n = len(rows)
     if n:
         step = plot_w / max(n - 1, 1)
+        start = left if n > 1 else left + plot_w / 2
         points = [
-            (left + i * step, top + plot_h - plot_h * max(v, 0) / peak)
+            (start + i * step, top + plot_h - plot_h * max(v, 0) / peak)
             for i, (_, v) in enumerate(rows)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
