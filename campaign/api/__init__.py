@@ -12,6 +12,7 @@ def register_api(app: Flask) -> None:
     from campaign.api.common import BEARER, BEARER_SCHEME
     from campaign.api.endorsements import bp as endorsements_bp
     from campaign.api.signatures import blp as signatures_blp
+    from campaign.dashboard.views import blp as open_data_blp
 
     api.spec.components.security_scheme(BEARER, BEARER_SCHEME)
     blueprints: list = [
@@ -20,6 +21,7 @@ def register_api(app: Flask) -> None:
         signatures_blp,
         endorsements_bp,
         responses.bp,
+        open_data_blp,
     ]
     for blueprint in blueprints:
         csrf.exempt(blueprint)

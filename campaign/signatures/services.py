@@ -28,6 +28,7 @@ from campaign.security import keyed_hash, make_token
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.signatures.rollup import record_signature
 from campaign.validation import InvalidInput
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
@@ -246,6 +247,7 @@ def confirm_signature(signature: Signature) -> bool:
         return False
     if not signature.flagged:
         bump_signature_count(signature.appeal_id, 1)
+        record_signature(signature, 1)
     return True
 
 
@@ -272,6 +274,7 @@ def _leave_state(signature: Signature, state: str, **values) -> bool:
             db.session.refresh(signature)
             if from_state == "confirmed" and not signature.flagged:
                 bump_signature_count(signature.appeal_id, -1)
+                record_signature(signature, -1)
             return True
     db.session.refresh(signature)
     return False
