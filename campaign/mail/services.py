@@ -56,13 +56,16 @@ def enqueue(
 _BLANK = {"to": "", "subject": "", "text": "", "html": None, "headers": None, "last_error": None}
 
 
-def forget_address(address: str) -> int:
-    """Blank the mails already sent (or given up) to `address`, in the caller's transaction;
-    returns how many. Unsent ones are left to go out: they may concern another appeal the
-    person still signs, and `privacy purge` blanks them once they are old."""
+def forget_addresses(addresses) -> int:
+    """Blank the mails already sent (or given up) to these addresses, in the caller's
+    transaction; returns how many. Unsent ones are left to go out: they may concern another
+    appeal the person still signs, and `privacy purge` blanks them once they are old."""
+    addresses = sorted({a for a in addresses if a})
+    if not addresses:
+        return 0
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.to == address)
+        .where(OutboxMessage.to.in_(addresses))
         .where(sa.or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at.is_not(None)))
         .values(**_BLANK)
         .execution_options(synchronize_session=False)

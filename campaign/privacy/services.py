@@ -23,7 +23,7 @@ from campaign.appeals.models import Appeal
 from campaign.database import utcnow
 from campaign.endorsements.models import Endorsement
 from campaign.extensions import db
-from campaign.mail.services import blank_old_messages
+from campaign.mail.services import blank_old_messages, forget_addresses
 from campaign.signatures.models import Signature
 from campaign.signatures.services import erase_personal_data
 
@@ -91,8 +91,9 @@ def purge(dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
         )
         if not batch:
             break
+        forget_addresses(s.email for s in batch)  # mails already sent to them
         for signature in batch:
-            erase_personal_data(signature)  # also blanks mails already sent to the address
+            erase_personal_data(signature, forget_mail=False)
         db.session.flush()
         result.signatures += len(batch)
     result.endorsements = db.session.execute(

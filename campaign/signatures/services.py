@@ -23,7 +23,7 @@ from campaign.appeals.models import Appeal
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
-from campaign.mail.services import enqueue, forget_address
+from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import keyed_hash, make_token
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
@@ -250,11 +250,12 @@ def confirm_signature(signature: Signature) -> bool:
     return True
 
 
-def erase_personal_data(signature: Signature) -> None:
-    """Blank the signer's personal data (also in mails already sent to them); country,
-    state and times stay, so counts and charts do not change."""
-    if signature.email:
-        forget_address(signature.email)
+def erase_personal_data(signature: Signature, forget_mail: bool = True) -> None:
+    """Blank the signer's personal data (and, unless the caller does it for a whole batch,
+    the mails already sent to them); country, state and times stay, so counts and charts
+    do not change."""
+    if forget_mail:
+        forget_addresses([signature.email])
     signature.name = None
     signature.email = None
     signature.email_key = None
