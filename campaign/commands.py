@@ -17,10 +17,11 @@ def init_commands(app: Flask) -> None:
     # These modules add their commands to the export group.
     from campaign.endorsements import cli as _endorsements_cli  # noqa: F401
     from campaign.mail.cli import outbox
+    from campaign.privacy.cli import privacy
     from campaign.responses.cli import mailshots
     from campaign.signatures import cli as _signatures_cli  # noqa: F401
 
-    for group in (users, demo, counts, outbox, export, mailshots):
+    for group in (users, demo, counts, outbox, export, mailshots, privacy):
         app.cli.add_command(group)
     add_backup_commands()  # flask db backup / restore
 

@@ -38,6 +38,10 @@ class Config:
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
+    #: Sent or failed outbox messages are blanked by `privacy purge` after this many days.
+    OUTBOX_RETENTION_DAYS = _int("OUTBOX_RETENTION_DAYS", 30)
+    #: How long the "see or erase my data" link in a signer's emails works.
+    DATA_TOKEN_MAX_AGE = _int("DATA_TOKEN_MAX_AGE", 400 * 24 * 3600)
     #: How many proxies in front of the app set X-Forwarded-For; 0 ignores the header.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 

@@ -23,7 +23,7 @@ from campaign.appeals.models import Appeal
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
-from campaign.mail.services import enqueue
+from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import keyed_hash, make_token
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
@@ -204,6 +204,7 @@ def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
         appeal_url=f"{base}/appeals/{appeal.slug}",
         confirm_url=f"{base}/confirm/{make_token('signature-confirm', signature.id)}",
         withdraw_url=f"{base}/withdraw/{make_token('signature-withdraw', signature.id)}",
+        data_url=f"{base}/my-data/{make_token('signature-data', signature.id)}",
     )
     return True
 
@@ -251,7 +252,12 @@ def confirm_signature(signature: Signature) -> bool:
     return True
 
 
-def _erase(signature: Signature) -> None:
+def erase_personal_data(signature: Signature, forget_mail: bool = True) -> None:
+    """Blank the signer's personal data (and, unless the caller does it for a whole batch,
+    the mails already sent to them); country, state and times stay, so counts and charts
+    do not change."""
+    if forget_mail:
+        forget_addresses([signature.email])
     signature.name = None
     signature.email = None
     signature.email_key = None
@@ -285,7 +291,7 @@ def withdraw_signature(signature: Signature) -> None:
     when repeated; an invalidated signature stays invalidated but is erased too."""
     _leave_state(signature, "withdrawn", withdrawn_at=utcnow())
     if signature.personal_data_erased_at is None:
-        _erase(signature)
+        erase_personal_data(signature)
     db.session.flush()
 
 
