@@ -75,6 +75,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
+    #: Writers queue on a lock file beside the database instead of SQLite's sleeping busy
+    #: handler (campaign.database_setup.WriterQueue).
+    SQLITE_WRITE_QUEUE = _bool("SQLITE_WRITE_QUEUE", True)
 
 
 class DevelopmentConfig(Config):
