@@ -609,6 +609,11 @@ def summary(results: dict) -> dict:
         row = {}
         for k in ("throughput", "p50_ms", "p99_ms", "rss_mb"):
             row[k] = (med(a, k), med(r, k), med(a, k) / max(med(r, k), 1e-9))
+        # Each round ran A and B back to back: the ratio within a round cancels most of the
+        # machine's drift, so its median is the steadier figure on a shared machine.
+        row["round_ratios"] = [
+            x["throughput"] / max(y["throughput"], 1e-9) for x, y in zip(a, r, strict=False)
+        ]
         row["errors"] = (sum(x["errors"] for x in a), sum(x["errors"] for x in r))
         if "stored" in a[0]:
             row["stored"] = (
@@ -627,7 +632,9 @@ def summary(results: dict) -> dict:
             f"  {key[0] + '/' + key[1]:<22} "
             f"{trio(row['throughput']):>22} {trio(row['p50_ms']):>22} "
             f"{trio(row['p99_ms']):>24} {'{}|{}'.format(*row['errors']):>8} {stored:>17} "
-            f"{trio(row['rss_mb'], '{:.0f}'):>20}"
+            f"{trio(row['rss_mb'], '{:.0f}'):>20}  flows/s ratio per round "
+            + " ".join(f"{v:.2f}x" for v in row["round_ratios"])
+            + f" (median {statistics.median(row['round_ratios']):.2f}x)"
         )
     return table
 
