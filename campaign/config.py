@@ -78,10 +78,16 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    #: Seconds an anonymous visitor's appeal page may be served from the cache (0: off).
+    APPEAL_PAGE_CACHE_SECONDS = _int("APPEAL_PAGE_CACHE_SECONDS", 5)
+
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
+    #: Writers queue on a lock file beside the database instead of SQLite's sleeping busy
+    #: handler (campaign.database_setup.WriterQueue).
+    SQLITE_WRITE_QUEUE = _bool("SQLITE_WRITE_QUEUE", True)
 
 
 class DevelopmentConfig(Config):
@@ -99,6 +105,8 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     PASSWORD_HASH_FAST = True
+    #: Tests read the page right after changing data; the page cache has its own tests.
+    APPEAL_PAGE_CACHE_SECONDS = 0
     #: The test thread reads factory objects while a live server writes: with IMMEDIATE it would
     #: hold SQLite's write lock between statements and stall the server.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False

@@ -45,13 +45,15 @@ def appeal_query():
     )
 
 
-def get_appeal_by_slug(slug: str) -> Appeal | None:
-    return db.session.execute(appeal_query().where(Appeal.slug == slug)).scalar_one_or_none()
+def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
+    query = appeal_query() if eager else sa.select(Appeal)
+    return db.session.execute(query.where(Appeal.slug == slug)).scalar_one_or_none()
 
 
-def get_published_appeal_or_404(slug: str) -> Appeal:
-    """The one public visibility rule: drafts do not exist for the public."""
-    appeal = get_appeal_by_slug(slug)
+def get_published_appeal_or_404(slug: str, eager: bool = True) -> Appeal:
+    """The one public visibility rule: drafts do not exist for the public. With eager=False
+    only the appeal's own row is read (for a page served from the cache)."""
+    appeal = get_appeal_by_slug(slug, eager)
     if appeal is None or not appeal.is_public:
         abort(404)
     return appeal
