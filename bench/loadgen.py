@@ -2,8 +2,11 @@
 
 Modes:
   page  - GET the appeal page, over and over.
-  sign  - a signer's flow: GET the page (cookie + CSRF token), then POST a unique email from a
-          unique client address (X-Forwarded-For, honoured through TRUSTED_PROXIES=1).
+  sign  - a signer's flow: GET the page (cookie + CSRF token), then POST the signing form's
+          fields (templates/signatures/_appeal_section.html) with a unique email from a unique
+          client address (X-Forwarded-For, honoured through TRUSTED_PROXIES=1).
+  confirm - a mailed link's flow: GET /confirm/<token> (cookie + CSRF token), then POST it; each
+          token of --tokens FILE (one a line) is used once, and the run ends when all are.
 Prints one JSON object: flows, seconds, throughput, p50/p99 (ms), errors, accepted.
 Only loopback targets: it refuses any other host."""
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import queue
 import re
 import threading
 import time
@@ -29,8 +33,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class Client(threading.Thread):
-    def __init__(self, index: int, args, deadline: float, run_id: str):
+    def __init__(self, index: int, args, deadline: float, run_id: str, tokens=None):
         super().__init__(daemon=True)
+        self.tokens = tokens
         self.index, self.args, self.deadline, self.run_id = index, args, deadline, run_id
         self.latencies: list[float] = []
         self.errors = 0
@@ -63,9 +68,20 @@ class Client(threading.Thread):
         n = 0
         while time.monotonic() < self.deadline:
             n += 1
+            token = None
+            if self.tokens is not None:
+                try:
+                    token = self.tokens.get_nowait()
+                except queue.Empty:
+                    return
             start = time.perf_counter()
             try:
-                ok = self.sign(n) if self.args.mode == "sign" else self.page()
+                if self.args.mode == "sign":
+                    ok = self.sign(n)
+                elif self.args.mode == "confirm":
+                    ok = self.confirm(token)
+                else:
+                    ok = self.page()
             except Exception:  # a broken connection counts as an error, not a crash
                 ok = False
             self.latencies.append((time.perf_counter() - start) * 1000)
@@ -91,7 +107,10 @@ class Client(threading.Thread):
             "name": f"Signer {self.index} {n}",
             "email": f"s{ident}@example.org",
             "country": "KG",
+            "city": "",
             "display": "anonymous",
+            "website": "",  # the honeypot, left empty as people do
+            "ref": "",
         }
         octets = uuid.uuid5(uuid.NAMESPACE_DNS, ident).bytes
         headers = {
@@ -107,13 +126,31 @@ class Client(threading.Thread):
             return True
         return False
 
+    def confirm(self, token: str) -> bool:
+        self.cookie = ""
+        path = f"/confirm/{token}"
+        status, body = self.request("GET", path)
+        if status != 200:
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            return False
+        match = TOKEN.search(body.decode("utf-8", "replace"))
+        fields = {"csrf_token": match.group(1) if match else ""}
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        status, _ = self.request("POST", path, urllib.parse.urlencode(fields), headers)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status in (200, 302, 303):
+            self.accepted += 1
+            return True
+        return False
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--url", required=True, help="the appeal page, e.g. http://127.0.0.1:8001/appeals/x"
     )
-    parser.add_argument("--mode", choices=("page", "sign"), default="page")
+    parser.add_argument("--mode", choices=("page", "sign", "confirm"), default="page")
+    parser.add_argument("--tokens", help="confirm mode: a file of confirmation tokens")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
@@ -123,7 +160,14 @@ def main() -> None:
     args.host, args.port, args.path = url.hostname, url.port or 80, url.path
     run_id = uuid.uuid4().hex[:10]
     start = time.monotonic()
-    clients = [Client(i, args, start + args.seconds, run_id) for i in range(args.clients)]
+    tokens = None
+    if args.mode == "confirm":
+        tokens = queue.Queue()
+        with open(args.tokens, encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    tokens.put(line.strip())
+    clients = [Client(i, args, start + args.seconds, run_id, tokens) for i in range(args.clients)]
     for client in clients:
         client.start()
     for client in clients:

@@ -17,6 +17,7 @@ def create_app(config=None, **overrides) -> Flask:
     from campaign.config import load_config
 
     load_config(app, config, overrides)
+    register_logging(app)
     register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
@@ -24,6 +25,12 @@ def create_app(config=None, **overrides) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from campaign.logging_setup import init_logging
+
+    init_logging(app)
 
 
 def register_proxies(app: Flask) -> None:
@@ -64,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.api import register_api
     from campaign.appeals.views import bp as appeals_bp
     from campaign.endorsements.views import bp as endorsements_bp
+    from campaign.privacy.views import bp as privacy_bp
     from campaign.public.views import bp as public_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.sharing.views import bp as sharing_bp
@@ -76,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         endorsements_bp,
         responses_bp,
         sharing_bp,
+        privacy_bp,
         accounts_bp,
         admin_bp,
     ):

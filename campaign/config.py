@@ -38,6 +38,10 @@ class Config:
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
+    #: Sent or failed outbox messages are blanked by `privacy purge` after this many days.
+    OUTBOX_RETENTION_DAYS = _int("OUTBOX_RETENTION_DAYS", 30)
+    #: How long the "see or erase my data" link in a signer's emails works.
+    DATA_TOKEN_MAX_AGE = _int("DATA_TOKEN_MAX_AGE", 400 * 24 * 3600)
     #: How many proxies in front of the app set X-Forwarded-For; 0 ignores the header.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
@@ -76,10 +80,16 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    #: Seconds an anonymous visitor's appeal page may be served from the cache (0: off).
+    APPEAL_PAGE_CACHE_SECONDS = _int("APPEAL_PAGE_CACHE_SECONDS", 5)
+
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
+    #: Writers queue on a lock file beside the database instead of SQLite's sleeping busy
+    #: handler (campaign.database_setup.WriterQueue).
+    SQLITE_WRITE_QUEUE = _bool("SQLITE_WRITE_QUEUE", True)
 
 
 class DevelopmentConfig(Config):
@@ -97,6 +107,8 @@ class TestingConfig(Config):
     BASE_URL = "http://localhost"
     REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
     PASSWORD_HASH_FAST = True
+    #: Tests read the page right after changing data; the page cache has its own tests.
+    APPEAL_PAGE_CACHE_SECONDS = 0
     #: The test thread reads factory objects while a live server writes: with IMMEDIATE it would
     #: hold SQLite's write lock between statements and stall the server.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,20 @@ def _fields_from(error: HTTPException) -> dict:
     return fields
 
 
+def _discard_changes() -> None:
+    """An error answer commits nothing: drop whatever a service flushed before refusing, so
+    it cannot ride along with a later commit on the same session."""
+    from campaign.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the database may be what failed; the answer matters more
+        log.warning("rollback failed while answering an error", exc_info=True)
+
+
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    _discard_changes()
     if wants_json():
         headers = {}
         if status == 405 and getattr(error, "valid_methods", None):
@@ -101,6 +113,7 @@ def handle_unexpected(error: Exception):
 
 def handle_invalid_input(error):
     """A service refused bad input that a view did not catch: 400, naming the fields."""
+    _discard_changes()
     if wants_json():
         return json_error(400, error.message, "invalid", error.fields)
     return render_template("errors/400.html", error=error), 400

@@ -31,5 +31,13 @@ class AnswerableApi(Api):
     def _register_error_handlers(self):
         pass
 
+    @property
+    def ERROR_SCHEMA(self):  # the name flask-smorest reads
+        """The envelope campaign.errors renders, so the documented errors match the real ones
+        (imported late: campaign.api imports this module)."""
+        from campaign.api.common import ErrorSchema
+
+        return ErrorSchema
+
 
 api = AnswerableApi()

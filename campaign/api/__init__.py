@@ -7,10 +7,22 @@ from campaign.extensions import api, csrf
 
 def register_api(app: Flask) -> None:
     from campaign.api import responses
+    from campaign.api.appeals import bp as appeals_bp
+    from campaign.api.authorities import bp as authorities_bp
+    from campaign.api.common import BEARER, BEARER_SCHEME
     from campaign.api.endorsements import bp as endorsements_bp
     from campaign.api.signatures import blp as signatures_blp
+    from campaign.dashboard.views import blp as open_data_blp
 
-    blueprints: list = [signatures_blp, endorsements_bp, responses.bp]
+    api.spec.components.security_scheme(BEARER, BEARER_SCHEME)
+    blueprints: list = [
+        appeals_bp,
+        authorities_bp,
+        signatures_blp,
+        endorsements_bp,
+        responses.bp,
+        open_data_blp,
+    ]
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -5,33 +5,100 @@
 - Bad input raises `ApiError` (campaign.errors) or `InvalidInput` (campaign.validation);
   both become {"error": {"code", "message", "fields"}} with a proper status.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
-- Campaigner calls are guarded by `require_role` (campaign.accounts.auth), which reads the
-  bearer token; serializers live in campaign/api/serializers.py, never on models.
+  Integer fields in bodies are `strict=True` (a float is refused, not truncated). A body
+  that is not JSON gets 400 (malformed) or 415 (another content type), never silence.
+- Campaigner calls are guarded by `@bp.campaigner(role)` (= `require_role`, which reads the
+  bearer token); ApiBlueprint documents every such route with bearer security, 401 and 403.
+- Serializers live in campaign/api/serializers.py, never on models.
+- Lists take `PageArgs` and answer `paginated(...)`, described by `page_schema(ItemSchema)`.
 """
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-from marshmallow import Schema, fields
-from webargs.flaskparser import FlaskParser
+import json
 
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from campaign.accounts.auth import require_role
 from campaign.errors import ApiError
 from campaign.validation import InvalidInput
+
+#: The name of the bearer security scheme in the OpenAPI document.
+BEARER = "bearerAuth"
+BEARER_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A campaigner's token, printed by `flask --app app users token EMAIL`.",
+}
 
 
 class _Parser(FlaskParser):
     #: Bad input is the client's error: 400 (not webargs' default 422), with field messages.
     DEFAULT_VALIDATION_STATUS = 400
 
+    def _raw_load_json(self, req):
+        # webargs ignores a body that is not labelled JSON, so a PATCH sent as text/plain would
+        # succeed and change nothing; refuse it instead.
+        if req.get_data(cache=True) and not is_json_request(req):
+            raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
+        return super()._raw_load_json(req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        if isinstance(error, json.JSONDecodeError):
+            detail = f"{error.msg} at line {error.lineno}, column {error.colno}"
+        else:
+            detail = "it is not UTF-8"
+        raise ApiError(400, f"The request body is not valid JSON: {detail}.", "malformed_json")
+
+
+def _undocumented_campaigner_call(view) -> bool:
+    if not callable(view) or not getattr(view, "required_role", None):
+        return False
+    return not getattr(view, "_apidoc", {}).get("manual_doc", {}).get("security")
+
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
+    def campaigner(self, role: str):
+        """Decorator for a campaigner call: `require_role(role)`. Put it right under
+        `@bp.route`, so the role is checked before the body is read."""
+        return require_role(role)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, *args, **kwargs):
+        # Every view guarded by require_role (however it was applied) is documented as a
+        # bearer-token call that can answer 401 and 403, so the document cannot forget one.
+        if _undocumented_campaigner_call(view_func):
+            view_func = self.alt_response(401, response="UNAUTHORIZED")(view_func)
+            view_func = self.alt_response(403, response="FORBIDDEN")(view_func)
+            view_func = self.doc(security=[{BEARER: []}])(view_func)
+        return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
+
+
+#: The largest value an integer column holds on every backend (PostgreSQL's integer).
+MAX_INT = 2**31 - 1
+
+
+class Text(fields.String):
+    """A string from a request body. NUL characters are refused: PostgreSQL cannot store them,
+    and no person types one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Text may not contain NUL characters.")
+        return text
+
 
 class ErrorBody(Schema):
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String())
+    code = fields.String(required=True, metadata={"description": "Machine-readable, e.g. invalid"})
+    message = fields.String(required=True, metadata={"description": "For people"})
+    fields = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Messages per field of the request, when fields are at fault"},
+    )
 
 
 class ErrorSchema(Schema):
@@ -39,8 +106,31 @@ class ErrorSchema(Schema):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, strict=True, validate=lambda n: n >= 1)
-    per_page = fields.Integer(load_default=20, strict=True, validate=lambda n: 1 <= n <= 100)
+    # Query-string values are always strings, so these cannot be strict (strict refuses "2");
+    # a float-looking value such as "1.5" is still refused.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+_page_schemas: dict[type, type] = {}
+
+
+def page_schema(item_schema: type[Schema]) -> type[Schema]:
+    """The schema of one page of `item_schema` items (one class per item schema, so the
+    OpenAPI document names each once)."""
+    if item_schema not in _page_schemas:
+        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+        _page_schemas[item_schema] = Schema.from_dict(
+            {
+                # many=True: the item schema dumps the page at once (batched counts, no N+1).
+                "items": fields.Nested(item_schema, many=True, required=True),
+                "total": fields.Integer(required=True, metadata={"description": "All items"}),
+                "page": fields.Integer(required=True),
+                "per_page": fields.Integer(required=True),
+            },
+            name=name,
+        )
+    return _page_schemas[item_schema]
 
 
 def invalid_input(exc: InvalidInput) -> ApiError:

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import acting_user, require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, invalid_input, paginated
+from campaign.api.serializers import AuthorityRefSchema as AuthorityRef
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
 from campaign.appeals.status import demand_overdue, demand_status, today_utc
@@ -44,11 +45,6 @@ bp = ApiBlueprint(
 
 class ResponsesError(ErrorSchema):
     """The error envelope (its own name: flask-smorest already registers one called Error)."""
-
-
-class AuthorityRef(Schema):
-    slug = fields.String()
-    name = fields.String()
 
 
 class ResponseOut(Schema):

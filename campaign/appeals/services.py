@@ -30,7 +30,8 @@ class TargetInput:
 @dataclass
 class DemandInput:
     text: str
-    targets: Sequence[TargetInput] = ()
+    #: None keeps an existing demand's targets as they are (a new demand then has none).
+    targets: Sequence[TargetInput] | None = ()
     id: int | None = None  # an existing demand keeps its identity and history
 
 
@@ -47,20 +48,23 @@ def appeal_query():
     )
 
 
-def get_appeal_by_slug(slug: str) -> Appeal | None:
-    return db.session.execute(appeal_query().where(Appeal.slug == slug)).scalar_one_or_none()
+def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
+    query = appeal_query() if eager else sa.select(Appeal)
+    return db.session.execute(query.where(Appeal.slug == slug)).scalar_one_or_none()
 
 
-def get_published_appeal_or_404(slug: str) -> Appeal:
-    """The one public visibility rule: drafts do not exist for the public."""
-    appeal = get_appeal_by_slug(slug)
+def get_published_appeal_or_404(slug: str, eager: bool = True) -> Appeal:
+    """The one public visibility rule: drafts do not exist for the public. With eager=False
+    only the appeal's own row is read (for a page served from the cache)."""
+    appeal = get_appeal_by_slug(slug, eager)
     if appeal is None or not appeal.is_public:
         abort(404)
     return appeal
 
 
 def get_appeal_or_404(slug: str) -> Appeal:
-    """Any appeal, drafts included: for campaigners' pages only."""
+    """Any appeal, drafts included: for campaigners' pages and API calls, after their role
+    is checked."""
     appeal = get_appeal_by_slug(slug)
     if appeal is None:
         abort(404)
@@ -87,14 +91,43 @@ def list_all_appeals() -> list[Appeal]:
     )
 
 
+def get_visible_appeal_or_404(slug: str, user=None) -> Appeal:
+    """What `user` may read: editors and above also see drafts (to preview them); anyone
+    else, signed in or not, gets the public rule."""
+    if user is not None and user.has_role("editor"):
+        return get_appeal_or_404(slug)
+    return get_published_appeal_or_404(slug)
+
+
+#: The states listed publicly (an archived appeal stays readable by its URL, but is not listed).
+LISTED_STATES = ("published", "closed")
+
+
+def _public_listing():
+    return appeal_query().where(Appeal.state.in_(LISTED_STATES))
+
+
 def list_public_appeals() -> list[Appeal]:
     return list(
         db.session.execute(
-            appeal_query()
-            .where(Appeal.state.in_(("published", "closed")))
-            .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+            _public_listing().order_by(Appeal.published_at.desc(), Appeal.id.desc())
         ).scalars()
     )
+
+
+def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:
+    """One page of the public listing, newest first, and the total (a fixed number of
+    queries whatever the page holds)."""
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(Appeal).where(Appeal.state.in_(LISTED_STATES))
+    ).scalar_one()
+    items = db.session.execute(
+        _public_listing()
+        .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).scalars()
+    return list(items), total
 
 
 def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
@@ -198,12 +231,14 @@ def set_demands(appeal: Appeal, demands: Sequence[DemandInput]) -> None:
         if item.id is not None:
             demand = existing.get(item.id)
             require(demand is not None, "demands", f"Demand id {item.id} is not in this appeal.")
+            require(demand not in kept, "demands", f"Demand id {item.id} is given twice.")
             demand.text = text
         else:
             demand = Demand(appeal=appeal, text=text, position=10_000 + number)
             db.session.add(demand)
         kept.append(demand)
-        _set_targets(demand, item.targets)
+        if item.targets is not None:
+            _set_targets(demand, item.targets)
     removed = [d for d in appeal.demands if d not in kept]
     for demand in removed:
         _check_removable(demand)
@@ -247,6 +282,12 @@ def _set_targets(demand: Demand, targets: Sequence[TargetInput]) -> None:
     for authority_id, item in wanted.items():
         if authority_id in current:
             if current[authority_id].due_on != item.due_on:
+                # DESIGN: due dates are extended on the record, never overwritten silently.
+                require(
+                    demand.appeal.state == "draft", "targets",
+                    f"{item.authority.name}: once the appeal is public, its due date changes "
+                    "on its own, with a reason.",
+                )  # fmt: skip
                 current[authority_id].due_on = item.due_on
         else:
             demand.targets.append(DemandTarget(authority=item.authority, due_on=item.due_on))

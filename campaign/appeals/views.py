@@ -1,12 +1,24 @@
-"""Public appeal pages."""
+"""Public appeal pages.
+
+The appeal page is the page a viral appeal sends everyone to, so for anonymous visitors it is
+rendered once per (appeal version, count, language) and kept in the cache for a few seconds
+(APPEAL_PAGE_CACHE_SECONDS; 0 turns it off). The only per-visitor part, the CSRF token of the
+forms, is cut out of the cached copy and put back on every request. The response is `private`
+(it carries the visitor's token) with an ETag, so a browser revalidates with a cheap 304."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import hashlib
+
+from flask import Blueprint, current_app, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
+from campaign.extensions import cache
 from campaign.signatures.counting import signature_count
 
 bp = Blueprint("appeals", __name__)
@@ -42,7 +54,40 @@ def appeal_context(appeal) -> dict:
     return context
 
 
+#: Stands for the visitor's CSRF token in a cached page.
+CSRF_SLOT = "\x00csrf-token\x00"
+
+
+def _page_cache_seconds() -> int:
+    """How long the shared copy may be kept; 0 when this request must be rendered for itself
+    (a signed-in campaigner, flashed messages, or query arguments such as ?ref=)."""
+    seconds = int(current_app.config.get("APPEAL_PAGE_CACHE_SECONDS", 0))
+    if seconds <= 0 or request.args or "_flashes" in session:
+        return 0
+    return 0 if current_user.is_authenticated else seconds
+
+
 @bp.route("/appeals/<slug>")
 def show(slug: str):
-    appeal = get_published_appeal_or_404(slug)
-    return render_template("appeals/show.html", **appeal_context(appeal))
+    seconds = _page_cache_seconds()
+    if not seconds:
+        appeal = get_published_appeal_or_404(slug)
+        return render_template("appeals/show.html", **appeal_context(appeal))
+    appeal = get_published_appeal_or_404(slug, eager=False)
+    token = generate_csrf()
+    version = appeal.updated_at.timestamp() if appeal.updated_at else 0
+    key = f"appeal-page:{appeal.id}:{version}:{signature_count(appeal.id)}:{get_locale()}"
+    page = cache.get(key)
+    if page is None:
+        appeal = get_published_appeal_or_404(slug)  # loads demands, targets, authorities
+        page = render_template("appeals/show.html", **appeal_context(appeal))
+        page = page.replace(token, CSRF_SLOT)
+        cache.set(key, page, timeout=seconds)
+    response = make_response(page.replace(CSRF_SLOT, token))
+    # The token in the page is valid for the session's raw token, so the ETag covers that.
+    raw = session.get("csrf_token", "")
+    response.set_etag(hashlib.sha256(f"{page}\x00{raw}".encode()).hexdigest()[:32])
+    response.cache_control.private = True
+    response.cache_control.max_age = seconds
+    response.vary.add("Cookie")
+    return response.make_conditional(request)

@@ -1,9 +1,15 @@
+import datetime as dt
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from campaign.database import utcnow
+from campaign.extensions import db
 from campaign.mail.queue import work_rq
 from campaign.mail.worker import drain, work_forever
+from campaign.signatures.rollup import fold_shards
 
 outbox = AppGroup("outbox", help="The mail outbox.")
 
@@ -20,7 +26,8 @@ outbox = AppGroup("outbox", help="The mail outbox.")
 def outbox_work(once: bool, poll: float, safety_poll: int):
     """Send waiting mail (prints it when MAIL_SERVER is unset). With REDIS_URL, run an RQ
     worker for the mail queue; without Redis (or when it is unreachable), poll the table."""
-    # The composition root: mailshots are expanded into the outbox by the same worker.
+    # The composition root: mailshots are expanded into the outbox by the same worker, which
+    # also folds the hourly rollup now and then.
     from campaign.responses.mailshots import run_pending
 
     if once:
@@ -28,8 +35,27 @@ def outbox_work(once: bool, poll: float, safety_poll: int):
         click.echo(f"Finished {mailings} mailshot(s). Sent {drain()} message(s).")
         return
     try:
-        if current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll, run_pending):
+        when_idle = _idle_tasks(run_pending)
+        if current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll, when_idle):
             return
-        work_forever(poll, when_idle=run_pending)
+        work_forever(poll, when_idle=when_idle)
     except KeyboardInterrupt:
         click.echo("Outbox worker stopped.")
+
+
+FOLD_EVERY = 15 * 60  # seconds between folds of the hourly rollup
+
+
+def _idle_tasks(run_pending):
+    """What the worker does when no mail is due: finish mailshots; every FOLD_EVERY seconds,
+    fold the rollup's shards of hours older than two hours."""
+    last_fold = [0.0]
+
+    def idle() -> None:
+        run_pending()
+        if time.monotonic() - last_fold[0] >= FOLD_EVERY:
+            last_fold[0] = time.monotonic()
+            fold_shards(utcnow() - dt.timedelta(hours=2))
+            db.session.commit()
+
+    return idle

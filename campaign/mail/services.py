@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
@@ -49,3 +50,44 @@ def enqueue(
     db.session.add(message)
     mark_outbox_written(db.session())
     return message
+
+
+#: What a blanked outbox row keeps: kind, times, attempts and the dedupe key (for mail health).
+_BLANK = {"to": "", "subject": "", "text": "", "html": None, "headers": None, "last_error": None}
+
+
+def forget_addresses(addresses) -> int:
+    """Blank the mails already sent (or given up) to these addresses, in the caller's
+    transaction; returns how many. Unsent ones are left to go out: they may concern another
+    appeal the person still signs, and `privacy purge` blanks them once they are old."""
+    addresses = sorted({a for a in addresses if a})
+    if not addresses:
+        return 0
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.to.in_(addresses))
+        .where(sa.or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at.is_not(None)))
+        .values(**_BLANK)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def blank_old_messages(before, dry_run: bool = False) -> int:
+    """Blank sent or failed outbox rows older than `before` (the recipient, subject and body
+    are personal data; the rows stay for the mail-health figures). Returns how many."""
+    old = sa.and_(
+        OutboxMessage.to != "",
+        sa.or_(OutboxMessage.sent_at < before, OutboxMessage.failed_at < before),
+    )
+    if dry_run:
+        return db.session.execute(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(old)
+        ).scalar_one()
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(old)
+        .values(**_BLANK)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

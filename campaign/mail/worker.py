@@ -101,19 +101,22 @@ def send_due(limit: int = 200) -> tuple[int, int]:
         return 0, 0
     if not current_app.config.get("MAIL_SERVER"):
         return _deliver(ids, None), 0
+    progress = {"sent": 0}
     try:
         with mail.connect() as connection:
-            sent = _deliver(ids, connection)
+            sent = _deliver(ids, connection, progress)
     except (OSError, smtplib.SMTPException) as exc:
-        # SMTP unreachable (or the connection broke): every claimed, unsent message waits.
+        # SMTP unreachable (or the connection broke): every claimed, unsent message waits;
+        # those sent before the break are committed already and count as sent.
         log.warning("SMTP unavailable: %s", type(exc).__name__)
         failed = _release(ids, exc)
-        return 0, failed
+        return progress["sent"], failed
     return sent, len(ids) - sent
 
 
-def _deliver(ids: list[int], connection) -> int:
+def _deliver(ids: list[int], connection, progress: dict | None = None) -> int:
     sent = 0
+    progress = progress if progress is not None else {}
     for message_id in ids:
         message = db.session.get(OutboxMessage, message_id)
         if message is None or message.sent_at is not None:
@@ -135,6 +138,7 @@ def _deliver(ids: list[int], connection) -> int:
         message.locked_until = None
         db.session.commit()
         sent += 1
+        progress["sent"] = sent
     return sent
 
 

@@ -74,3 +74,18 @@ def verify_counts(fix: bool = False) -> list[tuple[int, int, int]]:
                 )
                 db.session.add(SignatureCounter(appeal_id=appeal_id, shard=0, count=actual))
     return drift
+
+
+def verify_rollups(fix: bool = False) -> list[tuple[int, int, int, int]]:
+    """(appeal_id, stored total, actual total, differing hour keys) for every appeal whose
+    per-hour rollup disagrees with a full recount; with fix, rebuild it."""
+    from campaign.appeals.models import Appeal
+    from campaign.signatures.rollup import verify_rollup
+
+    drift = []
+    appeal_ids = db.session.execute(sa.select(Appeal.id).order_by(Appeal.id)).scalars().all()
+    for appeal_id in appeal_ids:
+        found = verify_rollup(appeal_id, fix=fix)
+        if found is not None:
+            drift.append((appeal_id, *found))
+    return drift

@@ -4,11 +4,13 @@ neutralized even though signing already refuses such names."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from campaign.csvexport import csv_line
+from campaign.csvexport import csv_line, neutralize
 from campaign.extensions import db
 from campaign.signatures.models import Signature
 
@@ -30,12 +32,23 @@ COLUMNS = (
 )
 
 
-def signature_csv(query: sa.Select, batch: int = 500) -> Iterator[str]:
-    """CSV lines (header first) for the signatures `query` selects, fetched in batches."""
+def signature_csv(query: sa.Select, batch: int = 1000) -> Iterator[str]:
+    """CSV text (header first) for the signatures `query` selects, one chunk per batch of rows.
+
+    Only the exported columns are fetched (no ORM objects), and each batch is written by one
+    csv writer: memory stays flat however many rows there are."""
     yield csv_line(COLUMNS)
-    rows = db.session.execute(query.execution_options(yield_per=batch)).scalars()
-    for signature in rows:
-        yield csv_line(getattr(signature, column) for column in COLUMNS)
+    columns = [getattr(Signature, column) for column in COLUMNS]
+    result = db.session.execute(
+        query.with_only_columns(*columns).execution_options(yield_per=batch)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for rows in result.partitions():
+        writer.writerows([neutralize(value) for value in row] for row in rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def appeal_signatures(appeal_id: int) -> sa.Select:

@@ -16,6 +16,8 @@ SIGNATURE_STATES = ("pending", "confirmed", "withdrawn", "invalidated")
 #: row is written by every signer (the UK petitions site's 2019 choke point).
 COUNTER_SHARDS = 16
 MAX_CONFIRMATION_MAILS = 5
+#: Rows per (appeal, hour, country, ref) in signature_hourly; writers pick one at random.
+HOURLY_SHARDS = 16
 
 
 class Signature(IdMixin, CreatedMixin, db.Model):
@@ -83,18 +85,24 @@ class SignatureCounter(db.Model):
 
 
 class SignatureHourly(db.Model):
-    """Confirmed signatures per appeal, hour, country and share channel, for charts.
+    """Counted signatures per appeal, hour, country and share channel, for charts.
 
-    Updated by folding confirmations, so the dashboard never scans signatures."""
+    Kept exact in the confirming transaction (campaign/signatures/rollup.py): +1 at
+    confirmation, -1 at the confirmation hour when a counted signature stops counting. Like
+    the counters, each (appeal, hour, country, ref) is spread over HOURLY_SHARDS rows, so a
+    viral hour from one country and channel does not queue on one row; readers sum them."""
 
     __tablename__ = "signature_hourly"
+    __table_args__ = (sa.CheckConstraint("shard >= 0 AND shard < 16", name="hourly_shard_range"),)
 
     appeal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("appeals.id", ondelete="CASCADE"), primary_key=True
     )
     hour: Mapped[dt.datetime] = mapped_column(UTCDateTime, primary_key=True)
     country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    #: Share channel; "" when the signer came without one.
     ref: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    shard: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(default=0)
 
 

@@ -24,11 +24,12 @@ from campaign.appeals.translations import localized
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
-from campaign.mail.services import enqueue
+from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import keyed_hash, make_token
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.signatures.rollup import record_signature
 from campaign.validation import InvalidInput
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
@@ -204,6 +205,7 @@ def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
         appeal_url=f"{base}/appeals/{appeal.slug}",
         confirm_url=f"{base}/confirm/{make_token('signature-confirm', signature.id)}",
         withdraw_url=f"{base}/withdraw/{make_token('signature-withdraw', signature.id)}",
+        data_url=f"{base}/my-data/{make_token('signature-data', signature.id)}",
     )
     return True
 
@@ -247,10 +249,16 @@ def confirm_signature(signature: Signature) -> bool:
         return False
     if not signature.flagged:
         bump_signature_count(signature.appeal_id, 1)
+        record_signature(signature, 1)
     return True
 
 
-def _erase(signature: Signature) -> None:
+def erase_personal_data(signature: Signature, forget_mail: bool = True) -> None:
+    """Blank the signer's personal data (and, unless the caller does it for a whole batch,
+    the mails already sent to them); country, state and times stay, so counts and charts
+    do not change."""
+    if forget_mail:
+        forget_addresses([signature.email])
     signature.name = None
     signature.email = None
     signature.email_key = None
@@ -273,6 +281,7 @@ def _leave_state(signature: Signature, state: str, **values) -> bool:
             db.session.refresh(signature)
             if from_state == "confirmed" and not signature.flagged:
                 bump_signature_count(signature.appeal_id, -1)
+                record_signature(signature, -1)
             return True
     db.session.refresh(signature)
     return False
@@ -283,7 +292,7 @@ def withdraw_signature(signature: Signature) -> None:
     when repeated; an invalidated signature stays invalidated but is erased too."""
     _leave_state(signature, "withdrawn", withdrawn_at=utcnow())
     if signature.personal_data_erased_at is None:
-        _erase(signature)
+        erase_personal_data(signature)
     db.session.flush()
 
 

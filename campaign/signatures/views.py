@@ -53,13 +53,17 @@ def _signing_section(appeal) -> dict:
 
 @bp.route("/appeals/<slug>/sign", methods=["GET", "POST"])
 def sign(slug: str):
-    appeal = get_published_appeal_or_404(slug)
     if request.method == "GET":
+        get_published_appeal_or_404(slug, eager=False)
         return redirect(url_for("appeals.show", slug=slug, _anchor="sign"))
+    # Parse and check the form before the first query: on SQLite a POST's transaction holds
+    # the write lock from its first statement to its commit, so keep that span short.
+    form = SignForm()
+    valid = form.validate()
+    appeal = get_published_appeal_or_404(slug, eager=False)  # signing needs only the row
     if not appeal.accepts_signatures:
         return render_template("signatures/closed.html", appeal=appeal), 409
-    form = SignForm()
-    if form.validate():
+    if valid:
         try:
             sign_appeal(appeal, form.to_input(), client_address())
         except InvalidInput as exc:
@@ -74,6 +78,7 @@ def sign(slug: str):
             return redirect(url_for(".thanks", slug=slug), 303)
     form.website.data = ""  # never echo the honeypot
     g.sign_form = form
+    appeal = get_published_appeal_or_404(slug)  # the page again: demands, targets, authorities
     return render_template("appeals/show.html", **appeal_context(appeal)), 400
 
 

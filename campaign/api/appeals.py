@@ -1,0 +1,185 @@
+"""Appeals over the API: public reads; campaigners create, edit, publish and close."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import url_for
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from campaign.accounts.auth import bearer_user
+from campaign.api.common import (
+    BEARER,
+    MAX_INT,
+    ApiBlueprint,
+    PageArgs,
+    Text,
+    page_schema,
+    paginated,
+)
+from campaign.api.serializers import AppealSchema, AppealSummarySchema
+from campaign.appeals import services
+from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
+from campaign.extensions import db
+from campaign.responses.authorities import authorities_by_slug
+
+bp = ApiBlueprint(
+    "api_appeals",
+    __name__,
+    url_prefix="/api/v1",
+    description="Appeals, their demands and the status of each demand's targets.",
+)
+
+# --- request bodies --------------------------------------------------------------------------
+
+
+class TargetIn(Schema):
+    authority = Text(
+        required=True, metadata={"description": "Slug of an authority in the register"}
+    )
+    due_on = fields.Date(load_default=None, allow_none=True)
+
+
+class DemandIn(Schema):
+    id = fields.Integer(
+        strict=True,
+        metadata={"description": "An existing demand's id: it keeps its identity and history"},
+    )
+    text = Text(required=True, validate=validate.Length(min=1))
+    targets = fields.List(
+        fields.Nested(TargetIn),
+        metadata={"description": "Replace the targets; left out, an existing demand keeps its own"},
+    )
+
+
+_TITLE = validate.Length(min=1, max=300)
+#: Outside these, times cannot be converted to UTC (or make no sense for an appeal).
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+
+
+class AppealIn(Schema):
+    """An appeal as campaigners write it, created as a draft."""
+
+    title = Text(required=True, validate=_TITLE)
+    summary = Text()
+    body = Text(metadata={"description": "Markdown; sanitized when rendered"})
+    language = Text(
+        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag.")
+    )
+    signature_goal = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_INT)
+    )
+    closes_at = fields.AwareDateTime(
+        default_timezone=dt.UTC,
+        allow_none=True,
+        validate=validate.Range(min=_EARLIEST, max=_LATEST),
+        metadata={"description": "UTC if no zone"},
+    )
+    issued_on = fields.Date(allow_none=True)
+    demands = fields.List(fields.Nested(DemandIn), validate=validate.Length(max=MAX_DEMANDS))
+
+    @post_load
+    def _resolve_authorities(self, data: dict, **kwargs) -> dict:
+        """Authority slugs to authorities, in one query; an unknown one names its field."""
+        if "demands" not in data:
+            return data
+        slugs = [t["authority"] for d in data["demands"] for t in d.get("targets", ())]
+        found = authorities_by_slug(slugs)
+        errors: dict = {}
+        demands = []
+        for i, demand in enumerate(data["demands"]):
+            targets = None if "targets" not in demand else []
+            for j, target in enumerate(demand.get("targets", ())):
+                authority = found.get(target["authority"])
+                if authority is None:
+                    message = f"No authority with slug {target['authority']!r} in the register."
+                    errors.setdefault(i, {"targets": {}})["targets"][j] = {"authority": [message]}
+                else:
+                    targets.append(TargetInput(authority, target["due_on"]))
+            demands.append(DemandInput(demand["text"], targets, demand.get("id")))
+        if errors:
+            raise ValidationError({"demands": errors})
+        return {**data, "demands": demands}
+
+
+class AppealPatch(AppealIn):
+    """Changes to an appeal: every field is optional. `demands`, when given, replaces the set
+    in the order given; a demand with its `id` keeps its identity and history."""
+
+    title = Text(validate=_TITLE)
+
+
+# --- public reads ----------------------------------------------------------------------------
+
+
+@bp.route("/appeals")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_schema(AppealSummarySchema))
+def list_appeals(args):
+    """Published and closed appeals, newest first, with counts and demand progress."""
+    items, total = services.public_appeals_page(args["page"], args["per_page"])
+    return paginated(items, total, args["page"], args["per_page"])
+
+
+@bp.route("/appeals/<slug>")
+@bp.response(200, AppealSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.doc(security=[{}, {BEARER: []}])
+def get_appeal(slug: str):
+    """One appeal with its demands, their targets and statuses.
+
+    A draft is 404 unless the call carries the token of an editor or above (to preview it)."""
+    return services.get_visible_appeal_or_404(slug, bearer_user())
+
+
+# --- campaigners -----------------------------------------------------------------------------
+
+
+@bp.route("/appeals", methods=["POST"])
+@bp.campaigner("editor")
+@bp.arguments(AppealIn)
+@bp.response(201, AppealSchema)
+def create_appeal(data: dict):
+    """Create an appeal as a draft, with its demands and their targets."""
+    appeal = services.create_appeal(bearer_user(), **data)
+    db.session.commit()
+    return appeal, {"Location": url_for(".get_appeal", slug=appeal.slug)}
+
+
+@bp.route("/appeals/<slug>", methods=["PATCH"])
+@bp.campaigner("editor")
+@bp.arguments(AppealPatch)
+@bp.response(200, AppealSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def update_appeal(data: dict, slug: str):
+    """Edit an appeal. A demand given with its `id` keeps its identity and history; the
+    demands given replace the set, in that order; one with a recorded history cannot go."""
+    appeal = services.get_appeal_or_404(slug)
+    demands = data.pop("demands", None)
+    services.update_appeal(bearer_user(), appeal, demands=demands, **data)
+    db.session.commit()
+    return appeal
+
+
+@bp.route("/appeals/<slug>/publish", methods=["POST"])
+@bp.campaigner("editor")
+@bp.response(200, AppealSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def publish_appeal(slug: str):
+    """Publish a draft: it becomes public and open for signatures."""
+    appeal = services.publish_appeal(bearer_user(), services.get_appeal_or_404(slug))
+    db.session.commit()
+    return appeal
+
+
+@bp.route("/appeals/<slug>/close", methods=["POST"])
+@bp.campaigner("editor")
+@bp.response(200, AppealSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def close_appeal(slug: str):
+    """Close a published appeal: no more signing; it stays readable and tracking goes on."""
+    appeal = services.close_appeal(bearer_user(), services.get_appeal_or_404(slug))
+    db.session.commit()
+    return appeal

@@ -1,0 +1,77 @@
+"""The register of authorities over the API: a public list; editors add and edit entries.
+
+`GET /authorities/<slug>` (an authority's record across appeals) lives with the responses."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, validate
+
+from campaign.accounts.auth import bearer_user
+from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
+from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
+from campaign.extensions import db
+from campaign.responses import authorities as services
+from campaign.responses.models import AUTHORITY_KINDS
+
+bp = ApiBlueprint(
+    "api_authorities",
+    __name__,
+    url_prefix="/api/v1",
+    description="The register of authorities that demands are addressed to.",
+)
+
+
+class AuthorityIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=300))
+    kind = Text(validate=validate.OneOf(AUTHORITY_KINDS))
+    country = Text(allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
+    website = Text(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "An http(s) URL"},
+    )
+    contact_email = Text(
+        allow_none=True,
+        validate=validate.Length(max=320),
+        metadata={"description": "Private: never shown publicly"},
+    )
+
+
+class AuthorityPatch(AuthorityIn):
+    """Changes to an authority: every field is optional; the slug never changes."""
+
+    name = Text(validate=validate.Length(min=1, max=300))
+
+
+@bp.route("/authorities")
+@bp.arguments(PageArgs, location="query")
+@bp.response(200, page_schema(AuthoritySchema))
+def list_authorities(args):
+    """The register, by name (without the private contact emails)."""
+    items, total = services.authorities_page(args["page"], args["per_page"])
+    return paginated(items, total, args["page"], args["per_page"])
+
+
+@bp.route("/authorities", methods=["POST"])
+@bp.campaigner("editor")
+@bp.arguments(AuthorityIn)
+@bp.response(201, AuthorityAdminSchema)
+def create_authority(data: dict):
+    """Add an authority; its slug is made from its name and returned."""
+    authority = services.create_authority(bearer_user(), **data)
+    db.session.commit()
+    return authority
+
+
+@bp.route("/authorities/<slug>", methods=["PATCH"])
+@bp.campaigner("editor")
+@bp.arguments(AuthorityPatch)
+@bp.response(200, AuthorityAdminSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def update_authority(data: dict, slug: str):
+    """Edit an authority's entry."""
+    authority = services.update_authority(
+        bearer_user(), services.get_authority_or_404(slug), **data
+    )
+    db.session.commit()
+    return authority

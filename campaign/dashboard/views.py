@@ -1,0 +1,175 @@
+"""Public open data for an appeal (documented in the OpenAPI document) and the small growth
+chart on the appeal page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from flask import Response, jsonify
+from flask import request as flask_request
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from werkzeug.exceptions import NotFound
+
+from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.views import appeal_context_provider
+from campaign.dashboard import charts
+from campaign.dashboard.stats import daily_series, first_day, last_day, public_stats
+from campaign.errors import json_error
+
+blp = Blueprint(
+    "open_data", __name__, url_prefix="",
+    description="Open data: an appeal's confirmed signatures per day and per country.",
+)  # fmt: skip
+
+#: Days shown by the appeal page's growth chart.
+PAGE_CHART_DAYS = 30
+
+_RANGE_PARAMETERS = [
+    {
+        "in": "query",
+        "name": name,
+        "required": False,
+        "schema": {"type": "string", "format": "date"},
+        "description": text,
+    }
+    for name, text in (
+        ("from", "First local day (YYYY-MM-DD); clamped to the appeal's first day."),
+        ("to", "Last local day (YYYY-MM-DD); clamped to today or the closing day."),
+    )
+]
+_COUNT = {"type": "integer", "minimum": 0}
+_STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "appeal": {"type": "string"},
+        "timezone": {"type": "string"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "total": _COUNT,
+        "min_country_size": _COUNT,
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"date": {"type": "string", "format": "date"}, "signatures": _COUNT},
+            },
+        },
+        "countries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"country": {"type": "string"}, "signatures": _COUNT},
+            },
+        },
+    },
+}
+_ERRORS = {
+    "400": {"description": "A malformed date, or `from` after `to`."},
+    "404": {"description": "No published appeal with this slug."},
+}
+
+
+def _doc(media_type: str, schema: dict) -> dict:
+    ok = {"description": "The figures.", "content": {media_type: {"schema": schema}}}
+    return {"parameters": _RANGE_PARAMETERS, "responses": {"200": ok, **_ERRORS}}
+
+
+class BadRange(Exception):
+    pass
+
+
+def _date(name: str) -> dt.date | None:
+    value = flask_request.args.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadRange(f"'{name}' must be a date like 2025-06-01.") from None
+
+
+def _stats_or_error():
+    """(stats dict, None) or (None, JSON error response)."""
+    try:
+        appeal = get_published_appeal_or_404(flask_request.view_args["slug"])
+    except NotFound:
+        return None, json_error(404, "There is no published appeal with this address.")
+    try:
+        start, end = _date("from"), _date("to")
+    except BadRange as exc:
+        return None, json_error(400, str(exc), "invalid_range")
+    if start and end and start > end:
+        return None, json_error(400, "'from' is after 'to'.", "invalid_range")
+    first, last = first_day(appeal), last_day(appeal)
+    start = min(max(start or first, first), last)
+    end = max(min(end or last, last), start)
+    return public_stats(appeal, start, end), None
+
+
+@blp.route("/appeals/<slug>/stats.json")
+@blp.doc(summary="Open data as JSON", **_doc("application/json", _STATS_SCHEMA))
+def stats_json(slug: str):
+    """Confirmed signatures per day (in the appeal's time zone) and per country; countries
+    with fewer than 10 signers are grouped as "other"."""
+    stats, error = _stats_or_error()
+    if error is not None:
+        return error
+    response = jsonify(stats)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blp.route("/appeals/<slug>/stats.csv")
+@blp.doc(summary="Open data as CSV", **_doc("text/csv", {"type": "string"}))
+def stats_csv(slug: str):
+    """The same figures as CSV: rows `day,<date>,<n>` then `country,<code or other>,<n>`."""
+    stats, error = _stats_or_error()
+    if error is not None:
+        return error
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["dimension", "value", "signatures"])
+    writer.writerows(("day", row["date"], row["signatures"]) for row in stats["days"])
+    writer.writerows(("country", row["country"], row["signatures"]) for row in stats["countries"])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{stats["appeal"]}-stats.csv"',
+            "Access-Control-Allow-Origin": "*",
+        },
+    )
+
+
+@appeal_context_provider
+def _growth_chart(appeal) -> dict:
+    first = first_day(appeal)
+    if first is None:
+        return {}
+    last = last_day(appeal)
+    start = max(first, last - dt.timedelta(days=PAGE_CHART_DAYS - 1))
+    days = daily_series(appeal, start, last)
+    return {"growth_chart": growth_chart("growth", days)}
+
+
+def growth_chart(chart_id: str, days: list[tuple[dt.date, int]], title: str | None = None):
+    """Running total by day (the shape of growth)."""
+    running, rows = 0, []
+    for day, n in days:
+        running += n
+        rows.append((day.isoformat(), running))
+    return charts.line_chart(
+        chart_id,
+        title or _("Signatures over time"),
+        _("New confirmed signatures added up day by day, from %(first)s to %(last)s.",
+          first=rows[0][0] if rows else "", last=rows[-1][0] if rows else ""),
+        rows,
+        (_("Day"), _("Signatures so far")),
+        width=560,
+        height=160,
+    )  # fmt: skip

@@ -1,0 +1,107 @@
+"""`privacy purge`: erase personal data that is no longer needed.
+
+- Signatures on appeals closed for longer than DATA_RETENTION_DAYS, and withdrawn ones at
+  once (withdrawal erases them already; the purge catches any left): name, email, email_key,
+  city and ip_key are set to NULL and personal_data_erased_at is set. State, country, times
+  and the counters stay, so every count and chart is unchanged.
+- Endorsements on such appeals, and withdrawn ones: contact_email and ip_key (the
+  organization and signatory are public and stay).
+- Outbox messages sent or given up more than OUTBOX_RETENTION_DAYS ago: recipient, subject
+  and body are blanked (the rows stay for the mail-health figures).
+
+Idempotent: a second run finds nothing. Services flush, the CLI commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from campaign.appeals.models import Appeal
+from campaign.database import utcnow
+from campaign.endorsements.models import Endorsement
+from campaign.extensions import db
+from campaign.mail.services import blank_old_messages, forget_addresses
+from campaign.signatures.models import Signature
+from campaign.signatures.services import erase_personal_data
+
+BATCH = 500
+
+
+@dataclass
+class PurgeResult:
+    signatures: int = 0
+    endorsements: int = 0
+    outbox_messages: int = 0
+
+
+def _closed_appeals(before: dt.datetime):
+    return sa.select(Appeal.id).where(Appeal.closed_at.is_not(None), Appeal.closed_at < before)
+
+
+def signatures_to_erase(now: dt.datetime | None = None):
+    now = now or utcnow()
+    before = now - dt.timedelta(days=current_app.config["DATA_RETENTION_DAYS"])
+    return sa.and_(
+        Signature.personal_data_erased_at.is_(None),
+        sa.or_(Signature.state == "withdrawn", Signature.appeal_id.in_(_closed_appeals(before))),
+    )
+
+
+def endorsements_to_erase(now: dt.datetime | None = None):
+    now = now or utcnow()
+    before = now - dt.timedelta(days=current_app.config["DATA_RETENTION_DAYS"])
+    return sa.and_(
+        sa.or_(Endorsement.contact_email.is_not(None), Endorsement.ip_key.is_not(None)),
+        sa.or_(
+            Endorsement.state == "withdrawn", Endorsement.appeal_id.in_(_closed_appeals(before))
+        ),
+    )
+
+
+def _count(model, condition) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(model).where(condition)
+    ).scalar_one()
+
+
+def purge(dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
+    """Erase what is due (see the module docstring); with dry_run only count it."""
+    now = now or utcnow()
+    outbox_before = now - dt.timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
+    if dry_run:
+        return PurgeResult(
+            signatures=_count(Signature, signatures_to_erase(now)),
+            endorsements=_count(Endorsement, endorsements_to_erase(now)),
+            outbox_messages=blank_old_messages(outbox_before, dry_run=True),
+        )
+    result = PurgeResult()
+    while True:
+        batch = (
+            db.session.execute(
+                sa.select(Signature)
+                .where(signatures_to_erase(now))
+                .order_by(Signature.id)
+                .limit(BATCH)
+            )
+            .scalars()
+            .all()
+        )
+        if not batch:
+            break
+        forget_addresses(s.email for s in batch)  # mails already sent to them
+        for signature in batch:
+            erase_personal_data(signature, forget_mail=False)
+        db.session.flush()
+        result.signatures += len(batch)
+    result.endorsements = db.session.execute(
+        sa.update(Endorsement)
+        .where(endorsements_to_erase(now))
+        .values(contact_email=None, ip_key=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    result.outbox_messages = blank_old_messages(outbox_before)
+    db.session.flush()
+    return result

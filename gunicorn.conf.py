@@ -1,0 +1,45 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py app:app`.
+
+Every value can be changed through the environment (GUNICORN_* or the names below) without
+editing this file. Defaults fit a small 2-core machine: 2 worker processes x 4 threads (the
+app spends much of a request waiting on the database, so threads keep the cores busy)."""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+bind = (
+    os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
+)
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", 2))
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+# Keep-alive connections from a proxy on the same host; long enough to reuse, short enough
+# not to pin threads on idle clients.
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# A request that runs this long is stuck: the worker is replaced.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM/SIGHUP, workers finish their requests for up to this long before exiting.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+# Replace workers now and then (with jitter, so they do not all restart at once).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
+# Each worker imports the app itself: no database connection or Redis client is shared
+# across a fork, and a reload picks up new code.
+preload_app = False
+# Access logs cost time on every request and hold client addresses; off unless asked for.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn 27 opens a control socket at ~/.gunicorn/gunicorn.ctl, shared by every gunicorn
+# on the host; production does not need it.
+# Set GUNICORN_CONTROL_SOCKET to a path to have one.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or None
+control_socket_disable = control_socket is None
+# The proxy in front sets X-Forwarded-For; the app reads it via TRUSTED_PROXIES, so gunicorn
+# itself does not rewrite remote addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
