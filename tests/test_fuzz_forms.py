@@ -150,3 +150,19 @@ def test_admin_appeal_create_form(editor_client, db, data):
     if 300 <= response.status_code < 400:
         page = editor_client.get(response.headers["Location"])
         _check(page, data, 0, 0)
+
+
+def test_nul_in_every_field_is_refused_without_an_error(client, db, appeal, login):
+    """Found by the fuzzer on PostgreSQL: a NUL in the login email was a 500."""
+    nul = "a\x00b@example.org"
+    for path, names in [
+        ("/admin/login", ["email", "password"]),
+        (f"/appeals/{appeal.slug}/sign", SIGN_FIELDS),
+        (f"/appeals/{appeal.slug}/endorse", ENDORSE_FIELDS),
+    ]:
+        response = client.post(path, data=dict.fromkeys(names, nul))
+        assert 400 <= response.status_code < 500 or response.status_code == 200, path
+    login("editor")
+    before = _count(db, Appeal)
+    response = client.post("/admin/appeals/new", data=dict.fromkeys(APPEAL_FIELDS, nul))
+    _check(response, {}, before, _count(db, Appeal))
