@@ -26,6 +26,8 @@ class AccountError(ValueError):
 
 
 def find_user(email: str) -> User | None:
+    if "\x00" in email:
+        return None  # no stored address holds NUL, and PostgreSQL refuses it in a query
     return db.session.execute(
         sa.select(User).where(User.email == email.strip().lower())
     ).scalar_one_or_none()

@@ -1,0 +1,343 @@
+"""Every admin action that changes data leaves an audit entry naming who did it.
+
+Each POST route under /admin is either driven here with valid data (ACTIONS) or exempted with
+a reason (EXEMPT); a new admin POST route in neither list fails the suite."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from campaign.audit.models import AuditEntry
+from campaign.endorsements.models import Endorsement
+from campaign.responses.models import StatusChange
+from tests.endorsements.helpers import endorse, link, mails
+from tests.signatures.helpers import deliver, links, sign
+
+#: POST routes under /admin that change no campaign data on behalf of a campaigner.
+EXEMPT = {
+    "accounts.login": "signs a campaigner in; failures are rate limited, not campaign data",
+    "accounts.logout": "ends the campaigner's own session only",
+}
+
+
+def _authority_id(appeal) -> int:
+    return appeal.demands[0].targets[0].authority_id
+
+
+def _draft(make_appeal, db):
+    appeal = make_appeal(state="draft")
+    db.session.commit()
+    return appeal
+
+
+def _published(make_appeal, db):
+    appeal = make_appeal()
+    db.session.commit()
+    return appeal
+
+
+def _closed(make_appeal, db):
+    appeal = make_appeal(state="closed")
+    db.session.commit()
+    return appeal
+
+
+def _confirmed_endorsement(client, db, smtp, appeal) -> int:
+    assert endorse(client, appeal.slug).status_code == 302
+    assert client.post(link(mails(smtp, 1)[-1], "confirm")).status_code == 200
+    db.session.rollback()
+    return db.session.scalars(sa.select(Endorsement.id)).one()
+
+
+APPEAL = {
+    "title": "Free the journalists",
+    "summary": "Three reporters are held without charge.",
+    "body": "We call on the authorities.",
+    "language": "en",
+    "signature_goal": "1000",
+    "issued_on": "2026-01-15",
+    "issued_by": "Press Freedom Coalition",
+    "closes_at": "",
+}
+AUTHORITY = {
+    "name": "Prosecutor General's Office",
+    "kind": "prosecutor",
+    "country": "kg",
+    "website": "https://prokuror.kg",
+    "contact_email": "office@prokuror.kg",
+}
+
+
+# Each action: (ctx) -> (method path, data) after doing its own setup. ctx has client, db,
+# smtp, make_appeal, make_authority, make_user, demo (the demo appeal, published).
+def a_appeal_new(c):
+    return "/admin/appeals/new", APPEAL
+
+
+def a_appeal_edit(c):
+    appeal = _draft(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/edit", {**APPEAL, "title": "Changed"}
+
+
+def a_demand_new(c):
+    appeal = _draft(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/demands/new", {
+        "text": "Release them",
+        f"target_{_authority_id(appeal)}": "y",
+    }
+
+
+def a_demand_edit(c):
+    appeal = _draft(c.make_appeal, c.db)
+    demand = appeal.demands[0]
+    return f"/admin/appeals/{appeal.slug}/demands/{demand.id}/edit", {
+        "text": "Amended",
+        f"target_{_authority_id(appeal)}": "y",
+    }
+
+
+def a_demand_remove(c):
+    appeal = _draft(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/demands/{appeal.demands[1].id}/remove", {}
+
+
+def a_demand_move(c):
+    appeal = _draft(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/demands/{appeal.demands[1].id}/move", {"direction": "up"}
+
+
+def a_publish(c):
+    return f"/admin/appeals/{_draft(c.make_appeal, c.db).slug}/publish", {}
+
+
+def a_close(c):
+    return f"/admin/appeals/{_published(c.make_appeal, c.db).slug}/close", {}
+
+
+def a_reopen(c):
+    return f"/admin/appeals/{_closed(c.make_appeal, c.db).slug}/reopen", {}
+
+
+def a_archive(c):
+    return f"/admin/appeals/{_closed(c.make_appeal, c.db).slug}/archive", {}
+
+
+def a_authority_new(c):
+    return "/admin/authorities/new", AUTHORITY
+
+
+def a_authority_edit(c):
+    authority = c.make_authority("Supreme Court")
+    c.db.session.commit()
+    return f"/admin/authorities/{authority.slug}/edit", {**AUTHORITY, "name": "General Prosecutor"}
+
+
+def a_invalidate(c):
+    appeal = _published(c.make_appeal, c.db)
+    sign(c.client, appeal)
+    for message in deliver(c.smtp, 1):
+        c.client.post(links(message)["confirm"])
+    return f"/admin/appeals/{appeal.slug}/signatures/invalidate", {
+        "country": "KG",
+        "confirm": "1",
+        "reason": "duplicates",
+    }
+
+
+def a_blocklist_add(c):
+    return "/admin/blocklists/add", {"kind": "domain", "domain": "spam.example"}
+
+
+def a_blocklist_remove(c):
+    from campaign.signatures.models import BlockedEmailDomain
+
+    assert c.client.post("/admin/blocklists/add", data={"kind": "domain", "domain": "spam.example"})
+    c.db.session.rollback()
+    row = c.db.session.scalars(sa.select(BlockedEmailDomain)).one()
+    return f"/admin/blocklists/domain/{row.id}/remove", {}
+
+
+def a_approve(c):
+    endorsement_id = _confirmed_endorsement(c.client, c.db, c.smtp, c.demo)
+    return f"/admin/endorsements/{endorsement_id}/approve", {}
+
+
+def a_reject(c):
+    endorsement_id = _confirmed_endorsement(c.client, c.db, c.smtp, c.demo)
+    return f"/admin/endorsements/{endorsement_id}/reject", {"reason": "Impersonation"}
+
+
+def a_initiator(c):
+    endorsement_id = _confirmed_endorsement(c.client, c.db, c.smtp, c.demo)
+    c.client.post(f"/admin/endorsements/{endorsement_id}/approve")
+    return f"/admin/endorsements/{endorsement_id}/initiator", {"initiator": "1"}
+
+
+def a_add_endorsement(c):
+    from tests.endorsements.helpers import FORM
+
+    return f"/admin/appeals/{c.demo.slug}/endorsements/add", FORM
+
+
+def _target(c):
+    return c.demo.demands[1].targets[0]
+
+
+def a_record_response(c):
+    from campaign.appeals.demo import SCNS
+
+    d1, _d2, d3, _d4 = c.demo.demands
+    return f"/admin/appeals/{c.demo.slug}/responses/record", {
+        "authority": SCNS,
+        "occurred_on": "2025-06-05",
+        "kind": "official_letter",
+        "summary": "The Committee denies any pressure.",
+        "source_url": "https://example.org/letter",
+        "demands": [str(d1.id), str(d3.id)],
+        f"status_{d1.id}": "rejected",
+        f"note_{d1.id}": "Denies the facts.",
+    }
+
+
+def a_change_status(c):
+    return f"/admin/appeals/{c.demo.slug}/responses/status", {
+        "target": str(_target(c).id),
+        "status": "acknowledged",
+        "note": "Letter received.",
+    }
+
+
+def a_retract(c):
+    c.client.post(*a_change_status(c)[:1], data=a_change_status(c)[1])
+    c.db.session.rollback()
+    change = c.db.session.scalars(sa.select(StatusChange)).one()
+    return f"/admin/appeals/{c.demo.slug}/responses/changes/{change.id}/retract", {
+        "reason": "Wrong letter"
+    }
+
+
+def a_due(c):
+    return f"/admin/appeals/{c.demo.slug}/responses/due", {
+        "target": str(_target(c).id),
+        "due_on": "2025-06-30",
+    }
+
+
+def a_update(c):
+    return f"/admin/appeals/{c.demo.slug}/updates", {"title": "Delivered", "body": "Done."}
+
+
+def a_notify(c):
+    # Something to announce first: a status change (audited itself, so count after it).
+    c.client.post(*a_change_status(c)[:1], data=a_change_status(c)[1])
+    return f"/admin/appeals/{c.demo.slug}/responses/notify", {}
+
+
+def a_new_user(c):
+    password = "a long enough password"
+    return "/admin/users/new", {
+        "email": "new.person@example.org",
+        "role": "editor",
+        "password": password,
+        "confirm": password,
+    }
+
+
+def a_user_role(c):
+    user = c.make_user("moderator")
+    c.db.session.commit()
+    return f"/admin/users/{user.id}/role", {f"u{user.id}-role": "editor"}
+
+
+def a_user_deactivate(c):
+    user = c.make_user("editor")
+    c.db.session.commit()
+    return f"/admin/users/{user.id}/deactivate", {}
+
+
+ACTIONS = {
+    "admin.appeal_new": a_appeal_new,
+    "admin.appeal_edit": a_appeal_edit,
+    "admin.demand_new": a_demand_new,
+    "admin.demand_edit": a_demand_edit,
+    "admin.demand_remove": a_demand_remove,
+    "admin.demand_move": a_demand_move,
+    "admin.appeal_transition:publish": a_publish,
+    "admin.appeal_transition:close": a_close,
+    "admin.appeal_transition:reopen": a_reopen,
+    "admin.appeal_transition:archive": a_archive,
+    "admin.authority_new": a_authority_new,
+    "admin.authority_edit": a_authority_edit,
+    "admin.invalidate": a_invalidate,
+    "admin.blocklist_add": a_blocklist_add,
+    "admin.blocklist_remove": a_blocklist_remove,
+    "admin.approve_endorsement": a_approve,
+    "admin.reject_endorsement": a_reject,
+    "admin.mark_initiator": a_initiator,
+    "admin.add_endorsement": a_add_endorsement,
+    "admin.record_response_view": a_record_response,
+    "admin.change_status_view": a_change_status,
+    "admin.retract_view": a_retract,
+    "admin.due_view": a_due,
+    "admin.post_update_view": a_update,
+    "admin.notify_view": a_notify,
+    "admin.new_user": a_new_user,
+    "admin.user_role": a_user_role,
+    "admin.user_deactivate": a_user_deactivate,
+}
+
+
+def test_every_admin_post_route_is_covered_or_exempt(app):
+    covered = {name.split(":")[0] for name in ACTIONS}
+    missing = sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/admin")
+        and "POST" in rule.methods
+        and rule.endpoint not in covered
+        and rule.endpoint not in EXEMPT
+    )
+    assert not missing, f"admin POST routes without an audit test (add them to ACTIONS): {missing}"
+    assert not covered & set(EXEMPT)
+
+
+class Ctx:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+def _entries(db) -> list[tuple[int | None, str]]:
+    db.session.rollback()
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(AuditEntry.user_id, AuditEntry.action).order_by(AuditEntry.id)
+        )
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_admin_action_is_audited(
+    name, client, db, smtp, login, make_appeal, make_authority, make_user, demo_appeal
+):
+    admin = login("admin")
+    admin_id = admin.id
+    ctx = Ctx(
+        client=client,
+        db=db,
+        smtp=smtp,
+        make_appeal=make_appeal,
+        make_authority=make_authority,
+        make_user=make_user,
+        demo=demo_appeal,
+    )
+    path, data = ACTIONS[name](ctx)
+    before = _entries(db)
+    response = client.post(path, data=data)
+    assert 300 <= response.status_code < 400, (response.status_code, response.get_data(True))
+    after = _entries(db)
+    added = after[len(before) :] if after[: len(before)] == before else after
+    assert len(after) > len(before), f"{name} changed data without an audit entry"
+    mine = [action for user_id, action in added if user_id == admin_id]
+    assert mine and all(mine), f"{name}: no audit entry by the acting admin: {added}"
