@@ -256,6 +256,26 @@ def a_user_deactivate(c):
     return f"/admin/users/{user.id}/deactivate", {}
 
 
+def _translation_form(appeal) -> dict:
+    data = {"title": "Журналисттерди бошоткула", "summary": "Кыскача.", "body": "Текст."}
+    data.update({f"demand_{d.id}": f"Талап {d.position}" for d in appeal.demands})
+    return data
+
+
+def a_translation_edit(c):
+    appeal = _published(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/translations/ky", _translation_form(appeal)
+
+
+def a_translation_remove(c):
+    appeal = _published(c.make_appeal, c.db)
+    added = c.client.post(
+        f"/admin/appeals/{appeal.slug}/translations/ky", data=_translation_form(appeal)
+    )
+    assert added.status_code == 302
+    return f"/admin/appeals/{appeal.slug}/translations/ky/remove", {}
+
+
 ACTIONS = {
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
@@ -285,6 +305,8 @@ ACTIONS = {
     "admin.new_user": a_new_user,
     "admin.user_role": a_user_role,
     "admin.user_deactivate": a_user_deactivate,
+    "admin.translation_edit": a_translation_edit,
+    "admin.translation_remove": a_translation_remove,
 }
 
 
