@@ -3,7 +3,8 @@
 - One flask-smorest `ApiBlueprint` per module, url_prefix "/api/v1", added to the list in
   campaign/api/__init__.py (which exempts it from CSRF and registers it with the spec).
 - Bad input raises `ApiError` (campaign.errors) or `InvalidInput` (campaign.validation);
-  both become {"error": {"code", "message", "fields"}} with a proper status.
+  views let both propagate: campaign.errors rolls the session back and answers
+  {"error": {"code", "message", "fields"}} with a proper status.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
   Integer fields in bodies are `strict=True` (a float is refused, not truncated). A body
   that is not JSON gets 400 (malformed) or 415 (another content type), never silence.
@@ -23,7 +24,6 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from campaign.accounts.auth import require_role
 from campaign.errors import ApiError
-from campaign.validation import InvalidInput
 
 #: The name of the bearer security scheme in the OpenAPI document.
 BEARER = "bearerAuth"
@@ -131,11 +131,6 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
             name=name,
         )
     return _page_schemas[item_schema]
-
-
-def invalid_input(exc: InvalidInput) -> ApiError:
-    """An InvalidInput from a service as a 400 API error."""
-    return ApiError(400, exc.message, "invalid", exc.fields)
 
 
 def paginated(items: list, total: int, page: int, per_page: int) -> dict:

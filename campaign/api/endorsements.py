@@ -12,14 +12,13 @@ from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import bearer_user, require_role
-from campaign.api.common import ApiBlueprint, invalid_input, paginated
+from campaign.api.common import ApiBlueprint, PageArgs, page_schema, paginated
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.endorsements import queries, services
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.net import client_address
-from campaign.validation import InvalidInput
 
 bp = ApiBlueprint(
     "api_endorsements",
@@ -68,17 +67,7 @@ class ModerationEndorsementOut(EndorsementOut):
     wants_updates = fields.Boolean()
 
 
-class EndorsementPage(Schema):
-    items = fields.List(fields.Nested(ModerationEndorsementOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-
-
-class EndorsementListArgs(Schema):
-    # Query strings are text, so not strict (strict would refuse "2"); "1.5" is still refused.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class EndorsementListArgs(PageArgs):
     state = fields.String(
         validate=validate.OneOf(ENDORSEMENT_STATES),
         metadata={"description": "Moderators only: list this state (submitted = the queue)"},
@@ -185,7 +174,7 @@ def _endorsement_or_404(endorsement_id: int):
 
 @bp.route("/appeals/<slug>/endorsements", methods=["GET"])
 @bp.arguments(EndorsementListArgs, location="query")
-@bp.response(200, EndorsementPage)
+@bp.response(200, page_schema(ModerationEndorsementOut))
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
@@ -221,9 +210,6 @@ def submit_endorsement(body, slug: str):
     data = services.EndorsementInput(**body, language=language)
     try:
         result = services.submit_endorsement(appeal, data, address=client_address())
-    except InvalidInput as exc:
-        db.session.rollback()
-        raise invalid_input(exc) from exc
     except services.NotAccepting as exc:
         db.session.rollback()
         raise ApiError(409, "This appeal no longer takes endorsements.", "closed") from exc
@@ -247,11 +233,7 @@ def approve_endorsement(endorsement_id: int):
     """Approve a confirmed endorsement: it becomes public and counted; the organization is
     told by email."""
     endorsement = _endorsement_or_404(endorsement_id)
-    try:
-        services.approve_endorsement(bearer_user(), endorsement)
-    except InvalidInput as exc:
-        db.session.rollback()
-        raise invalid_input(exc) from exc
+    services.approve_endorsement(bearer_user(), endorsement)
     db.session.commit()
     return _private(endorsement)
 
@@ -267,10 +249,6 @@ def approve_endorsement(endorsement_id: int):
 def reject_endorsement(body, endorsement_id: int):
     """Reject with a reason, kept private; the organization is told it was not accepted."""
     endorsement = _endorsement_or_404(endorsement_id)
-    try:
-        services.reject_endorsement(bearer_user(), endorsement, body["reason"])
-    except InvalidInput as exc:
-        db.session.rollback()
-        raise invalid_input(exc) from exc
+    services.reject_endorsement(bearer_user(), endorsement, body["reason"])
     db.session.commit()
     return _private(endorsement)

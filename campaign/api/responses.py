@@ -7,7 +7,7 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import acting_user, require_role
-from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, invalid_input, paginated
+from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
 from campaign.api.serializers import AuthorityRefSchema as AuthorityRef
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
@@ -57,13 +57,6 @@ class ResponseOut(Schema):
     document_url = fields.String(allow_none=True)
     demands = fields.List(fields.Integer(), metadata={"description": "demand ids"})
     demand_positions = fields.List(fields.Integer())
-
-
-class ResponsePage(Schema):
-    items = fields.List(fields.Nested(ResponseOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class TimelineItem(Schema):
@@ -230,7 +223,7 @@ def _change(change) -> dict:
 
 @bp.route("/appeals/<slug>/responses")
 @bp.arguments(PageArgs, location="query")
-@bp.response(200, ResponsePage)
+@bp.response(200, page_schema(ResponseOut))
 @bp.alt_response(404, schema=ResponsesError)
 def list_responses(args, slug: str):
     """An appeal's responses, oldest first."""
@@ -310,11 +303,6 @@ def _demand_target(demand_id: int, authority_slug: str):
     return find_target(demand, authority)
 
 
-def _fail(exc: InvalidInput):
-    db.session.rollback()
-    raise invalid_input(exc) from exc
-
-
 @bp.route("/appeals/<slug>/responses", methods=["POST"])
 @require_role("editor")
 @bp.arguments(ResponseIn)
@@ -323,15 +311,12 @@ def _fail(exc: InvalidInput):
 def create_response(data, slug: str):
     """Record a response, the demands it concerns and optional new statuses."""
     appeal = _appeal_for_campaigner(slug)
-    try:
-        response = record_response(
-            acting_user(), appeal, authority=_authority(data["authority"]),
-            occurred_on=data["occurred_on"], kind=data["kind"], summary=data["summary"],
-            source_url=data["source_url"], demands=data["demands"],
-            moves={m["demand"]: StatusMove(m["status"], m["note"]) for m in data["statuses"]},
-        )  # fmt: skip
-    except InvalidInput as exc:
-        _fail(exc)
+    response = record_response(
+        acting_user(), appeal, authority=_authority(data["authority"]),
+        occurred_on=data["occurred_on"], kind=data["kind"], summary=data["summary"],
+        source_url=data["source_url"], demands=data["demands"],
+        moves={m["demand"]: StatusMove(m["status"], m["note"]) for m in data["statuses"]},
+    )  # fmt: skip
     db.session.commit()
     return _response(response)
 
@@ -343,19 +328,16 @@ def create_response(data, slug: str):
 @bp.alt_response(400, schema=ResponsesError)
 def change_status(data, demand_id: int):
     """Move one target's status: a new StatusChange with a note, a source or a response."""
-    try:
-        target = _demand_target(demand_id, data["authority"])
-        response = None
-        if data["response"] is not None:
-            response = get_response(data["response"])
-            if response is None:
-                raise InvalidInput("Unknown response.", {"response": "Unknown response."})
-        change = change_demand_status(
-            acting_user(), target, data["status"], note=data["note"],
-            source_url=data["source_url"], response=response,
-        )  # fmt: skip
-    except InvalidInput as exc:
-        _fail(exc)
+    target = _demand_target(demand_id, data["authority"])
+    response = None
+    if data["response"] is not None:
+        response = get_response(data["response"])
+        if response is None:
+            raise InvalidInput("Unknown response.", {"response": "Unknown response."})
+    change = change_demand_status(
+        acting_user(), target, data["status"], note=data["note"],
+        source_url=data["source_url"], response=response,
+    )  # fmt: skip
     db.session.commit()
     return _change(change)
 
@@ -367,11 +349,8 @@ def change_status(data, demand_id: int):
 @bp.alt_response(400, schema=ResponsesError)
 def set_due(data, demand_id: int):
     """Set, extend or clear (null) a target's due date; a change needs a reason."""
-    try:
-        target = _demand_target(demand_id, data["authority"])
-        change_due_date(acting_user(), target, data["due_on"], data["reason"])
-    except InvalidInput as exc:
-        _fail(exc)
+    target = _demand_target(demand_id, data["authority"])
+    change_due_date(acting_user(), target, data["due_on"], data["reason"])
     db.session.commit()
     return _target(target)
 
@@ -386,9 +365,6 @@ def retract(data, change_id: int):
     change = get_status_change(change_id)
     if change is None:
         raise ApiError(404, f"No status change {change_id}.")
-    try:
-        retract_status_change(acting_user(), change, data["reason"])
-    except InvalidInput as exc:
-        _fail(exc)
+    retract_status_change(acting_user(), change, data["reason"])
     db.session.commit()
     return _change(change)

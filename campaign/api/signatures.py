@@ -9,14 +9,13 @@ from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import require_role
-from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, invalid_input, paginated
+from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.net import client_address
 from campaign.signatures.models import SIGNATURE_STATES, Signature
 from campaign.signatures.services import SignatureInput, SigningClosed, sign_appeal
-from campaign.validation import InvalidInput
 
 
 class _Parser(type(ApiBlueprint.ARGUMENTS_PARSER)):
@@ -82,17 +81,7 @@ class SignatureOut(Schema):
     confirmed_at = fields.DateTime(allow_none=True)
 
 
-class SignaturePage(Schema):
-    items = fields.List(fields.Nested(SignatureOut))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-
-
 class SignatureListArgs(PageArgs):
-    # Query strings are text: PageArgs' strict integers refuse "2", so parse them as text.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     state = fields.String(validate=validate.OneOf(SIGNATURE_STATES))
 
 
@@ -113,9 +102,6 @@ def sign(data: dict, slug: str):
     payload = SignatureInput(honeypot=data.pop("website", None), language=language, **data)
     try:
         sign_appeal(appeal, payload, client_address())
-    except InvalidInput as exc:
-        db.session.rollback()
-        raise invalid_input(exc) from exc
     except SigningClosed as exc:
         db.session.rollback()
         raise ApiError(409, _("This appeal no longer takes signatures."), "closed") from exc
@@ -127,7 +113,7 @@ def sign(data: dict, slug: str):
 
 
 @blp.route("/appeals/<slug>/signatures", methods=["GET"])
-@blp.response(200, SignaturePage)
+@blp.response(200, page_schema(SignatureOut))
 @blp.alt_response(401, schema=SignatureErrorSchema, description="No or bad bearer token")
 @blp.alt_response(403, schema=SignatureErrorSchema, description="Needs the moderator role")
 @require_role("moderator")
