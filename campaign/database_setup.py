@@ -86,9 +86,15 @@ def _configure_sqlite(
         def _on_end(connection):
             queue.release(connection.connection.info)
 
+        # Two listeners, not one: SQLAlchemy 2 inspects the signature, and a catch-all
+        # "reset" listener goes through its legacy adapter, which warns on every checkin.
         @sa.event.listens_for(engine.pool, "reset")
+        def _on_reset(_dbapi_connection, record, _reset_state):
+            if record is not None:
+                queue.release(record.info)
+
         @sa.event.listens_for(engine.pool, "checkin")
-        def _on_reset(_dbapi_connection, record, *_args):
+        def _on_checkin(_dbapi_connection, record):
             if record is not None:
                 queue.release(record.info)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -31,24 +32,24 @@ def test_admin_adds_promotes_and_deactivates_a_campaigner(page, live_server, mak
     page.get_by_label("Password", exact=True).fill("short")
     page.get_by_label("Password again").fill("short")
     page.get_by_role("button", name="Create").click()
-    assert page.get_by_text(re.compile("needs at least 10 characters")).is_visible()
+    expect(page.get_by_text(re.compile("needs at least 10 characters"))).to_be_visible()
 
     page.get_by_label("Password", exact=True).fill("a good long password")
     page.get_by_label("Password again").fill("a good long password")
     page.get_by_role("button", name="Create").click()
-    assert page.get_by_text("Created helper@example.org.").is_visible()
+    expect(page.get_by_text("Created helper@example.org.")).to_be_visible()
 
     row = page.locator("tr", has_text="helper@example.org")
     row.get_by_label("Role of helper@example.org").select_option("editor")
     row.get_by_role("button", name="Change role").click()
-    assert page.get_by_text("helper@example.org is now Editor.").is_visible()
+    expect(page.get_by_text("helper@example.org is now Editor.")).to_be_visible()
 
     row = page.locator("tr", has_text="helper@example.org")
     row.get_by_role("button", name="Deactivate").click()
-    assert page.get_by_text(re.compile("helper@example.org is deactivated")).is_visible()
+    expect(page.get_by_text(re.compile("helper@example.org is deactivated"))).to_be_visible()
     row = page.locator("tr", has_text="helper@example.org")
     assert row.locator("td").nth(2).inner_text() == "no"
 
     page.get_by_role("link", name="Audit log").click()
-    assert page.get_by_text("user.deactivate").first.is_visible()
+    expect(page.get_by_text("user.deactivate").first).to_be_visible()
     assert problems == []
