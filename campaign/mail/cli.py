@@ -49,11 +49,13 @@ FOLD_EVERY = 15 * 60  # seconds between folds of the hourly rollup
 def _idle_tasks(run_pending):
     """What the worker does when no mail is due: finish mailshots; every FOLD_EVERY seconds,
     fold the rollup's shards of hours older than two hours."""
-    last_fold = [0.0]
+    # None, not 0.0: the monotonic clock starts near zero at boot, so "0.0" would skip the
+    # first fold on a machine up for less than FOLD_EVERY.
+    last_fold: list[float | None] = [None]
 
     def idle() -> None:
         run_pending()
-        if time.monotonic() - last_fold[0] >= FOLD_EVERY:
+        if last_fold[0] is None or time.monotonic() - last_fold[0] >= FOLD_EVERY:
             last_fold[0] = time.monotonic()
             fold_shards(utcnow() - dt.timedelta(hours=2))
             db.session.commit()
