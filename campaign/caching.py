@@ -17,7 +17,7 @@ WARN_EVERY_SECONDS = 60.0
 
 
 class FailSafeRedisCache(RedisCache):
-    _last_warning = 0.0
+    _last_warning = float("-inf")  # the monotonic clock may start near zero
 
     def _failed(self, operation: str, error: Exception):
         now = time.monotonic()
