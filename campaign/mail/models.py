@@ -26,6 +26,10 @@ class OutboxMessage(IdMixin, CreatedMixin, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(40))
     #: Makes a mailshot idempotent: one message per (mailing, recipient), even after a crash.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    #: For a message rendered by the worker (subject and text empty until then): the mail
+    #: template and its context as JSON ({"language": ..., "values": {...}}).
+    template: Mapped[str | None] = mapped_column(sa.String(80))
+    context: Mapped[str | None] = mapped_column(sa.Text)
     #: Extra headers as JSON (List-Unsubscribe for updates).
     headers: Mapped[str | None] = mapped_column(sa.Text)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

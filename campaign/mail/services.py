@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.mail.queue import mark_outbox_written
+from campaign.security import make_token
 
 
 def render_mail(template: str, language: str = "en", **context) -> tuple[str, str, str]:
@@ -35,25 +36,63 @@ def enqueue(
     language: str = "en",
     dedupe_key: str | None = None,
     headers: dict | None = None,
+    render_later: bool = False,
     **context,
 ) -> OutboxMessage:
-    subject, text, html = render_mail(template, language, **context)
+    """Write one mail to the outbox. With render_later, the context must be plain JSON values:
+    the row keeps the template and context and the worker renders it when it sends, so a
+    caller holding a write lock (signing on SQLite) spends no time on templates."""
     message = OutboxMessage(
         to=to,
-        subject=subject,
-        text=text,
-        html=html,
         kind=kind or template,
         dedupe_key=dedupe_key,
         headers=json.dumps(headers) if headers else None,
     )
+    if render_later:
+        message.template = template
+        message.context = json.dumps({"language": language, "values": context})
+        message.subject, message.text = "", ""
+    else:
+        message.subject, message.text, message.html = render_mail(template, language, **context)
     db.session.add(message)
     mark_outbox_written(db.session())
     return message
 
 
+def token_url(prefix: str, purpose: str, payload) -> dict:
+    """For a render_later context: a link ending in a signed token (campaign.security), made
+    when the worker renders the mail, so the token's age counts from sending."""
+    return {"token_url": prefix, "purpose": purpose, "payload": payload}
+
+
+def _resolve(value):
+    if isinstance(value, dict) and "token_url" in value:
+        return value["token_url"] + make_token(value["purpose"], value["payload"])
+    return value
+
+
+def render_waiting(message: OutboxMessage) -> None:
+    """Fill in subject, text and html of a message enqueued with render_later (no-op for the
+    others). The worker calls it just before sending; the result is stored with the send."""
+    if message.template is None or message.subject or message.context is None:
+        return
+    stored = json.loads(message.context)
+    values = {name: _resolve(value) for name, value in stored.get("values", {}).items()}
+    message.subject, message.text, message.html = render_mail(
+        message.template, stored.get("language") or "en", **values
+    )
+
+
 #: What a blanked outbox row keeps: kind, times, attempts and the dedupe key (for mail health).
-_BLANK = {"to": "", "subject": "", "text": "", "html": None, "headers": None, "last_error": None}
+_BLANK = {
+    "to": "",
+    "subject": "",
+    "text": "",
+    "html": None,
+    "context": None,
+    "headers": None,
+    "last_error": None,
+}
 
 
 def forget_addresses(addresses) -> int:

@@ -22,6 +22,7 @@ from flask_mail import Message
 from campaign.database import utcnow
 from campaign.extensions import db, mail
 from campaign.mail.models import OutboxMessage
+from campaign.mail.services import render_waiting
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,8 @@ def _deliver(ids: list[int], connection, progress: dict | None = None) -> int:
         message = db.session.get(OutboxMessage, message_id)
         if message is None or message.sent_at is not None:
             continue
+        if not _render(message):
+            continue
         try:
             if connection is None:
                 _print(message)
@@ -140,6 +143,23 @@ def _deliver(ids: list[int], connection, progress: dict | None = None) -> int:
         sent += 1
         progress["sent"] = sent
     return sent
+
+
+def _render(message: OutboxMessage) -> bool:
+    """Render a message enqueued with render_later. A message that cannot be rendered (a
+    template removed by an upgrade, say) will never render: it fails now, visibly, instead of
+    blocking the queue."""
+    try:
+        render_waiting(message)
+    except Exception as exc:  # any template error fails this one message
+        log.exception("could not render outbox message %s", message.id)
+        message.attempts += 1
+        message.last_error = f"render: {type(exc).__name__}: {exc}"[:1000]
+        message.locked_until = None
+        message.failed_at = utcnow()
+        db.session.commit()
+        return False
+    return True
 
 
 def _release(ids: list[int], exc: Exception) -> int:
