@@ -8,7 +8,6 @@ import datetime as dt
 from flask import flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,6 +22,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from campaign.appeals.services import TargetInput
+from campaign.forms import Form
 from campaign.labels import LABELS
 from campaign.responses.models import AUTHORITY_KINDS
 from campaign.validation import InvalidInput
@@ -32,7 +32,7 @@ MAX_GOAL = 1_000_000_000
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
@@ -71,7 +71,7 @@ class AppealForm(FlaskForm):
         }
 
 
-class DemandForm(FlaskForm):
+class DemandForm(Form):
     text = TextAreaField(_l("Demand"), validators=[Length(max=5000)])
     due_reason = StringField(
         _l("Why a due date changes (needed when you change one already set)"),
@@ -121,7 +121,7 @@ def demand_form(authorities, demand=None) -> DemandForm:
     return form
 
 
-class AuthorityForm(FlaskForm):
+class AuthorityForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=300)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in AUTHORITY_KINDS])
     country = StringField(_l("Country (two-letter code)"), validators=[Length(max=2)])
@@ -136,7 +136,7 @@ class AuthorityForm(FlaskForm):
         return {name: getattr(self, name).data for name in self.FIELDS}
 
 
-def show_errors(form: FlaskForm, error: InvalidInput, aliases: dict[str, str] | None = None):
+def show_errors(form: Form, error: InvalidInput, aliases: dict[str, str] | None = None):
     """Put a service's field messages beside the form's fields; what has no field is flashed."""
     aliases = aliases or {}
     placed = False

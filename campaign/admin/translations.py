@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -24,11 +23,12 @@ from campaign.appeals.translations import (
     translatable_languages,
 )
 from campaign.extensions import db
+from campaign.forms import Form
 from campaign.i18n import language_name
 from campaign.validation import InvalidInput
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
@@ -97,7 +97,7 @@ def translation_edit(slug: str, language: str):
 @require_role("editor")
 def translation_remove(slug: str, language: str):
     appeal = get_appeal_or_404(slug)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     if not remove_translation(current_user._get_current_object(), appeal, language):
         abort(404)

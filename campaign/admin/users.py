@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
@@ -22,6 +21,7 @@ from campaign.accounts.services import (
 )
 from campaign.admin import add_nav, bp
 from campaign.extensions import db
+from campaign.forms import Form
 from campaign.labels import label
 
 
@@ -29,7 +29,7 @@ def _role_choices():
     return [(role, label(role)) for role in ROLES]
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
     )
@@ -51,11 +51,11 @@ class NewUserForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     pass
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 
 from campaign.endorsements.models import ORGANIZATION_KINDS
 from campaign.endorsements.services import EndorsementInput, country_codes
+from campaign.forms import Form
 from campaign.labels import label
 
 
@@ -20,7 +20,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", _l("International / no single country"))] + [(c, n) for n, c in rows]
 
 
-class EndorsementForm(FlaskForm):
+class EndorsementForm(Form):
     organization_name = StringField(_l("Organization's name"))
     kind = SelectField(_l("Kind of organization"), validate_choice=False)
     country = SelectField(_l("Country"), validate_choice=False)
@@ -70,5 +70,5 @@ class CampaignerEndorsementForm(EndorsementForm):
     initiator = BooleanField(_l("One of the appeal's initiators"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason (kept private)"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from campaign.appeals.models import TARGET_STATUSES
+from campaign.forms import Form
 from campaign.labels import label
 from campaign.responses.models import RESPONSE_KINDS
 
@@ -35,7 +35,7 @@ def _status_choices(blank: str | None = None) -> list[SelectChoice]:
     return _choices(([("", blank)] if blank else []) + choices)
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     authority = SelectField(_l("Authority"), validators=[InputRequired()])
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
@@ -77,7 +77,7 @@ def _target_choices(appeal):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
     status = SelectField(_l("New status"), validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
@@ -91,7 +91,7 @@ def status_form(appeal, **kwargs) -> StatusForm:
     return form
 
 
-class DueForm(FlaskForm):
+class DueForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     reason = StringField(_l("Reason (required when a due date changes)"),
@@ -104,10 +104,10 @@ def due_form(appeal, **kwargs) -> DueForm:
     return form
 
 
-class RetractForm(FlaskForm):
+class RetractForm(Form):
     reason = StringField(_l("Why retract it?"), validators=[InputRequired(), Length(max=5000)])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[InputRequired(), Length(max=20_000)])

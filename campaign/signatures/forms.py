@@ -7,15 +7,15 @@ from functools import lru_cache
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from campaign.forms import Form
 from campaign.signatures.services import SignatureInput, country_choices
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     name = StringField(_l("Your name"))
     email = EmailField(_l("Email (never shown publicly)"))
     country = SelectField(_l("Country"), choices=[], validate_choice=False)
@@ -52,11 +52,11 @@ class SignForm(FlaskForm):
         )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form that is only a button (confirm, withdraw): CSRF and nothing else."""
 
 
-class ResendForm(FlaskForm):
+class ResendForm(Form):
     email = EmailField(_l("Your email address"))
     appeal = SelectField(_l("Appeal"), choices=[], validate_choice=False)
 
