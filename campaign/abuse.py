@@ -6,6 +6,8 @@ any other, is stored flagged, and never counts, so an attacker learns nothing.""
 from __future__ import annotations
 
 import ipaddress
+import time
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,30 +30,55 @@ def over_rate_limit(scope: str, address: str) -> bool:
     return over
 
 
-def blocked_network(address: str) -> BlockedNetwork | None:
+@dataclass(frozen=True)
+class Blocklists:
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    domains: frozenset[str]
+    until: float
+
+
+def blocklists() -> Blocklists:
+    """The blocklists, read at most every BLOCKLIST_CACHE_SECONDS per process (0: every time).
+
+    They are short and change rarely, while every signature checks them; a change made in this
+    process applies at once (forget_blocklists), one made in another process within the TTL."""
+    app = current_app._get_current_object()
+    cached = app.extensions.get("blocklists")
+    if cached is not None and time.monotonic() < cached.until:
+        return cached
+    networks = []
+    for cidr in db.session.execute(sa.select(BlockedNetwork.cidr)).scalars():
+        try:
+            networks.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue
+    domains = frozenset(db.session.execute(sa.select(BlockedEmailDomain.domain)).scalars())
+    ttl = float(app.config.get("BLOCKLIST_CACHE_SECONDS", 0))
+    fresh = Blocklists(tuple(networks), domains, time.monotonic() + ttl)
+    if ttl > 0:
+        app.extensions["blocklists"] = fresh
+    return fresh
+
+
+def forget_blocklists() -> None:
+    """Drop this process's copy (after a campaigner changed a blocklist)."""
+    current_app.extensions.pop("blocklists", None)
+
+
+def blocked_network(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return None
-    # Blocklists are short (campaigner-maintained); check them in Python.
-    for row in db.session.execute(sa.select(BlockedNetwork)).scalars():
-        try:
-            if ip in ipaddress.ip_network(row.cidr, strict=False):
-                return row
-        except ValueError:
-            continue
-    return None
+        return False
+    return any(ip in network for network in blocklists().networks)
 
 
-def blocked_email_domain(email: str) -> BlockedEmailDomain | None:
+def blocked_email_domain(email: str) -> bool:
     domain = email.rsplit("@", 1)[-1].strip().lower()
     parts = domain.split(".")
-    candidates = [".".join(parts[i:]) for i in range(len(parts) - 1)]  # sub.example.org, ...
-    if not candidates:
-        return None
-    return db.session.execute(
-        sa.select(BlockedEmailDomain).where(BlockedEmailDomain.domain.in_(candidates)).limit(1)
-    ).scalar_one_or_none()
+    blocked = blocklists().domains
+    # sub.example.org is blocked by sub.example.org or example.org (not by "org").
+    return any(".".join(parts[i:]) in blocked for i in range(len(parts) - 1))
 
 
 def abuse_reason(scope: str, address: str, email: str, honeypot: str | None) -> str | None:
@@ -62,8 +89,8 @@ def abuse_reason(scope: str, address: str, email: str, honeypot: str | None) -> 
         reasons.append("honeypot")
     if over_rate_limit(scope, address):
         reasons.append("rate-limit")
-    if blocked_network(address) is not None:
+    if blocked_network(address):
         reasons.append("blocked-network")
-    if blocked_email_domain(email) is not None:
+    if blocked_email_domain(email):
         reasons.append("blocked-email-domain")
     return ",".join(reasons) or None

@@ -69,6 +69,9 @@ class Config:
     #: Limits for the public write paths (signing, endorsing), per client address.
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "10/minute;100/hour")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+    #: Seconds each process keeps the abuse blocklists in memory (every signature checks them).
+    #: A change applies at once in the process that made it, in the others within this time.
+    BLOCKLIST_CACHE_SECONDS = _int("BLOCKLIST_CACHE_SECONDS", 10)
 
     #: Tokens in mailed links: confirmation and withdrawal lifetimes, in seconds.
     CONFIRM_TOKEN_MAX_AGE = _int("CONFIRM_TOKEN_MAX_AGE", 7 * 24 * 3600)
@@ -109,6 +112,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_FAST = True
     #: Tests read the page right after changing data; the page cache has its own tests.
     APPEAL_PAGE_CACHE_SECONDS = 0
+    BLOCKLIST_CACHE_SECONDS = 0
     #: The test thread reads factory objects while a live server writes: with IMMEDIATE it would
     #: hold SQLite's write lock between statements and stall the server.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False

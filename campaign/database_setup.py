@@ -6,9 +6,10 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 
 from campaign.extensions import db
 
@@ -26,6 +27,30 @@ def init_database(app: Flask) -> None:
                 app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True),
                 f"{database}.writers" if queue and database != ":memory:" else None,
             )
+
+
+@contextmanager
+def reads_before_writes():
+    """Run the enclosed reads of a write request in their own short read transaction, ended on
+    exit, so the write transaction that follows (IMMEDIATE on SQLite, where it holds the one
+    write lock) is only as long as the writes. Objects read here stay loaded (not expired) for
+    the writes; they may be a few milliseconds old, so writes must not trust them for anything
+    a constraint does not also check. Writing inside the block is a programming error."""
+    session = db.session()
+    outer, g.db_read_phase = g.get("db_read_phase", False), True
+    try:
+        yield
+    finally:
+        g.db_read_phase = outer
+    if outer:
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("reads_before_writes() block changed objects; write after it")
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()  # ends the read transaction; nothing was written
+    finally:
+        session.expire_on_commit = expire
 
 
 class WriterQueue:
@@ -124,7 +149,8 @@ def _configure_sqlite(
         # between, and busy_timeout cannot help it. Safe-method requests only read, so they
         # use a plain deferred BEGIN and never wait on writers.
         if has_request_context():
-            read_only = request.method in ("GET", "HEAD", "OPTIONS")
+            safe = request.method in ("GET", "HEAD", "OPTIONS")
+            read_only = safe or g.get("db_read_phase", False)
         else:
             read_only = not immediate_outside
         if not read_only and queue is not None:

@@ -11,11 +11,17 @@ from marshmallow import Schema, fields, validate
 from campaign.accounts.auth import require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
+from campaign.database_setup import reads_before_writes
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.net import client_address
 from campaign.signatures.models import SIGNATURE_STATES, Signature
-from campaign.signatures.services import SignatureInput, SigningClosed, sign_appeal
+from campaign.signatures.services import (
+    SignatureInput,
+    SigningClosed,
+    prepare_signature,
+    store_signature,
+)
 
 
 class _Parser(type(ApiBlueprint.ARGUMENTS_PARSER)):
@@ -97,14 +103,17 @@ def sign(data: dict, slug: str):
     The answer is the same for a new signer and for someone who signed before (who gets the
     confirmation again, or an 'already signed' email), so it reveals nothing about who signed.
     """
-    appeal = get_published_appeal_or_404(slug)
     language = data.pop("language", None) or str(get_locale() or "en")
     payload = SignatureInput(honeypot=data.pop("website", None), language=language, **data)
     try:
-        sign_appeal(appeal, payload, client_address())
+        # Reads first, in their own transaction, as the signing form does (SQLite's write lock).
+        with reads_before_writes():
+            appeal = get_published_appeal_or_404(slug, eager=False)
+            prepared = prepare_signature(appeal, payload, client_address())
     except SigningClosed as exc:
         db.session.rollback()
         raise ApiError(409, _("This appeal no longer takes signatures."), "closed") from exc
+    store_signature(prepared)
     db.session.commit()
     return {
         "status": "pending_confirmation",

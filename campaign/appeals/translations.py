@@ -87,6 +87,13 @@ def localized(appeal: Appeal, lang: str | None = None) -> Localized:
     )
 
 
+def localized_title(appeal: Appeal, lang: str) -> str:
+    """Just the title `localized` would give (emails need no more): reads no demands, and no
+    translations when `lang` is the original's."""
+    translation = _translation(appeal, lang) if lang != appeal.language else None
+    return translation.title if translation is not None else appeal.title
+
+
 def _translation(appeal: Appeal, lang: str) -> AppealTranslation | None:
     return next((t for t in appeal.translations if t.language == lang), None)
 

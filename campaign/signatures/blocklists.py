@@ -9,6 +9,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from campaign.abuse import forget_blocklists
 from campaign.audit.services import record
 from campaign.extensions import db
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
@@ -38,6 +39,7 @@ def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
     row = BlockedNetwork(cidr=value, reason=(reason or "").strip(), created_by_id=user.id)
     db.session.add(row)
     db.session.flush()
+    forget_blocklists()
     record(user, "blocklist.network.add", row, {"cidr": value, "reason": row.reason})
     return row
 
@@ -57,6 +59,7 @@ def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomai
     row = BlockedEmailDomain(domain=value, reason=(reason or "").strip(), created_by_id=user.id)
     db.session.add(row)
     db.session.flush()
+    forget_blocklists()
     record(user, "blocklist.domain.add", row, {"domain": value, "reason": row.reason})
     return row
 
@@ -68,6 +71,7 @@ def remove_blocked_network(user, network_id: int) -> bool:
     record(user, "blocklist.network.remove", row, {"cidr": row.cidr})
     db.session.delete(row)
     db.session.flush()
+    forget_blocklists()
     return True
 
 
@@ -78,4 +82,5 @@ def remove_blocked_domain(user, domain_id: int) -> bool:
     record(user, "blocklist.domain.remove", row, {"domain": row.domain})
     db.session.delete(row)
     db.session.flush()
+    forget_blocklists()
     return True

@@ -16,16 +16,17 @@ import sqlalchemy as sa
 from babel import Locale
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
-from campaign.appeals.translations import localized
+from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
-from campaign.mail.services import enqueue, forget_addresses
-from campaign.security import keyed_hash, make_token
+from campaign.mail.services import enqueue, forget_addresses, token_url
+from campaign.security import keyed_hash
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
@@ -137,51 +138,115 @@ def find_signature(appeal_id: int, email_key: str) -> Signature | None:
     ).scalar_one_or_none()
 
 
+@dataclass(frozen=True)
+class _MailContext:
+    appeal_id: int
+    slug: str
+    title: str
+
+
+def _mail_context(appeal: Appeal, language: str) -> _MailContext:
+    return _MailContext(appeal.id, appeal.slug, localized_title(appeal, language))
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """What signing will write, worked out before the first write (see prepare_signature)."""
+
+    values: dict
+    mail: _MailContext
+
+
 def sign_appeal(appeal: Appeal, data: SignatureInput, address: str) -> Signature:
     """Sign, or take the duplicate path. The caller's answer must not depend on which."""
+    return store_signature(prepare_signature(appeal, data, address))
+
+
+def prepare_signature(appeal: Appeal, data: SignatureInput, address: str) -> PreparedSignature:
+    """Everything signing does that only reads: the checks (InvalidInput, SigningClosed), the
+    canonical email, the abuse rules and the mail's wording. Views run it in
+    reads_before_writes(), so SQLite's write lock waits for none of it."""
     if not appeal.accepts_signatures:
         raise SigningClosed()
     name, email, country, city = _check(data)
-    key = canonical_email(email)
     flagged = abuse_reason("sign", address, email, data.honeypot)
-    existing = find_signature(appeal.id, key)
-    if existing is None:
-        signature = Signature(
-            appeal_id=appeal.id,
-            name=name,
-            email=email,
-            email_key=key,
-            country=country,
-            city=city,
-            public_name=bool(data.public_name),
-            wants_updates=bool(data.wants_updates),
-            language=_language(data.language),
-            state="pending",
-            ip_key=keyed_hash(address),
-            ref=clean_ref(data.ref),
-            flagged=flagged,
-            mails_sent=0,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(signature)
-        except IntegrityError:
-            # A concurrent request inserted the same (appeal, key) first: a duplicate.
-            existing = find_signature(appeal.id, key)
-            if existing is None:
-                raise
-        else:
-            _mail(signature, appeal, "signature_confirm")
+    language = _language(data.language)
+    now = utcnow()
+    values = {
+        "appeal_id": appeal.id,
+        "name": name,
+        "email": email,
+        "email_key": canonical_email(email),
+        "country": country,
+        "city": city,
+        "public_name": bool(data.public_name),
+        "wants_updates": bool(data.wants_updates),
+        "language": language,
+        "state": "pending",
+        "ip_key": keyed_hash(address),
+        "ref": clean_ref(data.ref),
+        "flagged": flagged,
+        # A new signer's confirmation is its first mail: counted in the INSERT itself.
+        "mails_sent": 1,
+        "last_mailed_at": now,
+        "created_at": now,
+    }
+    return PreparedSignature(values, _mail_context(appeal, language))
+
+
+def store_signature(prepared: PreparedSignature) -> Signature:
+    """The writes: one INSERT .. ON CONFLICT DO NOTHING and the outbox row for a new signer;
+    for someone who signed before, the capped 'confirm' or 'already signed' mail instead."""
+    appeal_id, key = prepared.values["appeal_id"], prepared.values["email_key"]
+    for _attempt in range(2):
+        signature = _insert_new(prepared.values)
+        if signature is not None:
+            _enqueue(signature, prepared.mail, "signature_confirm")
             return signature
+        existing = find_signature(appeal_id, key)
+        if existing is not None:
+            break
+        # The row that conflicted was withdrawn (its key erased) in between: insert again.
+    else:
+        raise RuntimeError("signature insert conflicted twice without a row to show for it")
     if existing.state == "pending":
-        _mail(existing, appeal, "signature_confirm")
+        _mail(existing, prepared.mail, "signature_confirm")
     elif existing.state == "confirmed":
-        _mail(existing, appeal, "signature_already")
+        _mail(existing, prepared.mail, "signature_already")
     # withdrawn rows have no key; invalidated ones get no mail (a moderator decided).
     return existing
 
 
-def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
+@lru_cache(maxsize=4)
+def _insert_statement_for(dialect: str) -> sa.Insert:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(Signature)
+        .on_conflict_do_nothing(index_elements=["appeal_id", "email_key"])
+        .returning(Signature.id)
+    )
+
+
+def _insert_statement() -> sa.Insert:
+    """Built once per dialect; the values go in as parameters (building the statement for each
+    signer cost more than running it)."""
+    return _insert_statement_for(db.session.get_bind().dialect.name)
+
+
+def _insert_new(values: dict) -> Signature | None:
+    """INSERT the signature unless (appeal, email_key) exists: one statement, no savepoint,
+    also when two requests race (the unique index decides). Returns it as a persistent object
+    without reading it back, or None for a duplicate."""
+    new_id = db.session.execute(_insert_statement(), values).scalar()
+    if new_id is None:
+        return None
+    signature = Signature(id=new_id, **values)
+    make_transient_to_detached(signature)
+    db.session.add(signature)
+    return signature
+
+
+def _mail(signature: Signature, mail: _MailContext, template: str) -> bool:
     """Enqueue a mail unless this signature had MAX_CONFIRMATION_MAILS already (the cap is
     one atomic UPDATE, so racing requests cannot exceed it)."""
     result = db.session.execute(
@@ -194,20 +259,27 @@ def _mail(signature: Signature, appeal: Appeal, template: str) -> bool:
     if result.rowcount != 1:
         return False
     db.session.refresh(signature, ["mails_sent", "last_mailed_at"])
+    _enqueue(signature, mail, template)
+    return True
+
+
+def _enqueue(signature: Signature, mail: _MailContext, template: str) -> None:
+    """The signer's mail, rendered later by the worker, which also signs the links' tokens
+    (three HMACs the signing transaction need not wait for)."""
     base = current_app.config["BASE_URL"]
     enqueue(
         signature.email,
         template,
         kind=template.replace("_", "-"),
         language=signature.language,
+        render_later=True,
         name=signature.name,
-        appeal_title=localized(appeal, signature.language).title,
-        appeal_url=f"{base}/appeals/{appeal.slug}",
-        confirm_url=f"{base}/confirm/{make_token('signature-confirm', signature.id)}",
-        withdraw_url=f"{base}/withdraw/{make_token('signature-withdraw', signature.id)}",
-        data_url=f"{base}/my-data/{make_token('signature-data', signature.id)}",
+        appeal_title=mail.title,
+        appeal_url=f"{base}/appeals/{mail.slug}",
+        confirm_url=token_url(f"{base}/confirm/", "signature-confirm", signature.id),
+        withdraw_url=token_url(f"{base}/withdraw/", "signature-withdraw", signature.id),
+        data_url=token_url(f"{base}/my-data/", "signature-data", signature.id),
     )
-    return True
 
 
 def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
@@ -221,7 +293,7 @@ def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
         return
     signature = find_signature(appeal.id, key)
     if signature is not None and signature.state == "pending" and appeal.accepts_signatures:
-        _mail(signature, appeal, "signature_confirm")
+        _mail(signature, _mail_context(appeal, signature.language), "signature_confirm")
 
 
 def get_signature(signature_id) -> Signature | None:

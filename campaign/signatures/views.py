@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from campaign.appeals.services import get_published_appeal_or_404, list_public_appeals
 from campaign.appeals.views import appeal_context, appeal_context_provider
+from campaign.database_setup import reads_before_writes
 from campaign.extensions import db
 from campaign.net import client_address
 from campaign.security import TokenError, read_token
@@ -22,9 +23,10 @@ from campaign.signatures.services import (
     confirm_signature,
     country_choices,
     get_signature,
+    prepare_signature,
     recent_public_signers,
     resend_confirmation,
-    sign_appeal,
+    store_signature,
     withdraw_signature,
 )
 from campaign.validation import InvalidInput
@@ -56,26 +58,30 @@ def sign(slug: str):
     if request.method == "GET":
         get_published_appeal_or_404(slug, eager=False)
         return redirect(url_for("appeals.show", slug=slug, _anchor="sign"))
-    # Parse and check the form before the first query: on SQLite a POST's transaction holds
-    # the write lock from its first statement to its commit, so keep that span short.
+    # Parse and check the form before the first query, and do every read in its own short
+    # transaction: on SQLite a write transaction holds the one write lock from its first
+    # statement to its commit, so only the INSERTs go in it.
     form = SignForm()
     valid = form.validate()
-    appeal = get_published_appeal_or_404(slug, eager=False)  # signing needs only the row
-    if not appeal.accepts_signatures:
+    prepared = None
+    try:
+        with reads_before_writes():
+            appeal = get_published_appeal_or_404(slug, eager=False)  # signing needs only the row
+            if valid:
+                prepared = prepare_signature(appeal, form.to_input(), client_address())
+            elif not appeal.accepts_signatures:
+                raise SigningClosed()
+    except InvalidInput as exc:
+        db.session.rollback()
+        for name, message in exc.fields.items():
+            getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
+    except SigningClosed:
+        db.session.rollback()
         return render_template("signatures/closed.html", appeal=appeal), 409
-    if valid:
-        try:
-            sign_appeal(appeal, form.to_input(), client_address())
-        except InvalidInput as exc:
-            db.session.rollback()
-            for name, message in exc.fields.items():
-                getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
-        except SigningClosed:
-            db.session.rollback()
-            return render_template("signatures/closed.html", appeal=appeal), 409
-        else:
-            db.session.commit()
-            return redirect(url_for(".thanks", slug=slug), 303)
+    if prepared is not None:
+        store_signature(prepared)
+        db.session.commit()
+        return redirect(url_for(".thanks", slug=slug), 303)
     form.website.data = ""  # never echo the honeypot
     g.sign_form = form
     appeal = get_published_appeal_or_404(slug)  # the page again: demands, targets, authorities
