@@ -82,7 +82,7 @@ def main() -> None:
         app = create_app()
         run = page if args.path == "page" else sign
         for n in range(20):  # warm caches, templates and the pool
-            (run(app.test_client()) if run is page else run(app.test_client(), 10_000 + n))
+            run(app.test_client()) if run is page else run(app.test_client(), 10_000 + n)
         profiler = Profiler(interval=0.0005)
         t0 = time.perf_counter()
         with profiler:
@@ -90,7 +90,8 @@ def main() -> None:
                 client = app.test_client()
                 run(client) if run is page else run(client, n)
         took = time.perf_counter() - t0
-        print(f"{args.flows} {args.path} flows in {took:.2f} s: {took / args.flows * 1000:.2f} ms each")
+        each = took / args.flows * 1000
+        print(f"{args.flows} {args.path} flows in {took:.2f} s: {each:.2f} ms each")
         if args.html:
             Path(args.html).write_text(profiler.output_html())
         print(profiler.output_text(unicode=False, color=False, show_all=False))
