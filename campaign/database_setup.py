@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import time
 from contextlib import contextmanager
 
@@ -155,4 +156,12 @@ def _configure_sqlite(
             read_only = not immediate_outside
         if not read_only and queue is not None:
             queue.acquire(connection.connection.info)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        # Straight to the driver: SQLAlchemy's execution path cost more than BEGIN itself, on
+        # every request. Errors are wrapped as SQLAlchemy's own would be.
+        try:
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance(
+                statement, None, exc, sqlite3.Error, dialect=connection.dialect
+            ) from exc

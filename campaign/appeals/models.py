@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
@@ -67,8 +68,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
         back_populates="appeal", cascade="all, delete-orphan"
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """The one public visibility rule (in Python and, as Appeal.is_public, in SQL)."""
         return self.state != "draft"
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 from slugify import slugify
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
 from campaign.audit.services import record
@@ -49,7 +49,8 @@ def appeal_query():
 
 
 def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
-    query = appeal_query() if eager else sa.select(Appeal)
+    # eager=False: the appeal's own row only (its issuer loads if asked for).
+    query = appeal_query() if eager else sa.select(Appeal).options(lazyload(Appeal.issued_by))
     return db.session.execute(query.where(Appeal.slug == slug)).scalar_one_or_none()
 
 

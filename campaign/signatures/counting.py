@@ -42,6 +42,16 @@ def signature_counts(appeal_ids: Iterable[int]) -> dict[int, int]:
     return counts
 
 
+def count_expression(appeal_id) -> sa.ScalarSelect:
+    """The confirmed count as a scalar subquery, for queries that read it beside other columns
+    (the cached appeal page reads its key in one statement)."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(SignatureCounter.count), 0))
+        .where(SignatureCounter.appeal_id == appeal_id)
+        .scalar_subquery()
+    )
+
+
 def signature_count(appeal_id: int) -> int:
     return signature_counts([appeal_id])[appeal_id]
 
