@@ -46,8 +46,10 @@ def register_extensions(app: Flask) -> None:
     from campaign.extensions import api, babel, cache, csrf, db, limiter, mail, migrate
     from campaign.i18n import select_locale
     from campaign.security_headers import init_security_headers
+    from campaign.sessions import init_sessions
 
     init_database(app)
+    init_sessions(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
     mail.init_app(app)
     csrf.init_app(app)

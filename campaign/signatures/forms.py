@@ -16,6 +16,12 @@ from campaign.signatures.services import SignatureInput, country_choices
 
 
 class SignForm(Form):
+    class Meta:
+        # CSRFProtect checks every POST before any view runs. The form's own check would
+        # also sign a fresh token on each submission (an HMAC and a zlib stream, the
+        # signing POST's hot path); the template puts the request's token in itself.
+        csrf = False
+
     name = StringField(_l("Your name"))
     email = EmailField(_l("Email (never shown publicly)"))
     country = SelectField(_l("Country"), choices=[], validate_choice=False)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from campaign.signatures.counting import bump_signature_count, signature_count
 from tests.signatures.helpers import form
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from campaign.signatures.counting import signature_count
 from tests.signatures.helpers import deliver, form, links
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture
