@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import abort
@@ -48,10 +49,16 @@ def appeal_query():
     )
 
 
-def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
-    # eager=False: the appeal's own row only (its issuer loads if asked for).
+@lru_cache(maxsize=2)
+def _by_slug(eager: bool) -> sa.Select:
+    # Built once (every public page starts here); eager=False reads the appeal's own row
+    # only, its issuer loading if asked for.
     query = appeal_query() if eager else sa.select(Appeal).options(lazyload(Appeal.issued_by))
-    return db.session.execute(query.where(Appeal.slug == slug)).scalar_one_or_none()
+    return query.where(Appeal.slug == sa.bindparam("slug"))
+
+
+def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
+    return db.session.execute(_by_slug(eager), {"slug": slug}).scalar_one_or_none()
 
 
 def get_published_appeal_or_404(slug: str, eager: bool = True) -> Appeal:
