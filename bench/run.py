@@ -478,24 +478,29 @@ out.close()
 """
 
 MAIL_FILL = """
-import sys, time
+import json, sys, time
 import sqlalchemy as sa
 from campaign import create_app
 from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
-from campaign.mail.services import render_mail
+from campaign.mail.services import token_url
 from campaign.database import utcnow
 
+# As signing writes them: template and context, rendered (and tokens signed) by the worker.
 app = create_app()
 with app.app_context():
-    subject, text, html = render_mail(
-        "signature_confirm", "en", name="Ana", appeal_title="Stop the pressure",
-        appeal_url="http://x/appeals/x", confirm_url="http://x/confirm/t",
-        withdraw_url="http://x/withdraw/t")
     now = utcnow()
+    def context(i):
+        return json.dumps({"language": "en", "values": dict(
+            name=f"Signer {i}", appeal_title="Stop the pressure",
+            appeal_url="http://x/appeals/x",
+            confirm_url=token_url("http://x/confirm/", "signature-confirm", i),
+            withdraw_url=token_url("http://x/withdraw/", "signature-withdraw", i),
+            data_url=token_url("http://x/my-data/", "signature-data", i))})
     db.session.execute(sa.insert(OutboxMessage), [
-        dict(to=f"m{i}@example.org", subject=subject, text=text, html=html,
-             kind="signature-confirm", next_attempt_at=now, attempts=0, created_at=now)
+        dict(to=f"m{i}@example.org", subject="", text="", template="signature_confirm",
+             context=context(i), kind="signature-confirm", next_attempt_at=now, attempts=0,
+             created_at=now)
         for i in range(int(sys.argv[1]))])
     db.session.commit()
 """
