@@ -1,9 +1,10 @@
-"""Flask's signed-cookie session, without zlib.
+"""Flask's signed-cookie session, with zlib only where it can help.
 
 itsdangerous' URL-safe serializer runs zlib.compress on every payload it signs, to keep the
-shorter form. A session here holds a CSRF token and at most a user id, which never compress,
-and setting up a zlib stream costs about 0.25 ms: paid on every first visit to an appeal page.
-Cookies written before (compressed, marked with a leading ".") still load."""
+shorter form. Setting up a zlib stream costs about 0.25 ms, paid on every first visit to an
+appeal page, while a visitor's session (a CSRF token) never gets shorter. Small payloads are
+signed plain; larger ones (flashed messages pile up in campaigners' sessions, and a cookie
+must stay under 4 KB) are compressed as before. Both forms load, as do older cookies."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.serializer import Serializer
 
+#: JSON payloads up to this many bytes are not worth a zlib stream.
+COMPRESS_ABOVE = 200
+
 
 class _PlainURLSafeTimedSerializer(URLSafeTimedSerializer):
     def dump_payload(self, obj) -> bytes:
-        # The plain serializer's JSON bytes, base64'd as URLSafeSerializer would, uncompressed.
-        return base64_encode(Serializer.dump_payload(self, obj))
+        json = Serializer.dump_payload(self, obj)
+        if len(json) > COMPRESS_ABOVE:
+            return super().dump_payload(obj)
+        # As URLSafeSerializer writes an uncompressed payload: base64, no "." mark.
+        return base64_encode(json)
 
 
 class SessionInterface(SecureCookieSessionInterface):
