@@ -1,0 +1,74 @@
+"""What a web worker imports: each module a worker never needs costs every gunicorn worker its
+memory for as long as it runs (issue 8: the gunicorn tree's RSS), so the heavy ones the web
+paths do not use stay out, and the CLI still has what it needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Loaded only by the commands and the suite, never by building the app: Alembic with Mako
+#: and Pygments are ~11 MB per worker.
+NOT_IN_A_WORKER = ("alembic", "flask_migrate", "mako", "pygments")
+#: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
+NOT_ON_SQLITE = ("psycopg", "redis", "rq")
+
+# Builds the app as `gunicorn app:app` does (import the module, read `app`) and reports what
+# it loaded.
+BUILD = """
+import json, sys
+from app import app
+print(json.dumps({"blueprints": sorted(app.blueprints), "modules": sorted(sys.modules)}))
+"""
+
+
+def _environment(tmp_path: Path, **extra: str) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("FLASK_", "APP_ENV", "DATABASE_URL", "REDIS", "TEST_"))
+    }
+    env.update(
+        APP_ENV="production",
+        SECRET_KEY="worker-memory-test-secret-key",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.db'}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def test_a_web_worker_does_not_import_what_only_commands_need(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", BUILD],
+        cwd=ROOT,
+        env=_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    built = json.loads(out.stdout.splitlines()[-1])
+    assert {"appeals", "sharing", "signatures"} <= set(built["blueprints"])  # a whole app
+    modules = set(built["modules"])
+    loaded = sorted(name for name in NOT_IN_A_WORKER + NOT_ON_SQLITE if name in modules)
+    assert loaded == [], f"a web worker imports {loaded}: import them where they are used"
+
+
+def test_the_flask_command_still_has_the_migration_commands(tmp_path):
+    flask = Path(sys.executable).parent / "flask"
+    out = subprocess.run(
+        [str(flask), "--app", "app", "db", "heads"],
+        cwd=ROOT,
+        env=_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "(head)" in out.stdout
