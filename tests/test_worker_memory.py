@@ -12,9 +12,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Loaded only by the commands and the suite, never by building the app: Alembic with Mako
-#: and Pygments are ~11 MB per worker.
-NOT_IN_A_WORKER = ("alembic", "flask_migrate", "mako", "pygments")
+#: Loaded only by the commands, the suite or rare requests (share image, QR codes), never
+#: by building the app: Alembic with Mako and Pygments alone are ~11 MB per worker.
+NOT_IN_A_WORKER = (
+    "alembic",
+    "flask_migrate",
+    "mako",
+    "pygments",
+    "qrcode",
+    "PIL.ImageDraw",
+    "PIL.ImageFont",
+)
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq")
 
