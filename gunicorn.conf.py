@@ -55,13 +55,14 @@ def post_fork(server, worker):
     _limit_malloc_arenas(malloc_arena_max)
 
 
-def _limit_malloc_arenas(count: int) -> None:
+def _limit_malloc_arenas(count: int) -> bool:
+    """True when glibc took the limit."""
     import ctypes
 
     if count <= 0:
-        return
+        return False
     libc = ctypes.CDLL(None)  # the C library the interpreter is linked with
     if not hasattr(libc, "gnu_get_libc_version"):  # not glibc (musl, macOS): nothing to tune
-        return
+        return False
     M_ARENA_MAX = -8  # from glibc's <malloc.h>
-    libc.mallopt(M_ARENA_MAX, count)
+    return libc.mallopt(M_ARENA_MAX, count) == 1

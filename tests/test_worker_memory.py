@@ -4,11 +4,15 @@ paths do not use stay out, and the CLI still has what it needs."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,3 +84,12 @@ def test_the_flask_command_still_has_the_migration_commands(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "(head)" in out.stdout
+
+
+@pytest.mark.skipif(
+    not hasattr(ctypes.CDLL(None), "gnu_get_libc_version"), reason="malloc arenas are glibc's"
+)
+def test_gunicorn_workers_limit_their_malloc_arenas():
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["_limit_malloc_arenas"](2) is True
+    assert settings["_limit_malloc_arenas"](0) is False
