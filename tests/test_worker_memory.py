@@ -86,10 +86,44 @@ def test_the_flask_command_still_has_the_migration_commands(tmp_path):
     assert "(head)" in out.stdout
 
 
+# Four threads allocate at the same time, then glibc's malloc_info lists the heaps (arenas).
+ARENAS = """
+import ctypes, runpy, sys, tempfile, threading
+runpy.run_path(sys.argv[1])["_limit_malloc_arenas"](int(sys.argv[2]))
+barrier = threading.Barrier(4)
+def work():
+    block = bytearray(200_000)  # above pymalloc's limit: a malloc() in this thread
+    barrier.wait()
+threads = [threading.Thread(target=work) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+with tempfile.NamedTemporaryFile() as out:
+    stream = libc.fopen(out.name.encode(), b"w")
+    libc.malloc_info(0, ctypes.c_void_p(stream))
+    libc.fclose(ctypes.c_void_p(stream))
+    print(open(out.name).read().count("<heap nr="))
+"""
+
+
+def _arenas(limit: int) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c", ARENAS, str(ROOT / "gunicorn.conf.py"), str(limit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return int(out.stdout)
+
+
 @pytest.mark.skipif(
     not hasattr(ctypes.CDLL(None), "gnu_get_libc_version"), reason="malloc arenas are glibc's"
 )
 def test_gunicorn_workers_limit_their_malloc_arenas():
-    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert settings["_limit_malloc_arenas"](2) is True
-    assert settings["_limit_malloc_arenas"](0) is False
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["malloc_arena_max"] > 0
+    assert _arenas(0) > 1  # glibc's default: threads get arenas of their own
+    assert _arenas(2) == 2
