@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Flask
 
 
@@ -43,14 +46,14 @@ def register_extensions(app: Flask) -> None:
     from campaign import models  # noqa: F401  (full metadata before anything binds)
     from campaign.accounts.auth import init_login
     from campaign.database_setup import init_database
-    from campaign.extensions import api, babel, cache, csrf, db, limiter, mail, migrate
+    from campaign.extensions import api, babel, cache, csrf, limiter, mail
     from campaign.i18n import select_locale
     from campaign.security_headers import init_security_headers
     from campaign.sessions import init_sessions
 
     init_database(app)
     init_sessions(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    register_migrations(app)
     mail.init_app(app)
     csrf.init_app(app)
     init_login(app)
@@ -67,10 +70,24 @@ def register_extensions(app: Flask) -> None:
     init_security_headers(app)
 
 
-def _migrations_dir() -> str:
-    from pathlib import Path
+def register_migrations(app: Flask) -> None:
+    """Flask-Migrate and the `flask db ...` commands (with backup and restore), only where
+    something migrates: the CLI, the suite, or MIGRATIONS=True. Web workers never migrate,
+    and Alembic with Mako and Pygments would add ~11 MB to each of them."""
+    wanted = app.config.get("MIGRATIONS")
+    if wanted is None:
+        # Flask's CLI sets this before it builds the app, for every `flask ...` command.
+        wanted = app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    if not wanted:
+        return
+    from flask_migrate import Migrate
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    from campaign.backup import add_backup_commands
+    from campaign.extensions import db
+
+    directory = Path(__file__).resolve().parent.parent / "migrations"
+    Migrate(app, db, directory=str(directory), render_as_batch=True, compare_type=True)
+    add_backup_commands()  # flask db backup / restore
 
 
 def register_blueprints(app: Flask) -> None:

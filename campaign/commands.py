@@ -12,7 +12,6 @@ from campaign.extensions import db
 def init_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
-    from campaign.backup import add_backup_commands
 
     # These modules add their commands to the export group.
     from campaign.endorsements import cli as _endorsements_cli  # noqa: F401
@@ -23,7 +22,6 @@ def init_commands(app: Flask) -> None:
 
     for group in (users, demo, counts, outbox, export, mailshots, privacy):
         app.cli.add_command(group)
-    add_backup_commands()  # flask db backup / restore
 
 
 #: `flask export ...`: each area adds its own command (`export signatures`, ...).

@@ -12,8 +12,6 @@ from campaign.appeals.translations import localized
 from campaign.appeals.views import appeal_context_provider
 from campaign.i18n import supported_languages
 from campaign.sharing import services
-from campaign.sharing.card import appeal_card
-from campaign.sharing.qr import qr_png, qr_svg
 from campaign.signatures.counting import signature_count
 
 bp = Blueprint("sharing", __name__)
@@ -57,6 +55,10 @@ def _page_locale() -> str:
 
 @bp.route("/appeals/<slug>/card.png")
 def card(slug: str):
+    # Imported here, not at the top: Pillow's drawing and fonts cost each web worker ~2 MB,
+    # and only messengers fetching a pasted link ask for the image (it is cached).
+    from campaign.sharing.card import appeal_card
+
     appeal = get_published_appeal_or_404(slug)
     image = appeal_card(appeal)
     response = Response(image.png, mimetype="image/png")
@@ -69,12 +71,16 @@ def card(slug: str):
 
 @bp.route("/appeals/<slug>/qr.svg", endpoint="qr_svg")
 def qr_svg_image(slug: str):
+    from campaign.sharing.qr import qr_svg  # late: see card(); qrcode is rarely asked for
+
     appeal = get_published_appeal_or_404(slug)
     return _qr_response(qr_svg(services.canonical_url(appeal, "qr")), "image/svg+xml")
 
 
 @bp.route("/appeals/<slug>/qr.png", endpoint="qr_png")
 def qr_png_image(slug: str):
+    from campaign.sharing.qr import qr_png  # late: see card()
+
     appeal = get_published_appeal_or_404(slug)
     return _qr_response(qr_png(services.canonical_url(appeal, "qr")), "image/png")
 
