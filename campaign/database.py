@@ -51,6 +51,17 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(dt.UTC)
 
 
+def dialect_insert(dialect: str):
+    """The INSERT construct with ON CONFLICT support for `dialect` (postgresql or sqlite).
+    PostgreSQL's dialect module is imported only when it is the database: a SQLite site's web
+    workers would carry it (about 2 MB each) for nothing."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def one_of(column: str, values: Iterable[str], name: str | None = None) -> sa.CheckConstraint:
     """A named CHECK that a string column holds one of the given values."""
     quoted = ", ".join(f"'{v}'" for v in values)

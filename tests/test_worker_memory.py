@@ -24,11 +24,10 @@ NOT_IN_A_WORKER = (
     "mako",
     "pygments",
     "qrcode",
-    "PIL.ImageDraw",
-    "PIL.ImageFont",
+    "PIL",  # logos, documents and share images import it when they run
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
-NOT_ON_SQLITE = ("psycopg", "redis", "rq")
+NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")
 
 # Builds the app as `gunicorn app:app` does (import the module, read `app`) and reports what
 # it loaded.

@@ -12,14 +12,17 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from campaign.validation import InvalidInput
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 MAX_BYTES = 2 * 1024 * 1024
 #: Decoded size limit, checked from the header before any pixel is decoded.
@@ -58,6 +61,10 @@ def read_logo(storage) -> Logo | None:
 
 
 def _reencode(raw: bytes) -> bytes:
+    # Pillow is imported here, not at the top: web workers serve pages far more often than
+    # they take a logo, and it costs each of them a few MB.
+    from PIL import Image, UnidentifiedImageError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -87,7 +94,7 @@ def _reencode(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-def _normalized(image: Image.Image) -> Image.Image:
+def _normalized(image: PILImage) -> PILImage:
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     return image.convert("RGBA" if has_alpha else "RGB")
 

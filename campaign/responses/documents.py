@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from campaign.validation import InvalidInput
 
@@ -55,6 +54,9 @@ def check_document(data: bytes) -> CheckedDocument:
 
 
 def _reencode_image(data: bytes) -> CheckedDocument:
+    # Imported here: web workers serve pages far more often than they take a document.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     message = "The document must be a PDF or a PNG, JPEG or WebP image."
     try:
         with warnings.catch_warnings():

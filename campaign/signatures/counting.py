@@ -9,8 +9,8 @@ import random
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.database import dialect_insert
 from campaign.extensions import db
 from campaign.signatures.models import COUNTER_SHARDS, Signature, SignatureCounter
 
@@ -19,7 +19,7 @@ def bump_signature_count(appeal_id: int, delta: int = 1) -> None:
     """Add delta to one random shard of the appeal's counter (upsert; the caller commits)."""
     shard = random.randrange(COUNTER_SHARDS)  # noqa: S311 - load spreading, not security
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     stmt = insert(SignatureCounter).values(appeal_id=appeal_id, shard=shard, count=delta)
     stmt = stmt.on_conflict_do_update(
         index_elements=["appeal_id", "shard"],

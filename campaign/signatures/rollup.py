@@ -16,8 +16,8 @@ import random
 from collections import Counter
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from campaign.database import dialect_insert
 from campaign.extensions import db
 from campaign.signatures.models import HOURLY_SHARDS, Signature, SignatureHourly
 
@@ -125,7 +125,7 @@ def verify_rollup(appeal_id: int, fix: bool = False) -> tuple[int, int, int] | N
 
 def _upsert(appeal_id: int, hour: dt.datetime, country: str, ref: str, shard: int, delta: int):
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     stmt = insert(SignatureHourly).values(
         appeal_id=appeal_id, hour=hour, country=country, ref=ref, shard=shard, count=delta
     )

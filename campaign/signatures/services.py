@@ -16,14 +16,13 @@ import sqlalchemy as sa
 from babel import Locale
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
-from campaign.database import utcnow
+from campaign.database import dialect_insert, utcnow
 from campaign.extensions import db
 from campaign.mail.services import enqueue, forget_addresses, token_url
 from campaign.security import keyed_hash
@@ -219,7 +218,7 @@ def store_signature(prepared: PreparedSignature) -> Signature:
 
 @lru_cache(maxsize=4)
 def _insert_statement_for(dialect: str) -> sa.Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     return (
         insert(Signature)
         .on_conflict_do_nothing(index_elements=["appeal_id", "email_key"])
