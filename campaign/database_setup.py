@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 
@@ -63,10 +64,14 @@ class WriterQueue:
     write transaction first takes an exclusive flock() on `<database>.writers` (one open file
     per connection, so threads and processes alike queue), polling every millisecond or two.
     After busy_timeout it gives up waiting and lets SQLite's own locking decide, so a stuck
-    holder can never hang a request."""
+    holder can never hang a request.
+
+    Within one process, writers first queue on a threading lock, which hands over the moment
+    it is released; only one thread per process polls the lock file."""
 
     def __init__(self, path: str, timeout_s: float):
         self.path, self.timeout_s = path, timeout_s
+        self._turn = threading.Lock()
 
     def open(self, info: dict) -> None:
         info["writers_fd"] = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -76,6 +81,9 @@ class WriterQueue:
         if fd is None:
             return
         deadline = time.monotonic() + self.timeout_s
+        if not self._turn.acquire(timeout=self.timeout_s):
+            return
+        info["writers_turn"] = True
         pause = 0.0005
         while True:
             try:
@@ -92,6 +100,8 @@ class WriterQueue:
     def release(self, info: dict) -> None:
         if info.pop("writers_held", False):
             fcntl.flock(info["writers_fd"], fcntl.LOCK_UN)
+        if info.pop("writers_turn", False):
+            self._turn.release()
 
     def close(self, info: dict) -> None:
         self.release(info)
@@ -107,9 +117,18 @@ def _configure_sqlite(
 
     if queue is not None:
         # Released at the end of every transaction, also when the pool resets or closes it.
+        # SQLAlchemy's commit and rollback events fire *before* the DBAPI call: the listener
+        # ends the transaction itself, then hands the turn on (SQLAlchemy's own call that
+        # follows finds no transaction and does nothing). Otherwise the next writer's BEGIN
+        # IMMEDIATE could reach SQLite first and sleep in its busy handler.
         @sa.event.listens_for(engine, "commit")
+        def _on_commit(connection):
+            _driver_call(connection, "commit")
+            queue.release(connection.connection.info)
+
         @sa.event.listens_for(engine, "rollback")
-        def _on_end(connection):
+        def _on_rollback(connection):
+            _driver_call(connection, "rollback")
             queue.release(connection.connection.info)
 
         # Two listeners, not one: SQLAlchemy 2 inspects the signature, and a catch-all
@@ -129,6 +148,15 @@ def _configure_sqlite(
         def _on_close(_dbapi_connection, record, *_args):
             if record is not None:
                 queue.close(record.info)
+
+    def _driver_call(connection, name: str) -> None:
+        """commit() or rollback() on the sqlite3 connection, errors wrapped as SQLAlchemy's."""
+        try:
+            getattr(connection.connection.driver_connection, name)()
+        except sqlite3.Error as exc:
+            raise sa.exc.DBAPIError.instance(
+                name.upper(), None, exc, sqlite3.Error, dialect=connection.dialect
+            ) from exc
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, record):
