@@ -83,6 +83,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
 
+    #: Build Flask-Migrate (and load Alembic) in this app: None decides by itself (the
+    #: `flask` command and tests do, web workers do not: about 11 MB each).
+    MIGRATIONS: bool | None = None
+
     #: Seconds an anonymous visitor's appeal page may be served from the cache (0: off).
     APPEAL_PAGE_CACHE_SECONDS = _int("APPEAL_PAGE_CACHE_SECONDS", 5)
 
