@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
+from campaign.database import utcnow
 from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.mail.queue import mark_outbox_written
@@ -36,31 +37,47 @@ def enqueue(
     language: str = "en",
     dedupe_key: str | None = None,
     headers: dict | None = None,
-    render_later: bool = False,
     **context,
 ) -> OutboxMessage:
-    """Write one mail to the outbox. With render_later, the context must be plain JSON values:
-    the row keeps the template and context and the worker renders it when it sends, so a
-    caller holding a write lock (signing on SQLite) spends no time on templates."""
+    """Write one mail to the outbox, rendered now."""
+    subject, text, html = render_mail(template, language, **context)
     message = OutboxMessage(
         to=to,
+        subject=subject,
+        text=text,
+        html=html,
         kind=kind or template,
         dedupe_key=dedupe_key,
         headers=json.dumps(headers) if headers else None,
     )
-    if render_later:
-        message.template = template
-        message.context = json.dumps({"language": language, "values": context})
-        message.subject, message.text = "", ""
-    else:
-        message.subject, message.text, message.html = render_mail(template, language, **context)
     db.session.add(message)
     mark_outbox_written(db.session())
     return message
 
 
+def enqueue_later(to: str, template: str, *, kind: str, language: str = "en", **context) -> None:
+    """Write one mail to the outbox as its template and context (plain JSON values; links
+    with tokens as token_url()); the worker renders it when it sends. One Core INSERT and no
+    ORM object: the caller (signing) holds SQLite's write lock while it runs."""
+    now = utcnow()
+    db.session.execute(
+        sa.insert(OutboxMessage).values(
+            to=to,
+            subject="",
+            text="",
+            kind=kind,
+            template=template,
+            context=json.dumps({"language": language, "values": context}),
+            next_attempt_at=now,
+            attempts=0,
+            created_at=now,
+        )
+    )
+    mark_outbox_written(db.session())
+
+
 def token_url(prefix: str, purpose: str, payload) -> dict:
-    """For a render_later context: a link ending in a signed token (campaign.security), made
+    """For an enqueue_later() context: a link ending in a signed token (campaign.security), made
     when the worker renders the mail, so the token's age counts from sending."""
     return {"token_url": prefix, "purpose": purpose, "payload": payload}
 
@@ -72,7 +89,7 @@ def _resolve(value):
 
 
 def render_waiting(message: OutboxMessage) -> None:
-    """Fill in subject, text and html of a message enqueued with render_later (no-op for the
+    """Fill in subject, text and html of a message written by enqueue_later() (no-op for the
     others). The worker calls it just before sending; the result is stored with the send."""
     if message.template is None or message.subject or message.context is None:
         return

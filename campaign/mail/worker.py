@@ -146,7 +146,7 @@ def _deliver(ids: list[int], connection, progress: dict | None = None) -> int:
 
 
 def _render(message: OutboxMessage) -> bool:
-    """Render a message enqueued with render_later. A message that cannot be rendered (a
+    """Render a message written by enqueue_later(). A message that cannot be rendered (a
     template removed by an upgrade, say) will never render: it fails now, visibly, instead of
     blocking the queue."""
     try:

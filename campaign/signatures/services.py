@@ -24,7 +24,7 @@ from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.database import dialect_insert, utcnow
 from campaign.extensions import db
-from campaign.mail.services import enqueue, forget_addresses, token_url
+from campaign.mail.services import enqueue_later, forget_addresses, token_url
 from campaign.security import keyed_hash
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
@@ -266,12 +266,11 @@ def _enqueue(signature: Signature, mail: _MailContext, template: str) -> None:
     """The signer's mail, rendered later by the worker, which also signs the links' tokens
     (three HMACs the signing transaction need not wait for)."""
     base = current_app.config["BASE_URL"]
-    enqueue(
+    enqueue_later(
         signature.email,
         template,
         kind=template.replace("_", "-"),
         language=signature.language,
-        render_later=True,
         name=signature.name,
         appeal_title=mail.title,
         appeal_url=f"{base}/appeals/{mail.slug}",

@@ -1,4 +1,4 @@
-"""Mail enqueued with render_later is stored as template + context and rendered by the worker
+"""Mail written with enqueue_later is stored as template + context and rendered by the worker
 (with its links' tokens signed then); one that cannot render fails alone."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.mail.models import OutboxMessage
-from campaign.mail.services import enqueue, token_url
+from campaign.mail.services import enqueue_later, token_url
 from campaign.mail.worker import drain
 from campaign.security import read_token
 
@@ -20,10 +20,10 @@ def _body(message) -> str:
 
 
 def test_the_worker_renders_the_mail_and_signs_its_tokens(db, smtp):
-    enqueue(
+    enqueue_later(
         "reader@example.org",
         "test",
-        render_later=True,
+        kind="test",
         subject_line="Hello later",
         body=token_url("http://localhost/confirm/", "signature-confirm", 42),
     )
@@ -44,8 +44,8 @@ def test_the_worker_renders_the_mail_and_signs_its_tokens(db, smtp):
 
 
 def test_a_mail_that_cannot_render_fails_without_blocking_the_others(db, smtp):
-    enqueue("broken@example.org", "no_such_template", render_later=True, name="x")
-    enqueue("fine@example.org", "test", render_later=True, subject_line="Fine", body="ok")
+    enqueue_later("broken@example.org", "no_such_template", kind="test", name="x")
+    enqueue_later("fine@example.org", "test", kind="test", subject_line="Fine", body="ok")
     db.session.commit()
     assert drain() == 1
     [message] = smtp.wait_for(1)
@@ -58,6 +58,6 @@ def test_a_mail_that_cannot_render_fails_without_blocking_the_others(db, smtp):
     assert drain() == 0  # not retried
 
 
-def test_render_later_refuses_a_context_that_is_not_plain_json(db):
+def test_a_context_that_is_not_plain_json_is_refused(db):
     with pytest.raises(TypeError):
-        enqueue("x@example.org", "test", render_later=True, subject_line=object())
+        enqueue_later("x@example.org", "test", kind="test", subject_line=object())
