@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 
 from campaign.extensions import db
 
@@ -33,9 +33,10 @@ def init_database(app: Flask) -> None:
 
 @contextmanager
 def reads_before_writes():
-    """Run the enclosed reads of a write request in their own short read transaction, ended on
-    exit, so the write transaction that follows (IMMEDIATE on SQLite, where it holds the one
-    write lock) is only as long as the writes. Objects read here stay loaded (not expired) for
+    """Run the enclosed reads of a write request (or of a command that only reads, such as an
+    export) in their own read transaction, ended on exit, so the write transaction that
+    follows (IMMEDIATE on SQLite, where it holds the one write lock) is only as long as the
+    writes. Objects read here stay loaded (not expired) for
     the writes; they may be a few milliseconds old, so writes must not trust them for anything
     a constraint does not also check. Writing inside the block is a programming error."""
     session = db.session()
@@ -177,9 +178,10 @@ def _configure_sqlite(
         # writes later fails at once with "database is locked" if another writer got in
         # between, and busy_timeout cannot help it. Safe-method requests only read, so they
         # use a plain deferred BEGIN and never wait on writers.
-        if has_request_context():
-            safe = request.method in ("GET", "HEAD", "OPTIONS")
-            read_only = safe or g.get("db_read_phase", False)
+        if has_app_context() and g.get("db_read_phase", False):
+            read_only = True  # inside reads_before_writes(), in a request or a command
+        elif has_request_context():
+            read_only = request.method in ("GET", "HEAD", "OPTIONS")
         else:
             read_only = not immediate_outside
         if not read_only and queue is not None:

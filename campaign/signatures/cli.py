@@ -8,6 +8,7 @@ import click
 
 from campaign.appeals.services import get_appeal_by_slug
 from campaign.commands import export
+from campaign.database_setup import reads_before_writes
 from campaign.signatures.export import appeal_signatures, signature_csv
 
 
@@ -18,6 +19,9 @@ def export_signatures(slug: str):
     appeal = get_appeal_by_slug(slug)
     if appeal is None:
         raise click.ClickException(f"No appeal with the slug {slug!r}.")
-    for line in signature_csv(appeal_signatures(appeal.id)):
-        click.echo(line, nl=False)
+    # A read transaction: commands otherwise take SQLite's write lock at BEGIN, and signers
+    # would wait for the whole export.
+    with reads_before_writes():
+        for line in signature_csv(appeal_signatures(appeal.id)):
+            click.echo(line, nl=False)
     sys.stdout.flush()
