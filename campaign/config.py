@@ -163,7 +163,8 @@ def _fill_defaults(app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'answerable.db'}"
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     redis_url = app.config.get("REDIS_URL")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    # Without Redis: limits' memory storage with a cheap sweep (campaign/ratelimit_storage.py).
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "answerable-memory://")
     # Set whatever the storage: Flask-Limiter's limiter object is shared by every app in the
     # process and keeps the first app's values, and with memory:// nothing can fail anyway.
     fail_open = bool(app.config.get("RATELIMIT_FAIL_OPEN", True))

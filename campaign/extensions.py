@@ -13,6 +13,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from campaign import ratelimit_storage  # noqa: F401  (registers answerable-memory://)
 from campaign.database import Base
 from campaign.net import client_address
 

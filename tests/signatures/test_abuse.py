@@ -17,7 +17,7 @@ def app_config(app_config):
         **app_config,
         "RATELIMIT_ENABLED": True,
         "SIGN_RATE_LIMIT": "3/minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "answerable-memory://",
     }
 
 
