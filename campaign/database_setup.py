@@ -36,9 +36,9 @@ def reads_before_writes():
     """Run the enclosed reads of a write request (or of a command that only reads, such as an
     export) in their own read transaction, ended on exit, so the write transaction that
     follows (IMMEDIATE on SQLite, where it holds the one write lock) is only as long as the
-    writes. Objects read here stay loaded (not expired) for
-    the writes; they may be a few milliseconds old, so writes must not trust them for anything
-    a constraint does not also check. Writing inside the block is a programming error."""
+    writes. Objects read here stay loaded (not expired) for the writes; they may be a few
+    milliseconds old, so writes must not trust them for anything a constraint does not also
+    check. Writing inside the block is a programming error."""
     session = db.session()
     outer, g.db_read_phase = g.get("db_read_phase", False), True
     try:
@@ -82,6 +82,8 @@ class WriterQueue:
         if fd is None:
             return
         deadline = time.monotonic() + self.timeout_s
+        if info.get("writers_turn"):
+            return  # this connection has its turn already
         if not self._turn.acquire(timeout=self.timeout_s):
             return
         info["writers_turn"] = True

@@ -139,13 +139,14 @@ def find_signature(appeal_id: int, email_key: str) -> Signature | None:
 
 @dataclass(frozen=True)
 class _MailContext:
-    appeal_id: int
+    """What the signer's mail says about the appeal, read before the writes."""
+
     slug: str
     title: str
 
 
 def _mail_context(appeal: Appeal, language: str) -> _MailContext:
-    return _MailContext(appeal.id, appeal.slug, localized_title(appeal, language))
+    return _MailContext(appeal.slug, localized_title(appeal, language))
 
 
 @dataclass(frozen=True)
