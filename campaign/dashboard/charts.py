@@ -63,6 +63,18 @@ def _sparse_labels(n: int, room: int) -> int:
     return max(1, -(-n // max(room, 1)))
 
 
+def _frame(chart_id, title, desc, rows, columns, width, height, right):
+    """The chart, its opening SVG with the axis, and the plot's geometry
+    (top, left, plot width, plot height, axis maximum), shared by both chart kinds."""
+    chart = Chart(chart_id, str(title), str(desc), list(rows), columns)
+    top, bottom, left = 10, 24, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = _nice_max(max((v for _, v in rows), default=0))
+    parts = _open(chart, width, height)
+    parts.append(_axis(left, top, plot_w, plot_h, peak))
+    return chart, parts, (top, left, plot_w, plot_h, peak)
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -73,12 +85,9 @@ def bar_chart(
     height: int = 200,
 ) -> Chart:
     """Vertical bars, one per row (hours, days)."""
-    chart = Chart(chart_id, str(title), str(desc), list(rows), columns)
-    top, bottom, left, right = 10, 24, 44, 8
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_max(max((v for _, v in rows), default=0))
-    parts = _open(chart, width, height)
-    parts.append(_axis(left, top, plot_w, plot_h, peak))
+    chart, parts, (top, left, plot_w, plot_h, peak) = _frame(
+        chart_id, title, desc, rows, columns, width, height, right=8
+    )
     n = len(rows)
     if n:
         slot = plot_w / n
@@ -110,12 +119,9 @@ def line_chart(
     height: int = 200,
 ) -> Chart:
     """A line through the rows' values (e.g. the running total by day)."""
-    chart = Chart(chart_id, str(title), str(desc), list(rows), columns)
-    top, bottom, left, right = 10, 24, 44, 12
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_max(max((v for _, v in rows), default=0))
-    parts = _open(chart, width, height)
-    parts.append(_axis(left, top, plot_w, plot_h, peak))
+    chart, parts, (top, left, plot_w, plot_h, peak) = _frame(
+        chart_id, title, desc, rows, columns, width, height, right=12
+    )
     n = len(rows)
     if n:
         step = plot_w / max(n - 1, 1)

@@ -65,21 +65,19 @@ def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomai
 
 
 def remove_blocked_network(user, network_id: int) -> bool:
-    row = db.session.get(BlockedNetwork, network_id)
-    if row is None:
-        return False
-    record(user, "blocklist.network.remove", row, {"cidr": row.cidr})
-    db.session.delete(row)
-    db.session.flush()
-    forget_blocklists()
-    return True
+    return _remove(user, BlockedNetwork, network_id, "network", "cidr")
 
 
 def remove_blocked_domain(user, domain_id: int) -> bool:
-    row = db.session.get(BlockedEmailDomain, domain_id)
+    return _remove(user, BlockedEmailDomain, domain_id, "domain", "domain")
+
+
+def _remove(user, model, row_id: int, kind: str, field: str) -> bool:
+    """Delete one blocklist row (audited); False when there is none."""
+    row = db.session.get(model, row_id)
     if row is None:
         return False
-    record(user, "blocklist.domain.remove", row, {"domain": row.domain})
+    record(user, f"blocklist.{kind}.remove", row, {field: getattr(row, field)})
     db.session.delete(row)
     db.session.flush()
     forget_blocklists()
