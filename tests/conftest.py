@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
+from flask import has_request_context
 
 from campaign import create_app
 from campaign.extensions import db as _db
@@ -103,6 +104,9 @@ def app(app_config):
 
         cache.clear()  # a cache in Redis outlives the test that filled it
         yield app
+        # A request context left pushed outlives the test: later tests in the same worker
+        # would run "inside" its request (a GET, so read-only transactions), depending on order.
+        assert not has_request_context(), "the test left a request context pushed"
         _empty_tables()
         _db.session.remove()
         _db.engine.dispose()

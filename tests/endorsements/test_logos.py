@@ -118,9 +118,13 @@ def test_pillows_bomb_warning_is_a_refusal_too(app, client, db, demo_appeal, mon
 
 
 def test_a_logo_saved_in_a_transaction_that_fails_is_removed(app, db, demo_appeal):
+    with app.test_request_context():  # messages and links are built for a request
+        _save_in_failing_then_committed_transactions(db, demo_appeal, app)
+
+
+def _save_in_failing_then_committed_transactions(db, demo_appeal, app):
     from campaign.endorsements.services import EndorsementInput, submit_endorsement
 
-    app.test_request_context().push()  # messages and links are built for a request
     data = EndorsementInput(
         organization_name="Rolled Back",
         signatory_name="Someone",
