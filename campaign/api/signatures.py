@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
-from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
+from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_facts_or_404
 from campaign.database_setup import reads_before_writes
 from campaign.errors import ApiError
 from campaign.extensions import db
@@ -108,7 +108,7 @@ def sign(data: dict, slug: str):
     try:
         # Reads first, in their own transaction, as the signing form does (SQLite's write lock).
         with reads_before_writes():
-            appeal = get_published_appeal_or_404(slug, eager=False)
+            appeal = get_published_appeal_facts_or_404(slug)
             prepared = prepare_signature(appeal, payload, client_address())
     except SigningClosed as exc:
         db.session.rollback()

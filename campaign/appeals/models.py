@@ -75,7 +75,12 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
 
     @property
     def accepts_signatures(self) -> bool:
-        return self.state == "published" and (self.closes_at is None or self.closes_at > utcnow())
+        return signing_open(self.state, self.closes_at)
+
+
+def signing_open(state: str, closes_at: dt.datetime | None) -> bool:
+    """Whether an appeal in this state, closing then, takes signatures now."""
+    return state == "published" and (closes_at is None or closes_at > utcnow())
 
 
 class Demand(IdMixin, CreatedMixin, db.Model):

@@ -6,7 +6,9 @@ across languages: only their texts differ."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -92,6 +94,22 @@ def localized_title(appeal: Appeal, lang: str) -> str:
     translations when `lang` is the original's."""
     translation = _translation(appeal, lang) if lang != appeal.language else None
     return translation.title if translation is not None else appeal.title
+
+
+@lru_cache(maxsize=1)
+def _title_query() -> sa.Select:
+    return sa.select(AppealTranslation.title).where(
+        AppealTranslation.appeal_id == sa.bindparam("appeal_id"),
+        AppealTranslation.language == sa.bindparam("lang"),
+    )
+
+
+def translated_title(appeal_id: int, original_language: str, original: str, lang: str) -> str:
+    """localized_title() without the ORM object: the original unless a translation exists."""
+    if lang == original_language:
+        return original
+    found = db.session.connection().execute(_title_query(), {"appeal_id": appeal_id, "lang": lang})
+    return found.scalar() or original
 
 
 def _translation(appeal: Appeal, lang: str) -> AppealTranslation | None:

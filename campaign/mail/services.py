@@ -4,6 +4,7 @@ transaction; a worker sends it after commit (campaign.mail.worker)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import render_template
@@ -60,20 +61,27 @@ def enqueue_later(to: str, template: str, *, kind: str, language: str = "en", **
     with tokens as token_url()); the worker renders it when it sends. One Core INSERT and no
     ORM object: the caller (signing) holds SQLite's write lock while it runs."""
     now = utcnow()
-    db.session.execute(
-        sa.insert(OutboxMessage).values(
-            to=to,
-            subject="",
-            text="",
-            kind=kind,
-            template=template,
-            context=json.dumps({"language": language, "values": context}),
-            next_attempt_at=now,
-            attempts=0,
-            created_at=now,
-        )
+    db.session.connection().execute(
+        _outbox_insert(),
+        {
+            "to": to,
+            "subject": "",
+            "text": "",
+            "kind": kind,
+            "template": template,
+            "context": json.dumps({"language": language, "values": context}),
+            "next_attempt_at": now,
+            "attempts": 0,
+            "created_at": now,
+        },
     )
     mark_outbox_written(db.session())
+
+
+@lru_cache(maxsize=1)
+def _outbox_insert() -> sa.Insert:
+    # Built once, values as parameters: building it per mail cost a third of the INSERT.
+    return sa.insert(OutboxMessage.__table__)
 
 
 def token_url(prefix: str, purpose: str, payload) -> dict:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
-from campaign.appeals.translations import localized_title
+from campaign.appeals.services import AppealFacts
+from campaign.appeals.translations import localized_title, translated_title
 from campaign.audit.services import record
 from campaign.database import dialect_insert, utcnow
 from campaign.extensions import db
@@ -159,10 +160,10 @@ class PreparedSignature:
 
 def sign_appeal(appeal: Appeal, data: SignatureInput, address: str) -> Signature:
     """Sign, or take the duplicate path. The caller's answer must not depend on which."""
-    return store_signature(prepare_signature(appeal, data, address))
+    return store_signature(prepare_signature(AppealFacts.of(appeal), data, address))
 
 
-def prepare_signature(appeal: Appeal, data: SignatureInput, address: str) -> PreparedSignature:
+def prepare_signature(appeal: AppealFacts, data: SignatureInput, address: str) -> PreparedSignature:
     """Everything signing does that only reads: the checks (InvalidInput, SigningClosed), the
     canonical email, the abuse rules and the mail's wording. Views run it in
     reads_before_writes(), so SQLite's write lock waits for none of it."""
@@ -191,7 +192,8 @@ def prepare_signature(appeal: Appeal, data: SignatureInput, address: str) -> Pre
         "last_mailed_at": now,
         "created_at": now,
     }
-    return PreparedSignature(values, _mail_context(appeal, language))
+    title = translated_title(appeal.id, appeal.language, appeal.title, language)
+    return PreparedSignature(values, _MailContext(appeal.slug, title))
 
 
 def store_signature(prepared: PreparedSignature) -> Signature:
@@ -220,24 +222,24 @@ def store_signature(prepared: PreparedSignature) -> Signature:
 @lru_cache(maxsize=4)
 def _insert_statement_for(dialect: str) -> sa.Insert:
     insert = dialect_insert(dialect)
+    table = Signature.__table__
     return (
-        insert(Signature)
+        insert(table)
         .on_conflict_do_nothing(index_elements=["appeal_id", "email_key"])
-        .returning(Signature.id)
+        .returning(table.c.id)
     )
-
-
-def _insert_statement() -> sa.Insert:
-    """Built once per dialect; the values go in as parameters (building the statement for each
-    signer cost more than running it)."""
-    return _insert_statement_for(db.session.get_bind().dialect.name)
 
 
 def _insert_new(values: dict) -> Signature | None:
     """INSERT the signature unless (appeal, email_key) exists: one statement, no savepoint,
     also when two requests race (the unique index decides). Returns it as a persistent object
-    without reading it back, or None for a duplicate."""
-    new_id = db.session.execute(_insert_statement(), values).scalar()
+    without reading it back, or None for a duplicate.
+
+    A Core statement on the table, built once per dialect and run on the session's connection:
+    the ORM's INSERT path (and building the statement per signer) cost more than the INSERT."""
+    connection = db.session.connection()
+    statement = _insert_statement_for(connection.dialect.name)
+    new_id = connection.execute(statement, values).scalar()
     if new_id is None:
         return None
     signature = Signature(id=new_id, **values)

@@ -10,7 +10,11 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
-from campaign.appeals.services import get_published_appeal_or_404, list_public_appeals
+from campaign.appeals.services import (
+    get_published_appeal_facts_or_404,
+    get_published_appeal_or_404,
+    list_public_appeals,
+)
 from campaign.appeals.views import appeal_context, appeal_context_provider
 from campaign.database_setup import reads_before_writes
 from campaign.extensions import db
@@ -66,10 +70,10 @@ def sign(slug: str):
     prepared = None
     try:
         with reads_before_writes():
-            appeal = get_published_appeal_or_404(slug, eager=False)  # signing needs only the row
+            facts = get_published_appeal_facts_or_404(slug)  # signing needs a few columns
             if valid:
-                prepared = prepare_signature(appeal, form.to_input(), client_address())
-            elif not appeal.accepts_signatures:
+                prepared = prepare_signature(facts, form.to_input(), client_address())
+            elif not facts.accepts_signatures:
                 raise SigningClosed()
     except InvalidInput as exc:
         db.session.rollback()
@@ -77,6 +81,7 @@ def sign(slug: str):
             getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
     except SigningClosed:
         db.session.rollback()
+        appeal = get_published_appeal_or_404(slug, eager=False)
         return render_template("signatures/closed.html", appeal=appeal), 409
     if prepared is not None:
         store_signature(prepared)
