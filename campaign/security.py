@@ -6,8 +6,6 @@ import hashlib
 import hmac
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -74,7 +72,13 @@ def hash_api_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _password_hasher() -> PasswordHasher:
+# argon2 (with its cffi bindings, ~1 MB) is imported where passwords are checked, not by every
+# web worker: public pages and signing never need it.
+
+
+def _password_hasher():
+    from argon2 import PasswordHasher
+
     if current_app.config.get("PASSWORD_HASH_FAST"):
         # Tests create many users; the cheap parameters keep the suite fast.
         return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
@@ -86,6 +90,8 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _password_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

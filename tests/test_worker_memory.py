@@ -25,6 +25,9 @@ NOT_IN_A_WORKER = (
     "pygments",
     "qrcode",
     "PIL",  # logos, documents and share images import it when they run
+    "argon2",  # signing in; public pages and signing never check a password
+    "slugify",  # campaigners' edits
+    "statistics",
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")

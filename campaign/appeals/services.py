@@ -9,7 +9,6 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import abort
-from slugify import slugify
 from sqlalchemy.orm import lazyload, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, signing_open
@@ -178,6 +177,8 @@ def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:
 
 
 def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
+    from slugify import slugify  # only campaigners' edits make slugs: not in every worker
+
     base = slugify(text, max_length=80, word_boundary=True) or "item"
     candidate, n = base, 2
     while True:

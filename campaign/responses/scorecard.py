@@ -9,7 +9,6 @@ count from the appeal's delivery date, or its publication when no delivery is re
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -78,7 +77,7 @@ class AuthorityRecord:
     @property
     def average_days_to_first_response(self) -> float | None:
         days = [t.days_to_first_response for t in self.targets if t.answered]
-        return round(statistics.fmean(days), 1) if days else None
+        return round(sum(days) / len(days), 1) if days else None
 
 
 def authority_records(
