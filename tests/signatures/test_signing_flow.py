@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from campaign.database import utcnow
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
 from tests.signatures.helpers import deliver, form, links, sign
+
+API_BODY = {"name": "Aida Bekova", "email": "aida@example.org", "country": "KG"}
 
 
 def _signatures(db):
@@ -108,6 +113,20 @@ def test_closed_appeal_refuses_and_draft_is_404(client, db, make_appeal):
     draft = make_appeal(state="draft")
     assert sign(client, draft).status_code == 404
     assert _signatures(db) == []
+
+
+def test_an_appeal_past_its_closing_time_refuses_and_one_before_it_takes_signatures(
+    client, db, make_appeal
+):
+    now = utcnow()
+    past = make_appeal(closes_at=now - dt.timedelta(minutes=1))
+    future = make_appeal(closes_at=now + dt.timedelta(days=1))
+    db.session.commit()
+    assert sign(client, past).status_code == 409
+    assert client.post(f"/api/v1/appeals/{past.slug}/signatures", json=API_BODY).status_code == 409
+    assert _signatures(db) == []
+    assert sign(client, future).status_code == 303
+    assert [s.appeal_id for s in _signatures(db)] == [future.id]
 
 
 def test_sign_form_is_on_the_appeal_page(client, make_appeal):
