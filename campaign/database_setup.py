@@ -81,9 +81,9 @@ class WriterQueue:
         fd = info.get("writers_fd")
         if fd is None:
             return
-        deadline = time.monotonic() + self.timeout_s
         if info.get("writers_turn"):
             return  # this connection has its turn already
+        deadline = time.monotonic() + self.timeout_s
         if not self._turn.acquire(timeout=self.timeout_s):
             return
         info["writers_turn"] = True
@@ -126,12 +126,12 @@ def _configure_sqlite(
         # IMMEDIATE could reach SQLite first and sleep in its busy handler.
         @sa.event.listens_for(engine, "commit")
         def _on_commit(connection):
-            _driver_call(connection, "commit")
+            _driver(connection, "COMMIT", lambda driver: driver.commit())
             queue.release(connection.connection.info)
 
         @sa.event.listens_for(engine, "rollback")
         def _on_rollback(connection):
-            _driver_call(connection, "rollback")
+            _driver(connection, "ROLLBACK", lambda driver: driver.rollback())
             queue.release(connection.connection.info)
 
         # Two listeners, not one: SQLAlchemy 2 inspects the signature, and a catch-all
@@ -151,15 +151,6 @@ def _configure_sqlite(
         def _on_close(_dbapi_connection, record, *_args):
             if record is not None:
                 queue.close(record.info)
-
-    def _driver_call(connection, name: str) -> None:
-        """commit() or rollback() on the sqlite3 connection, errors wrapped as SQLAlchemy's."""
-        try:
-            getattr(connection.connection.driver_connection, name)()
-        except sqlite3.Error as exc:
-            raise sa.exc.DBAPIError.instance(
-                name.upper(), None, exc, sqlite3.Error, dialect=connection.dialect
-            ) from exc
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, record):
@@ -190,10 +181,15 @@ def _configure_sqlite(
             queue.acquire(connection.connection.info)
         statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
         # Straight to the driver: SQLAlchemy's execution path cost more than BEGIN itself, on
-        # every request. Errors are wrapped as SQLAlchemy's own would be.
-        try:
-            connection.connection.driver_connection.execute(statement)
-        except sqlite3.Error as exc:
-            raise sa.exc.DBAPIError.instance(
-                statement, None, exc, sqlite3.Error, dialect=connection.dialect
-            ) from exc
+        # every request.
+        _driver(connection, statement, lambda driver: driver.execute(statement))
+
+
+def _driver(connection, statement: str, call) -> None:
+    """call(the sqlite3 connection), with its errors wrapped as SQLAlchemy's own would be."""
+    try:
+        call(connection.connection.driver_connection)
+    except sqlite3.Error as exc:
+        raise sa.exc.DBAPIError.instance(
+            statement, None, exc, sqlite3.Error, dialect=connection.dialect
+        ) from exc

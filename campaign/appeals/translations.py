@@ -89,13 +89,6 @@ def localized(appeal: Appeal, lang: str | None = None) -> Localized:
     )
 
 
-def localized_title(appeal: Appeal, lang: str) -> str:
-    """Just the title `localized` would give (emails need no more): reads no demands, and no
-    translations when `lang` is the original's."""
-    translation = _translation(appeal, lang) if lang != appeal.language else None
-    return translation.title if translation is not None else appeal.title
-
-
 @lru_cache(maxsize=1)
 def _title_query() -> sa.Select:
     return sa.select(AppealTranslation.title).where(
@@ -104,12 +97,13 @@ def _title_query() -> sa.Select:
     )
 
 
-def translated_title(appeal_id: int, original_language: str, original: str, lang: str) -> str:
-    """localized_title() without the ORM object: the original unless a translation exists."""
-    if lang == original_language:
-        return original
-    found = db.session.connection().execute(_title_query(), {"appeal_id": appeal_id, "lang": lang})
-    return found.scalar() or original
+def localized_title(appeal, lang: str) -> str:
+    """Just the title `localized` would give (emails need no more), for an Appeal or the
+    AppealFacts signing reads: one small query, none when `lang` is the original's."""
+    if lang == appeal.language:
+        return appeal.title
+    found = db.session.connection().execute(_title_query(), {"appeal_id": appeal.id, "lang": lang})
+    return found.scalar() or appeal.title
 
 
 def _translation(appeal: Appeal, lang: str) -> AppealTranslation | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import AppealFacts
-from campaign.appeals.translations import localized_title, translated_title
+from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.database import dialect_insert, utcnow
 from campaign.extensions import db
@@ -146,7 +146,7 @@ class _MailContext:
     title: str
 
 
-def _mail_context(appeal: Appeal, language: str) -> _MailContext:
+def _mail_context(appeal: Appeal | AppealFacts, language: str) -> _MailContext:
     return _MailContext(appeal.slug, localized_title(appeal, language))
 
 
@@ -192,8 +192,7 @@ def prepare_signature(appeal: AppealFacts, data: SignatureInput, address: str) -
         "last_mailed_at": now,
         "created_at": now,
     }
-    title = translated_title(appeal.id, appeal.language, appeal.title, language)
-    return PreparedSignature(values, _MailContext(appeal.slug, title))
+    return PreparedSignature(values, _mail_context(appeal, language))
 
 
 def store_signature(prepared: PreparedSignature) -> Signature:
