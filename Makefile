@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint audit fmt migration bench clean
+.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint audit fmt migration bench bench-memory clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ migration: deps ## Generate a migration: make migration m="what changed"
 
 bench: dev-deps ## Run the benchmarks under bench/ (prints figures)
 	$(PY) bench/run.py
+
+bench-memory: dev-deps ## Where a web worker's memory goes, beside the reference app (~1 min)
+	$(PY) bench/memory.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance/answerable.db*

@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     from campaign import models  # noqa: F401  (full metadata before anything binds)
     from campaign.accounts.auth import init_login
     from campaign.database_setup import init_database
-    from campaign.extensions import api, babel, cache, csrf, limiter, mail
+    from campaign.extensions import api, babel, cache, csrf, limiter
     from campaign.i18n import select_locale
     from campaign.security_headers import init_security_headers
     from campaign.sessions import init_sessions
@@ -54,7 +54,6 @@ def register_extensions(app: Flask) -> None:
     init_database(app)
     init_sessions(app)
     register_migrations(app)
-    mail.init_app(app)
     csrf.init_app(app)
     init_login(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -75,10 +74,7 @@ def register_migrations(app: Flask) -> None:
     something migrates: the CLI, the suite, or MIGRATIONS=True. Web workers never migrate,
     and Alembic with Mako and Pygments would add ~11 MB to each of them."""
     wanted = app.config.get("MIGRATIONS")
-    if wanted is None:
-        # Flask's CLI sets this before it builds the app, for every `flask ...` command.
-        wanted = app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
-    if not wanted:
+    if not (_runs_commands(app) if wanted is None else wanted):
         return
     from flask_migrate import Migrate
 
@@ -129,7 +125,18 @@ def register_template_helpers(app: Flask) -> None:
     init_templating(app)
 
 
+def _runs_commands(app: Flask) -> bool:
+    """A `flask ...` command or the suite, as opposed to a web worker."""
+    # Flask's CLI sets this before it builds the app, for every `flask ...` command.
+    return app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+
+
 def register_commands(app: Flask) -> None:
+    """The `flask ...` commands, where a command can run: web workers would only carry their
+    modules (the outbox worker with Flask-Mail, smtplib and the email package, the demo data,
+    the exports), ~1 MB each."""
+    if not _runs_commands(app):
+        return
     from campaign.commands import init_commands
 
     init_commands(app)

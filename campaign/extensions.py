@@ -2,13 +2,13 @@
 
 Flask-Migrate is not here: importing it loads Alembic (with Mako and Pygments), ~11 MB in
 every process, and only the `flask db` commands and the suite migrate. create_app() builds it
-when needed (campaign.register_migrations)."""
+when needed (campaign.register_migrations). Nor is Flask-Mail: only the outbox worker sends
+mail, and it binds Flask-Mail itself (campaign.mail.worker)."""
 
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_mail import Mail
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -18,7 +18,6 @@ from campaign.database import Base
 from campaign.net import client_address
 
 db = SQLAlchemy(model_class=Base)
-mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

@@ -28,6 +28,10 @@ NOT_IN_A_WORKER = (
     "argon2",  # signing in; public pages and signing never check a password
     "slugify",  # campaigners' edits
     "statistics",
+    "flask_mail",  # only the outbox worker sends; web workers write outbox rows
+    "smtplib",
+    "campaign.commands",  # the `flask ...` commands: the CLI and the suite build them
+    "campaign.mail.worker",
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")
@@ -129,3 +133,30 @@ def test_gunicorn_workers_limit_their_malloc_arenas():
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["malloc_arena_max"] > 0
     assert _arenas(0) > 1  # glibc's default: threads get arenas of their own
     assert _arenas(2) == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["outbox", "--help"], "work"),  # the outbox worker binds Flask-Mail itself
+        (["counts", "verify"], "Counts are exact."),
+        (["export", "--help"], "signatures"),
+    ],
+)
+def test_the_flask_command_has_the_commands_a_worker_leaves_out(tmp_path, command, expected):
+    flask = Path(sys.executable).parent / "flask"
+    env = _environment(tmp_path)
+    subprocess.run(
+        [str(flask), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    out = subprocess.run(
+        [str(flask), "--app", "app", *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert expected in out.stdout

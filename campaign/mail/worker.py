@@ -17,10 +17,10 @@ import time
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
+from flask_mail import Mail, Message
 
 from campaign.database import utcnow
-from campaign.extensions import db, mail
+from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import render_waiting
 
@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 CLAIM_FOR = dt.timedelta(minutes=5)
+
+#: Flask-Mail (with smtplib and the email package) is bound here, by the processes that send,
+#: not by create_app(): web workers only write outbox rows and never load it.
+mail = Mail()
+
+
+def _smtp():
+    """Flask-Mail's connection for the current app, bound on first use from its config."""
+    if "mail" not in current_app.extensions:
+        mail.init_app(current_app)
+    return mail.connect()
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -104,7 +115,7 @@ def send_due(limit: int = 200) -> tuple[int, int]:
         return _deliver(ids, None), 0
     progress = {"sent": 0}
     try:
-        with mail.connect() as connection:
+        with _smtp() as connection:
             sent = _deliver(ids, connection, progress)
     except (OSError, smtplib.SMTPException) as exc:
         # SMTP unreachable (or the connection broke): every claimed, unsent message waits;
