@@ -32,7 +32,7 @@ from campaign.endorsements.organizations import (
 )
 from campaign.endorsements.queries import endorsement_for, get_endorsement
 from campaign.extensions import db
-from campaign.mail.services import enqueue
+from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import TokenError, keyed_hash, make_token, read_token
 from campaign.validation import InvalidInput, is_http_url
 
@@ -365,13 +365,23 @@ def email_on_domain(email: str | None, domain: str | None) -> bool:
 
 def withdraw_endorsement(token: str) -> Endorsement:
     """The organization withdraws (link from its emails): it leaves the public list and the
-    count; the audit log keeps the fact."""
+    count, and its contact email and IP hash are erased at once, with the mails already sent
+    to that address, as a signer's withdrawal does; the audit log keeps the fact. Public
+    details (the organization, the person who signed for it) stay for the audit trail."""
     endorsement = endorsement_for_withdraw_token(token)
     if endorsement.state == "withdrawn":
         return endorsement
-    previous = endorsement.state
-    if not _move(endorsement, state="withdrawn", withdrawn_at=utcnow(), is_initiator=False):
+    previous, address = endorsement.state, endorsement.contact_email
+    if not _move(
+        endorsement,
+        state="withdrawn",
+        withdrawn_at=utcnow(),
+        is_initiator=False,
+        contact_email=None,
+        ip_key=None,
+    ):
         return endorsement  # changed meanwhile: the page shows its state; pressing again works
+    forget_addresses([address])
     if previous == "approved":
         _bump_count(endorsement.appeal, -1)
     record(

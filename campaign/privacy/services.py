@@ -4,8 +4,9 @@
   once (withdrawal erases them already; the purge catches any left): name, email, email_key,
   city and ip_key are set to NULL and personal_data_erased_at is set. State, country, times
   and the counters stay, so every count and chart is unchanged.
-- Endorsements on such appeals, and withdrawn ones: contact_email and ip_key (the
-  organization and signatory are public and stay).
+- Endorsements on such appeals, and withdrawn ones (withdrawal erases them already; the
+  purge catches any left): contact_email and ip_key (the organization and signatory are
+  public and stay).
 - Outbox messages sent or given up more than OUTBOX_RETENTION_DAYS ago: recipient, subject
   and body are blanked (the rows stay for the mail-health figures).
 

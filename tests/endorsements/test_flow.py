@@ -216,6 +216,12 @@ def test_withdrawal_leaves_the_list_and_the_count_and_is_audited(
 
     endorsement = _only_endorsement(db)
     assert endorsement.state == "withdrawn" and endorsement.withdrawn_at is not None
+    # Its contact details go at once, with the mails already sent to that address.
+    assert endorsement.contact_email is None and endorsement.ip_key is None
+    sent_to = db.session.execute(
+        sa.select(OutboxMessage.to, OutboxMessage.text).where(OutboxMessage.sent_at.is_not(None))
+    ).all()
+    assert sent_to and all(FORM["contact_email"] not in (to + (text or "")) for to, text in sent_to)
     db.session.refresh(demo_appeal)
     assert demo_appeal.endorsement_count == 0
     page = client.get(f"/appeals/{demo_appeal.slug}").get_data(as_text=True)
