@@ -146,19 +146,6 @@ def process_rss(pid: int) -> int:
     return 0
 
 
-def databases(tmp: Path) -> dict[str, Path]:
-    answerable, reference = tmp / "answerable.db", tmp / "reference.db"
-    env = run.base_env(DATABASE_URL=f"sqlite:///{answerable}")
-    run.flask(env, "db", "upgrade")
-    run.flask(env, "demo", "load")
-    run.python(
-        run.base_env(),
-        "from bench.reference_app import init_db; "
-        f"init_db('sqlite:///{reference}', {run.REF_SLUG!r}, 'Stop the pressure on Kloop')",
-    )
-    return {"answerable": answerable, "reference": reference}
-
-
 def fresh_env(template: Path, tmp: Path, app: str) -> dict:
     db = tmp / f"run-{app}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -213,7 +200,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="answerable-memory-") as tmpdir:
         tmp = Path(tmpdir)
-        templates = databases(tmp)
+        templates = run.empty_databases(tmp)
         trees, probes = {}, {}
         for app in run.APPS:
             trees[app] = gunicorn_tree(app, fresh_env(templates[app], tmp, app), args.seconds)
