@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,32 +126,10 @@ def gunicorn_tree(app: str, env: dict, seconds: float) -> tuple[float, list[floa
         server.wait(f"/appeals/{run.SLUG}")
         for mode in ("page", "sign"):
             run.loadgen(server.url(f"/appeals/{run.SLUG}"), mode, 32, seconds)
-        pids = [server.proc.pid, *child_pids(server.proc.pid)]
-        each = [process_rss(pid) / MB for pid in pids]
+        each = [run.process_rss(pid) / MB for pid in run.process_tree(server.proc.pid)]
     finally:
         peak = server.stop()
     return peak / MB, each
-
-
-def child_pids(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def process_rss(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def fresh_env(template: Path, tmp: Path, app: str) -> dict:
-    db = tmp / f"run-{app}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    shutil.copy(template, db)
-    url = f"sqlite:///{db}"
-    return run.base_env(DATABASE_URL=url, REFERENCE_DATABASE_URL=url, TRUSTED_PROXIES="1")
 
 
 def report(trees: dict, probes: dict) -> None:
@@ -203,8 +180,9 @@ def main() -> None:
         templates = run.empty_databases(tmp)
         trees, probes = {}, {}
         for app in run.APPS:
-            trees[app] = gunicorn_tree(app, fresh_env(templates[app], tmp, app), args.seconds)
-            env = fresh_env(templates[app], tmp, app)
+            db = tmp / f"run-{app}.db"
+            trees[app] = gunicorn_tree(app, run.sqlite_copy_env(templates[app], db), args.seconds)
+            env = run.sqlite_copy_env(templates[app], db)
             env.pop("RATELIMIT_ENABLED", None)
             probes[app] = probe(app, env)
     report(trees, probes)

@@ -49,8 +49,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants, read from /proc."""
+def process_tree(root: int) -> list[int]:
+    """A process and all its descendants (root first), read from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -61,16 +61,26 @@ def tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    tree, todo = [], [root]
     while todo:
-        pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except OSError:
-            continue
+        pid = todo.pop(0)
+        tree.append(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return tree
+
+
+def process_rss(pid: int) -> int:
+    """Resident bytes of one process (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except OSError:
+        return 0
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants."""
+    return sum(process_rss(pid) for pid in process_tree(root))
 
 
 class RssSampler(threading.Thread):
@@ -246,6 +256,16 @@ def prepare_sqlite(tmp: Path, n_big: int) -> dict[str, Path]:
     return files
 
 
+def sqlite_copy_env(template: Path, db: Path) -> dict:
+    """A fresh copy of a template database at `db`, and the environment pointing both apps
+    at it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, db)
+    url = f"sqlite:///{db}"
+    return base_env(DATABASE_URL=url, REFERENCE_DATABASE_URL=url)
+
+
 def sqlite_rows(path: Path, app: str) -> int:
     table = "signatures" if app == "answerable" else "ref_signatures"
     with sqlite3.connect(path, timeout=30) as conn:
@@ -327,11 +347,7 @@ def sqlite_round(tmp: Path, templates, seconds, results, order) -> None:
     for variant, scenarios in (("empty", SQLITE_EMPTY), ("big", SQLITE_BIG)):
         for app in order:
             db = tmp / f"run-{app}-{variant}.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
-            shutil.copy(templates[app, variant], db)
-            url = f"sqlite:///{db}"
-            env = base_env(DATABASE_URL=url, REFERENCE_DATABASE_URL=url)
+            env = sqlite_copy_env(templates[app, variant], db)
             run_app_scenarios(
                 app,
                 env,
