@@ -91,6 +91,9 @@ class Config:
     APPEAL_PAGE_CACHE_SECONDS = _int("APPEAL_PAGE_CACHE_SECONDS", 5)
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    #: Wall-clock seconds Markdown may take to render when a text is saved; a text that takes
+    #: longer is refused as too complex (campaign.markdown_fields).
+    MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
