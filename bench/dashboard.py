@@ -113,16 +113,19 @@ def main() -> None:
                 create_appeal,
                 publish_appeal,
             )
+            from campaign.limits import APPEAL_BODY_MAX
+            from campaign.markdown_fields import render
             from campaign.responses.authorities import create_authority
 
             upgrade()
+            body = render("Text.", field="body", max_length=APPEAL_BODY_MAX)
             admin = create_user("admin@example.org", PASSWORD, "admin")
             authority = create_authority(None, name="Ministry of Justice")
             appeal = create_appeal(
                 None,
                 title="A viral appeal",
                 summary="One million signers.",
-                body="Text.",
+                body=body,
                 timezone="Asia/Bishkek",
                 demands=[DemandInput(f"Demand {i}", [TargetInput(authority)]) for i in (1, 2, 3)],
             )

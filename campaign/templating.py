@@ -1,11 +1,9 @@
-"""Template filters and globals: sanitized Markdown, dates, labels."""
+"""Template filters and globals: stored HTML, dates, labels."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import markdown as md
-import nh3
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
@@ -14,28 +12,15 @@ from campaign.appeals.translations import localized
 from campaign.i18n import language_name
 from campaign.labels import label
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
-    "ol", "p", "pre", "strong", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
-
-def render_markdown(source: str | None) -> Markup:
-    """Markdown to HTML with every tag, attribute and URL scheme not on the lists removed."""
-    html = md.markdown(source or "", extensions=["sane_lists"], output_format="html")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
-    )
-    return Markup(clean)  # noqa: S704 - sanitized by nh3 just above
+def stored_html(html: str | None) -> Markup:
+    """A Markdown field's HTML as stored when it was saved: rendered and sanitized then
+    (campaign.markdown_fields), so pages and mail never render Markdown."""
+    return Markup(html or "")  # noqa: S704 - sanitized by nh3 when saved
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["number"] = _format_number

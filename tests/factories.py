@@ -7,9 +7,16 @@ import itertools
 from campaign.accounts.services import create_user
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
 from campaign.extensions import db
+from campaign.limits import APPEAL_BODY_MAX
+from campaign.markdown_fields import Rendered, render
 from campaign.responses.authorities import create_authority
 
 _seq = itertools.count(1)
+
+
+def markdown(source: str, max_length: int = APPEAL_BODY_MAX) -> Rendered:
+    """A Markdown field's value as services take it, rendered as the views render it."""
+    return render(source, field="body", max_length=max_length)
 
 
 def make_user(role: str = "admin", email: str | None = None, password: str = "x" * 12):
@@ -39,7 +46,7 @@ def make_appeal(
         None,
         title=title or f"Appeal {next(_seq)}",
         summary=fields.pop("summary", "A short summary."),
-        body=fields.pop("body", "The **body** of the appeal."),
+        body=markdown(fields.pop("body", "The **body** of the appeal.")),
         demands=[DemandInput(text, [TargetInput(authority)]) for text in texts],
         **fields,
     )

@@ -15,6 +15,7 @@ from campaign.responses.models import Authority
 from campaign.signatures.models import Signature
 from tests.endorsements.helpers import endorse, link
 from tests.endorsements.helpers import mails as endorsement_mails
+from tests.factories import markdown
 from tests.signatures.helpers import deliver, links
 from tests.test_access_control import required_role
 
@@ -90,7 +91,7 @@ def test_no_marker_on_any_public_url(app, client, db, smtp, make_appeal, login):
 
     from campaign.responses.services import post_update
 
-    update = post_update(None, appeal, "An update", "Some news.")
+    update = post_update(None, appeal, "An update", markdown("Some news."))
     db.session.commit()
 
     db.session.expire_all()

@@ -30,6 +30,8 @@ from campaign.appeals.status import appeal_progress
 from campaign.appeals.views import appeal_context
 from campaign.endorsements.organizations import get_or_create_organization
 from campaign.extensions import db
+from campaign.limits import APPEAL_BODY_MAX
+from campaign.markdown_fields import render_before_writes
 from campaign.responses.authorities import list_authorities
 from campaign.signatures.counting import signature_counts
 from campaign.validation import InvalidInput
@@ -81,8 +83,9 @@ def appeal_new():
     form = AppealForm()
     if form.validate_on_submit():
         try:
+            values = render_before_writes(form.values(), body=APPEAL_BODY_MAX)
             organization = _organization(form.issued_by.data)
-            appeal = create_appeal(_me(), issued_by=organization, **form.values())
+            appeal = create_appeal(_me(), issued_by=organization, **values)
         except InvalidInput as error:
             db.session.rollback()
             show_errors(form, error)
@@ -102,8 +105,9 @@ def appeal_edit(slug: str):
         form.fill(appeal)
     if form.validate_on_submit():
         try:
+            values = render_before_writes(form.values(), body=APPEAL_BODY_MAX)
             organization = _organization(form.issued_by.data)
-            update_appeal(_me(), appeal, issued_by=organization, **form.values())
+            update_appeal(_me(), appeal, issued_by=organization, **values)
         except InvalidInput as error:
             db.session.rollback()
             show_errors(form, error)

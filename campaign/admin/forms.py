@@ -24,6 +24,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from campaign.appeals.services import TargetInput
 from campaign.forms import Form
 from campaign.labels import LABELS
+from campaign.limits import APPEAL_BODY_MAX
 from campaign.responses.models import AUTHORITY_KINDS
 from campaign.validation import InvalidInput
 
@@ -35,7 +36,7 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызч
 class AppealForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=300)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=APPEAL_BODY_MAX)])
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     )

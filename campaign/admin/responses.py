@@ -13,6 +13,8 @@ from campaign.admin import add_nav, bp
 from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.extensions import db
+from campaign.limits import UPDATE_BODY_MAX
+from campaign.markdown_fields import render_before_writes
 from campaign.responses import mailshots
 from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
@@ -193,7 +195,8 @@ def post_update_view(slug: str):
     if not form.validate_on_submit():
         return _page(appeal, 400, update_form=form)
     try:
-        update = post_update(current_user, appeal, form.title.data, form.body.data)
+        body = render_before_writes({"body": form.body.data}, body=UPDATE_BODY_MAX)["body"]
+        update = post_update(current_user, appeal, form.title.data, body)
         mailing = mailshots.start_update_mailing(current_user, update)
     except InvalidInput as exc:
         db.session.rollback()

@@ -25,13 +25,15 @@ from campaign.appeals.translations import (
 from campaign.extensions import db
 from campaign.forms import Form
 from campaign.i18n import language_name
+from campaign.limits import APPEAL_BODY_MAX
+from campaign.markdown_fields import render_before_writes
 from campaign.validation import InvalidInput
 
 
 class TranslationForm(Form):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=APPEAL_BODY_MAX)])
 
 
 def translation_form(appeal, language: str) -> TranslationForm:
@@ -75,10 +77,10 @@ def translation_edit(slug: str, language: str):
     if form.validate_on_submit():
         texts = {d.id: form[f"demand_{d.id}"].data or "" for d in appeal.demands}
         try:
+            body = render_before_writes({"body": form.body.data}, body=APPEAL_BODY_MAX)["body"]
             save_translation(
                 current_user._get_current_object(), appeal, language,
-                title=form.title.data, summary=form.summary.data, body=form.body.data,
-                demands=texts,
+                title=form.title.data, summary=form.summary.data, body=body, demands=texts,
             )  # fmt: skip
         except InvalidInput as error:
             db.session.rollback()

@@ -21,6 +21,8 @@ from campaign.api.serializers import AppealSchema, AppealSummarySchema
 from campaign.appeals import services
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
 from campaign.extensions import db
+from campaign.limits import APPEAL_BODY_MAX
+from campaign.markdown_fields import render_before_writes
 from campaign.responses.authorities import authorities_by_slug
 
 bp = ApiBlueprint(
@@ -63,7 +65,13 @@ class AppealIn(Schema):
 
     title = Text(required=True, validate=_TITLE)
     summary = Text()
-    body = Text(metadata={"description": "Markdown; sanitized when rendered"})
+    body = Text(
+        validate=validate.Length(max=APPEAL_BODY_MAX),
+        metadata={
+            "description": "Markdown; rendered and sanitized once, when saved (a text too "
+            "complex to render within the server's time budget is refused, naming the field)"
+        },
+    )
     language = Text(
         validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag.")
     )
@@ -143,6 +151,7 @@ def get_appeal(slug: str):
 @bp.response(201, AppealSchema)
 def create_appeal(data: dict):
     """Create an appeal as a draft, with its demands and their targets."""
+    data = render_before_writes(data, body=APPEAL_BODY_MAX)
     appeal = services.create_appeal(bearer_user(), **data)
     db.session.commit()
     return appeal, {"Location": url_for(".get_appeal", slug=appeal.slug)}
@@ -157,6 +166,7 @@ def update_appeal(data: dict, slug: str):
     """Edit an appeal. A demand given with its `id` keeps its identity and history; the
     demands given replace the set, in that order; one with a recorded history cannot go."""
     appeal = services.get_appeal_or_404(slug)
+    data = render_before_writes(data, body=APPEAL_BODY_MAX)  # read again after it: as it is now
     demands = data.pop("demands", None)
     services.update_appeal(bearer_user(), appeal, demands=demands, **data)
     db.session.commit()

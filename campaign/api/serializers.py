@@ -18,7 +18,6 @@ from campaign.appeals.status import appeal_progress, demand_overdue, demand_stat
 from campaign.appeals.translations import available_languages, localized
 from campaign.responses.models import AUTHORITY_KINDS
 from campaign.signatures.counting import signature_counts
-from campaign.templating import render_markdown
 
 # --- authorities and organizations -----------------------------------------------------------
 
@@ -136,6 +135,7 @@ class _Counted:
         # The text in the requested language (?lang= or Accept-Language) when translated.
         text = localized(appeal)
         self.title, self.summary, self.body = text.title, text.summary, text.body
+        self.body_html = text.body_html
         self.language = text.language
         self.original_language = appeal.language
         self.languages = available_languages(appeal)
@@ -192,7 +192,7 @@ class AppealSchema(AppealSummarySchema):
     """One appeal in full."""
 
     body = fields.String(required=True, metadata={"description": "Markdown source"})
-    body_html = fields.Function(
-        lambda appeal: str(render_markdown(appeal.body)),
-        metadata={"type": "string", "description": "The body rendered and sanitized"},
+    body_html = fields.String(
+        required=True,
+        metadata={"description": "The body as rendered and sanitized when it was saved"},
     )

@@ -16,6 +16,8 @@ from campaign.appeals.services import (
 )
 from campaign.appeals.translations import get_translation, save_translation
 from campaign.endorsements.organizations import get_or_create_organization
+from campaign.limits import APPEAL_BODY_MAX
+from campaign.markdown_fields import Rendered, render
 from campaign.responses.authorities import create_authority, get_authority_by_slug
 
 DEMO_SLUG = "stop-the-pressure-on-kloop"
@@ -86,9 +88,21 @@ TRANSLATIONS = {
 }
 
 
-def _add_translations(appeal: Appeal) -> None:
-    """Add the demo's translations that are missing (demands matched by position)."""
+def _bodies() -> dict[str, Rendered]:
+    """The demo's body in each language (data/demo_appeal[.<lang>].md), rendered before
+    anything is written."""
     data = Path(__file__).parent / "data"
+    names = {"en": "demo_appeal.md", **{lang: f"demo_appeal.{lang}.md" for lang in TRANSLATIONS}}
+    return {
+        lang: render(
+            (data / name).read_text(encoding="utf-8"), field="body", max_length=APPEAL_BODY_MAX
+        )
+        for lang, name in names.items()
+    }
+
+
+def _add_translations(appeal: Appeal, bodies: dict[str, Rendered]) -> None:
+    """Add the demo's translations that are missing (demands matched by position)."""
     for language, (title, summary, demands) in TRANSLATIONS.items():
         if get_translation(appeal, language) is not None or len(appeal.demands) != len(demands):
             continue
@@ -98,7 +112,7 @@ def _add_translations(appeal: Appeal) -> None:
             language,
             title=title,
             summary=summary,
-            body=(data / f"demo_appeal.{language}.md").read_text(encoding="utf-8"),
+            body=bodies[language],
             demands={d.id: text for d, text in zip(appeal.demands, demands, strict=True)},
         )
 
@@ -109,9 +123,10 @@ def _authority(slug: str, **fields):
 
 def load_demo() -> tuple[Appeal, bool]:
     """Create the demo appeal unless it exists. Returns (appeal, created)."""
+    bodies = _bodies()
     existing = get_appeal_by_slug(DEMO_SLUG)
     if existing is not None:
-        _add_translations(existing)
+        _add_translations(existing, bodies)
         return existing, False
     authorities = {
         SCNS: _authority(
@@ -132,7 +147,6 @@ def load_demo() -> tuple[Appeal, bool]:
     platform = get_or_create_organization(
         "Media Action Platform of Kyrgyzstan", kind="association", country="KG"
     )
-    body = (Path(__file__).parent / "data" / "demo_appeal.md").read_text(encoding="utf-8")
     appeal = create_appeal(
         None,
         slug=DEMO_SLUG,
@@ -142,7 +156,7 @@ def load_demo() -> tuple[Appeal, bool]:
             "Committee for National Security on 28-29 May 2025, the Media Action Platform of "
             "Kyrgyzstan calls on the country's authorities to respect journalists' rights."
         ),
-        body=body,
+        body=bodies["en"],
         language="en",
         signature_goal=5000,
         issued_on=dt.date(2025, 5, 30),
@@ -154,5 +168,5 @@ def load_demo() -> tuple[Appeal, bool]:
         ],
     )
     publish_appeal(None, appeal, at=dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC))
-    _add_translations(appeal)
+    _add_translations(appeal, bodies)
     return appeal, True

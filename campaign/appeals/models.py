@@ -38,8 +38,10 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
-    #: Markdown source; sanitized when rendered, never stored as HTML.
+    #: Markdown source, rendered and sanitized once, when saved, into body_html.
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    #: What pages, the API and mail show (campaign.markdown_fields); set with body.
+    body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: The language the appeal was written in (the original of any translations).
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
     #: IANA zone used to show dates and group statistics by day.
@@ -163,7 +165,9 @@ class AppealTranslation(IdMixin, CreatedMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(8))
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Markdown, rendered when saved into body_html, as the appeal's own.
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     appeal: Mapped[Appeal] = relationship(back_populates="translations")
 
@@ -188,7 +192,9 @@ class Update(IdMixin, CreatedMixin, db.Model):
         sa.ForeignKey("appeals.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(300))
+    #: Markdown, rendered when saved into body_html, as an appeal's.
     body: Mapped[str] = mapped_column(sa.Text, default="")
+    body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

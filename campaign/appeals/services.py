@@ -15,6 +15,7 @@ from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange,
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.markdown_fields import EMPTY, Rendered, stored
 from campaign.responses.models import Authority
 from campaign.validation import InvalidInput, require
 
@@ -208,7 +209,7 @@ def create_appeal(
     *,
     title: str,
     summary: str = "",
-    body: str = "",
+    body: Rendered = EMPTY,
     language: str = "en",
     signature_goal: int | None = None,
     closes_at: dt.datetime | None = None,
@@ -219,11 +220,13 @@ def create_appeal(
     slug: str | None = None,
 ) -> Appeal:
     _check_fields(title, signature_goal)
+    body = stored(body)
     appeal = Appeal(
         slug=unique_slug(Appeal, slug or title),
         title=title.strip(),
         summary=summary or "",
-        body=body or "",
+        body=body.source,
+        body_html=body.html,
         language=language,
         signature_goal=signature_goal,
         closes_at=closes_at,
@@ -247,17 +250,22 @@ EDITABLE_FIELDS = (
 
 
 def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = None, **fields):
+    """Change the given fields; `body`, if given, is a Rendered text (its source and HTML)."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
     _check_fields(fields.get("title", appeal.title), fields.get("signature_goal"))
     _check_archived(appeal)
+    changed = sorted(fields)
+    if "body" in fields:
+        body = stored(fields.pop("body"))
+        appeal.body, appeal.body_html = body.source, body.html
     for name, value in fields.items():
         setattr(appeal, name, value.strip() if name == "title" else value)
     if demands is not None:
         set_demands(appeal, demands)
     db.session.flush()
-    record(user, "appeal.update", appeal, {"fields": sorted(fields)})
+    record(user, "appeal.update", appeal, {"fields": changed})
     return appeal
 
 

@@ -17,6 +17,7 @@ from campaign.appeals.models import Appeal, AppealTranslation, Demand, DemandTra
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.markdown_fields import EMPTY, Rendered, stored
 from campaign.validation import InvalidInput
 
 TITLE_MAX = 300
@@ -29,6 +30,8 @@ class Localized:
     title: str
     summary: str
     body: str
+    #: The body as stored when saved: sanitized HTML.
+    body_html: str
     #: The language of this text.
     language: str
     original_language: str
@@ -68,6 +71,7 @@ def localized(appeal: Appeal, lang: str | None = None) -> Localized:
             title=appeal.title,
             summary=appeal.summary,
             body=appeal.body,
+            body_html=appeal.body_html,
             language=appeal.language,
             original_language=appeal.language,
             is_translation=False,
@@ -82,6 +86,7 @@ def localized(appeal: Appeal, lang: str | None = None) -> Localized:
         title=translation.title,
         summary=translation.summary,
         body=translation.body,
+        body_html=translation.body_html,
         language=lang,
         original_language=appeal.language,
         is_translation=True,
@@ -126,11 +131,13 @@ def save_translation(
     *,
     title: str,
     summary: str = "",
-    body: str = "",
+    body: Rendered = EMPTY,
     demands: dict[int, str],
 ) -> AppealTranslation:
     """Add or replace the `language` translation of the appeal and of every demand. Every
-    demand must have its text: a translation missing one is refused, naming the demand."""
+    demand must have its text: a translation missing one is refused, naming the demand.
+    `body` is rendered already (campaign.markdown_fields)."""
+    body = stored(body)
     if language not in translatable_languages(appeal):
         message = _("Choose a language other than the original.")
         raise InvalidInput(message, {"language": message})
@@ -160,7 +167,7 @@ def save_translation(
         db.session.add(translation)
     translation.title = title
     translation.summary = (summary or "").strip()
-    translation.body = body or ""
+    translation.body, translation.body_html = body.source, body.html
     for demand in appeal.demands:
         existing = next((t for t in demand.translations if t.language == language), None)
         if existing is None:

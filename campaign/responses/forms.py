@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.forms import Form
 from campaign.labels import label
+from campaign.limits import UPDATE_BODY_MAX
 from campaign.responses.models import RESPONSE_KINDS
 
 
@@ -108,6 +109,16 @@ class RetractForm(Form):
     reason = StringField(_l("Why retract it?"), validators=[InputRequired(), Length(max=5000)])
 
 
+def _trimmed(value: str | None) -> str:
+    """Without surrounding blanks or NUL characters (PostgreSQL refuses them), before the
+    text's length is checked and it is rendered."""
+    return (value or "").replace("\x00", "").strip()
+
+
 class UpdateForm(Form):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[InputRequired(), Length(max=20_000)])
+    body = TextAreaField(
+        _l("Text (Markdown)"),
+        filters=[_trimmed],
+        validators=[InputRequired(), Length(max=UPDATE_BODY_MAX)],
+    )

@@ -20,6 +20,7 @@ from campaign.appeals.services import set_due_date
 from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.markdown_fields import Rendered, stored
 from campaign.responses.documents import (
     CheckedDocument,
     check_document,
@@ -281,26 +282,26 @@ def change_due_date(user, target: DemandTarget, due_on: dt.date | None, reason: 
 # --- updates ---------------------------------------------------------------------------------
 
 
-def post_update(user, appeal: Appeal, title: str | None, body: str | None) -> Update:
-    """Publish news on the appeal; the caller starts its mailshot (mailshots.start_mailing)."""
+def post_update(user, appeal: Appeal, title: str | None, body: Rendered) -> Update:
+    """Publish news on the appeal; the caller starts its mailshot (mailshots.start_mailing).
+    `body` is rendered already (campaign.markdown_fields), its length checked there."""
     _check_trackable(appeal)
     title = _text(title)
-    body = _text(body)
+    body = stored(body)
     errors = {}
     if not title:
         errors["title"] = "A title is required."
     elif len(title) > 300:
         errors["title"] = "The title is at most 300 characters."
-    if not body:
+    if not body.source.strip():
         errors["body"] = "Write the update."
-    elif len(body) > MAX_SUMMARY:
-        errors["body"] = f"The update is at most {MAX_SUMMARY} characters."
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors)
     update = Update(
         appeal_id=appeal.id,
         title=title,
-        body=body,
+        body=body.source,
+        body_html=body.html,
         published_at=utcnow(),
         created_by_id=getattr(user, "id", None),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from campaign.appeals.translations import save_translation
+from tests.factories import markdown
 
 # The appeals API lives on the `api` branch; once merged, these must pass (see README).
 pytest.importorskip("campaign.api.appeals")
@@ -14,7 +15,7 @@ pytest.importorskip("campaign.api.appeals")
 def _translated(db, make_appeal):
     appeal = make_appeal(title="Free the press", demands=["Stop raids", "Release them"])
     save_translation(
-        None, appeal, "ru", title="Свободу прессе", summary="Кратко.", body="Текст.",
+        None, appeal, "ru", title="Свободу прессе", summary="Кратко.", body=markdown("Текст."),
         demands={appeal.demands[0].id: "Прекратить обыски", appeal.demands[1].id: "Освободить"},
     )  # fmt: skip
     db.session.commit()

@@ -20,6 +20,7 @@ from campaign.responses.queries import find_target
 from campaign.responses.services import change_demand_status, post_update, retract_status_change
 from campaign.signatures.models import Signature
 from campaign.validation import InvalidInput
+from tests.factories import markdown
 
 
 def _signature(appeal, email, *, state="confirmed", wants_updates=True, flagged=None, lang="en"):
@@ -76,7 +77,9 @@ def test_an_update_reaches_subscribers_once_each_with_unsubscribe(
     db, client, smtp, demo_appeal, audience, make_user
 ):
     editor = make_user("editor")
-    update = post_update(editor, demo_appeal, "Letter delivered", "We **delivered** the appeal.")
+    update = post_update(
+        editor, demo_appeal, "Letter delivered", markdown("We **delivered** the appeal.")
+    )
     mailing = mailshots.start_update_mailing(editor, update)
     db.session.commit()
     assert mailshots.run_mailing(mailing.id, size=2) is True
@@ -113,7 +116,9 @@ def test_an_update_reaches_subscribers_once_each_with_unsubscribe(
     assert client.get("/unsubscribe/not-a-token").status_code == 400
 
     smtp.clear()
-    second = mailshots.start_update_mailing(editor, post_update(editor, demo_appeal, "Two", "x"))
+    second = mailshots.start_update_mailing(
+        editor, post_update(editor, demo_appeal, "Two", markdown("x"))
+    )
     db.session.commit()
     mailshots.run_mailing(second.id)
     drain()
@@ -158,7 +163,7 @@ def test_a_mailshot_resumes_after_a_crash_without_sending_twice(
     db, smtp, demo_appeal, audience, make_user, monkeypatch
 ):
     editor = make_user("editor")
-    update = post_update(editor, demo_appeal, "Crash test", "Body")
+    update = post_update(editor, demo_appeal, "Crash test", markdown("Body"))
     mailing = mailshots.start_update_mailing(editor, update)
     db.session.commit()
     mailing_id = mailing.id
@@ -194,7 +199,7 @@ def test_the_outbox_worker_finishes_mailshots_too(
     db, runner, smtp, demo_appeal, audience, make_user
 ):
     editor = make_user("editor")
-    update = post_update(editor, demo_appeal, "Hearing set", "The court set a date.")
+    update = post_update(editor, demo_appeal, "Hearing set", markdown("The court set a date."))
     mailshots.start_update_mailing(editor, update)  # not expanded by any request
     db.session.commit()
     result = runner.invoke(args=["outbox", "work", "--once"])

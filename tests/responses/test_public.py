@@ -22,6 +22,7 @@ from campaign.responses.services import (
     record_response,
     retract_status_change,
 )
+from tests.factories import markdown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TODAY = dt.datetime(2025, 7, 10, 12, tzinfo=dt.UTC)
@@ -51,7 +52,7 @@ def tracked(db, demo_appeal, make_user):
         retract_status_change(editor, wrong, "Misread the news.")
         change_due_date(editor, find_target(d2, scns), dt.date(2025, 7, 1), "")
         change_due_date(editor, find_target(d1, gov), dt.date(2025, 7, 1), "")
-        post_update(editor, demo_appeal, "We met the deputy minister", "Notes **here**.")
+        post_update(editor, demo_appeal, "We met the deputy minister", markdown("Notes **here**."))
     db.session.commit()
     return {"letter": letter, "wrong": wrong}
 

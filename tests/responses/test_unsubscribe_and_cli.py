@@ -12,6 +12,7 @@ from campaign.responses import mailshots
 from campaign.responses.services import post_update
 from campaign.security import make_token
 from campaign.signatures.models import Signature
+from tests.factories import markdown
 
 
 @pytest.fixture
@@ -46,7 +47,9 @@ def test_flask_mailshots_send_finishes_pending_mailings(db, runner, demo_appeal,
     for n in range(3):
         _subscriber(db, demo_appeal, f"reader{n}@example.org")
     editor = make_user("editor")
-    mailing = mailshots.start_update_mailing(editor, post_update(editor, demo_appeal, "T", "B"))
+    mailing = mailshots.start_update_mailing(
+        editor, post_update(editor, demo_appeal, "T", markdown("B"))
+    )
     db.session.commit()
     mailing_id = mailing.id
     assert mailshots.run_mailing(mailing_id, size=2, max_pages=1) is False  # a request's share
