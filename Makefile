@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint audit fmt migration bench bench-memory clean
+.PHONY: help venv deps dev-deps translations translations-update run serve worker migrate demo test test-pg lint audit fmt migration bench bench-memory bench-markdown clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ bench: dev-deps ## Run the benchmarks under bench/ (prints figures)
 
 bench-memory: dev-deps ## Where a web worker's memory goes, beside the reference app (~1 min)
 	$(PY) bench/memory.py
+
+bench-markdown: dev-deps ## Signing latency while worst-case Markdown is saved, vs idle (~1 min)
+	$(PY) bench/markdown_lock.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance/answerable.db*
