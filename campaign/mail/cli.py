@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.mail import shutdown
 from campaign.mail.queue import work_rq
 from campaign.mail.worker import drain, work_forever
 from campaign.signatures.rollup import fold_shards
@@ -25,22 +26,25 @@ outbox = AppGroup("outbox", help="The mail outbox.")
 )
 def outbox_work(once: bool, poll: float, safety_poll: int):
     """Send waiting mail (prints it when MAIL_SERVER is unset). With REDIS_URL, run an RQ
-    worker for the mail queue; without Redis (or when it is unreachable), poll the table."""
+    worker for the mail queue; without Redis (or when it is unreachable), poll the table.
+    SIGTERM or SIGINT stops it cleanly: the message in flight is finished, the rest of its
+    batch given back at once; a second signal stops at once."""
     # The composition root: mailshots are expanded into the outbox by the same worker, which
     # also folds the hourly rollup now and then.
     from campaign.responses.mailshots import run_pending
 
-    if once:
-        mailings = run_pending()
-        click.echo(f"Finished {mailings} mailshot(s). Sent {drain()} message(s).")
-        return
-    try:
-        when_idle = _idle_tasks(run_pending)
-        if current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll, when_idle):
+    with shutdown.signals_stop_the_worker():
+        if once:
+            mailings = run_pending()
+            click.echo(f"Finished {mailings} mailshot(s). Sent {drain()} message(s).")
             return
-        work_forever(poll, when_idle=when_idle)
-    except KeyboardInterrupt:
-        click.echo("Outbox worker stopped.")
+        try:
+            when_idle = _idle_tasks(run_pending)
+            if not (current_app.config.get("REDIS_URL") and work_rq(poll, safety_poll, when_idle)):
+                work_forever(poll, when_idle=when_idle)
+        except KeyboardInterrupt:
+            pass  # a second signal: stopped at once, the batch's claims given back
+    click.echo("Outbox worker stopped.")
 
 
 FOLD_EVERY = 15 * 60  # seconds between folds of the hourly rollup

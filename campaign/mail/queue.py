@@ -6,16 +6,25 @@ RQ worker (`flask outbox work` with REDIS_URL) also polls the table now and then
 safety net for retries whose backoff has passed.
 
 One job at a time is enough (it drains everything due), so the job has a fixed id and is
-pushed with unique=True: while one is queued or running, further pushes are no-ops."""
+pushed with unique=True: while one is queued or running, further pushes are no-ops.
+
+The RQ worker stops like the polling one (campaign.mail.shutdown). A job that fails (one
+message never fails it: the worker records that message's failure and goes on; the database
+going away does) hands over to the safety-net drain at once, with its claims already given
+back, and its record is deleted so that the next push is not refused as a duplicate."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import time
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from campaign.mail import shutdown
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +67,10 @@ def mail_queue():
     return Queue(queue_name(), connection=redis_connection())
 
 
+def job_id() -> str:
+    return f"{queue_name()}-send-outbox"  # job ids are global in a Redis db
+
+
 def push_send_job() -> bool:
     """Ask the RQ worker to send what is due; False (and a warning) when Redis is down."""
     from redis.exceptions import RedisError
@@ -69,11 +82,14 @@ def push_send_job() -> bool:
     try:
         mail_queue().enqueue(
             "campaign.mail.queue.send_job",
-            job_id=f"{queue_name()}-send-outbox",  # job ids are global in a Redis db
+            job_id=job_id(),
             unique=True,
             result_ttl=0,
             failure_ttl=60,
             ttl=24 * 3600,
+            # No time limit: a drain ends when nothing is due, and MAIL_TIMEOUT bounds each
+            # wait on SMTP. RQ's default (180 s) failed the job half way through a backlog.
+            job_timeout=-1,
         )
     except DuplicateJobError:
         return True  # one is queued or running; it drains everything due
@@ -104,13 +120,12 @@ def send_job() -> int:
 
 
 def work_rq(poll_seconds: float, safety_poll_seconds: int = 10, when_idle=None) -> bool:
-    """Run an RQ worker for the mail queue, with a DB poll every `safety_poll_seconds` when
-    idle. Returns False at once when Redis is unreachable (the caller polls the table)."""
+    """Run an RQ worker for the mail queue until a stop is asked for (SIGTERM, SIGINT). When
+    it has been idle `safety_poll_seconds`, and at once after a job failed, the table is
+    drained here too: retries whose backoff passed, pushes that were lost, the backlog a
+    failed job left. Returns False at once when Redis is unreachable (the caller polls the
+    table)."""
     from redis.exceptions import RedisError
-    from rq import SimpleWorker
-
-    from campaign.extensions import db
-    from campaign.mail.worker import send_due
 
     try:
         redis_connection().ping()
@@ -118,19 +133,79 @@ def work_rq(poll_seconds: float, safety_poll_seconds: int = 10, when_idle=None) 
         log.warning("Redis unreachable (%s); falling back to the polling outbox worker", exc)
         return False
     log.info("outbox RQ worker started on queue %s", queue_name())
-    while True:
+    while not shutdown.requested():
         try:
-            # SimpleWorker runs jobs in this process, inside the CLI's app context.
-            worker = SimpleWorker([mail_queue()], connection=redis_connection())
-            worker.work(
-                burst=False,
-                max_idle_time=max(1, safety_poll_seconds),
-                logging_level="WARNING",
-            )
+            _serve_jobs(max(1, safety_poll_seconds))
         except (RedisError, OSError) as exc:
             log.warning("Redis unreachable (%s); polling the outbox table meanwhile", exc)
-            time.sleep(poll_seconds)
-        send_due()  # the safety net: retries whose backoff passed, pushes that were lost
+            shutdown.wait(poll_seconds)
+        if not shutdown.requested():
+            _safety_net(poll_seconds, when_idle)
+    return True
+
+
+def _serve_jobs(idle_seconds: int) -> None:
+    """Run pushed jobs in this process until idle for `idle_seconds`, a job failed, or a
+    stop is asked for."""
+    from rq.exceptions import StopRequested
+
+    worker = _worker_class()([mail_queue()], connection=redis_connection())
+    with contextlib.suppress(StopRequested):  # a signal while the worker was tearing down
+        worker.work(burst=False, max_idle_time=idle_seconds, logging_level="WARNING")
+    if worker.job_failed:
+        # RQ keeps a failed job for failure_ttl, and its id would refuse every push till then.
+        mail_queue().failed_job_registry.remove(job_id(), delete_job=True)
+
+
+def _safety_net(poll_seconds: float, when_idle) -> None:
+    from campaign.extensions import db
+    from campaign.mail.worker import drain
+
+    try:
+        drain()
         if when_idle is not None:
             when_idle()
+    except Exception:  # the database restarting, say: never the end of the worker
+        log.exception("outbox drain failed; trying again in %s s", poll_seconds)
+        shutdown.wait(poll_seconds)
+    finally:
         db.session.remove()
+
+
+@functools.cache
+def _worker_class():
+    from rq import SimpleWorker
+
+    class MailWorker(SimpleWorker):
+        """RQ's in-process worker (jobs run inside the CLI's app context) that stops as the
+        outbox worker does and returns to work_rq right after a failed job."""
+
+        job_failed = False
+        _working = False
+
+        def work(self, *args, **kwargs):
+            self._working = True
+            try:
+                return super().work(*args, **kwargs)
+            finally:
+                self._working = False
+
+        def request_stop(self, signum, frame):
+            # RQ's handler for SIGTERM and SIGINT. Ours first: the job in flight (a drain)
+            # stops after its message and gives the rest back. Then RQ's warm shutdown:
+            # after the job, or at once when idle; never outside work(), where RQ would
+            # raise into the safety-net drain.
+            shutdown.on_signal(signum, frame)
+            if self._working:
+                super().request_stop(signum, frame)
+
+        def handle_job_failure(self, job, queue, *args, **kwargs):
+            super().handle_job_failure(job, queue, *args, **kwargs)
+            self.job_failed = True
+
+        def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
+            if self.job_failed or shutdown.requested():
+                return None  # as if idle: work() returns to work_rq
+            return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+
+    return MailWorker

@@ -12,22 +12,27 @@ from flask_babel import force_locale
 
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.mail.headers import fit, one_line
 from campaign.mail.models import OutboxMessage
 from campaign.mail.queue import mark_outbox_written
 from campaign.security import make_token
+
+_SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
 
 def render_mail(template: str, language: str = "en", **context) -> tuple[str, str, str]:
     """(subject, text, html) from templates/mail/<template>.txt and .html, in `language`.
 
-    The text template's first line is 'Subject: ...'."""
+    The text template's first line is 'Subject: ...'. The subject comes out as one line (a
+    title may hold a carriage return or a line separator) that fits its column."""
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
     first, _, rest = text.partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"mail/{template}.txt must start with a 'Subject:' line")
-    return first.removeprefix("Subject:").strip(), rest.lstrip("\n"), html
+    subject = fit(one_line(first.removeprefix("Subject:")), _SUBJECT_LENGTH)
+    return subject, rest.lstrip("\n"), html
 
 
 def enqueue(

@@ -1,26 +1,36 @@
 """Sending the outbox: claim due messages, send them over one SMTP connection, record the
-outcome. Temporary failures retry with backoff; permanent ones (a 5xx for the recipient) stop.
+outcome. Temporary failures retry with backoff; permanent ones (a 5xx for the recipient, an
+address or a row that can never make an email) stop.
+
+One message is only ever its own problem: whatever rendering, composing or sending it raises
+is recorded on that message (attempts, last_error, failed_at when it can never go) in its own
+commit, and the batch goes on with the next. Only a broken connection (SMTP down,
+disconnected, timed out) stops a batch: its unsent messages wait for their backoff, as in an
+outage. Anything else that ends a batch early (a stop, a crash, a database error) gives its
+claims back at once, so nothing waits for a claim to expire.
 
 Safe with several workers: on PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, on
-SQLite inside an IMMEDIATE transaction; a claim expires, so a crashed worker's messages are
-picked up again. Each message is marked sent in its own commit right after SMTP accepts it,
-so a crash can repeat at most the one message in flight."""
+SQLite inside an IMMEDIATE transaction; a claim expires, so the messages of a worker killed
+outright are picked up again. Each message is marked sent in its own commit right after SMTP
+accepts it, so a crash can repeat at most the one message in flight."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import logging
 import smtplib
 import sys
-import time
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Mail, Message
 
 from campaign.database import utcnow
 from campaign.extensions import db
+from campaign.mail import shutdown
+from campaign.mail.message import Outgoing, Sender, compose, send, sender_from
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import render_waiting
 
@@ -29,16 +39,18 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 CLAIM_FOR = dt.timedelta(minutes=5)
 
-#: Flask-Mail (with smtplib and the email package) is bound here, by the processes that send,
-#: not by create_app(): web workers only write outbox rows and never load it.
-mail = Mail()
+
+class Batch(NamedTuple):
+    claimed: int
+    sent: int
+    smtp_down: bool = False
 
 
-def _smtp():
-    """Flask-Mail's connection for the current app, bound on first use from its config."""
-    if "mail" not in current_app.extensions:
-        mail.init_app(current_app)
-    return mail.connect()
+@dataclass(frozen=True)
+class Claim:
+    ids: list[int]
+    #: The claim's stamp: only rows still carrying it are this batch's to give back.
+    until: dt.datetime
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -46,8 +58,9 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def claim_due(limit: int) -> list[int]:
+def claim_due(limit: int) -> Claim:
     now = utcnow()
+    until = now + CLAIM_FOR
     query = (
         sa.select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None))
@@ -62,153 +75,239 @@ def claim_due(limit: int) -> list[int]:
     ids = list(db.session.execute(query).scalars())
     if ids:
         db.session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids))
-            .values(locked_until=now + CLAIM_FOR)
+            sa.update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(locked_until=until)
         )
     db.session.commit()
-    return ids
+    return Claim(ids, until)
 
 
-def _as_mail(message: OutboxMessage) -> Message:
-    return Message(
-        subject=message.subject,
-        recipients=[message.to],
-        body=message.text,
-        html=message.html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers=json.loads(message.headers) if message.headers else None,
+def _connect() -> smtplib.SMTP:
+    """An SMTP connection from the MAIL_* settings; MAIL_TIMEOUT bounds every wait on it."""
+    config = current_app.config
+    factory = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+    connection = factory(
+        config["MAIL_SERVER"], config.get("MAIL_PORT") or 25, timeout=config["MAIL_TIMEOUT"]
     )
-
-
-def _is_permanent(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
-    return False
-
-
-def _record_failure(message: OutboxMessage, exc: Exception) -> None:
-    message.attempts += 1
-    message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-    message.locked_until = None
-    if _is_permanent(exc) or message.attempts >= MAX_ATTEMPTS:
-        message.failed_at = utcnow()
-    else:
-        message.next_attempt_at = utcnow() + backoff(message.attempts)
-
-
-def _print(message: OutboxMessage) -> None:
-    """No MAIL_SERVER: the embedded default prints mail to the console."""
-    out = sys.stdout
-    out.write(f"\n----- mail to {message.to}: {message.subject}\n{message.text}\n-----\n")
-    out.flush()
-
-
-def send_due(limit: int = 200) -> tuple[int, int]:
-    """Send what is due, up to `limit` messages. Returns (sent, failed_attempts)."""
-    ids = claim_due(limit)
-    if not ids:
-        return 0, 0
-    if not current_app.config.get("MAIL_SERVER"):
-        return _deliver(ids, None), 0
-    progress = {"sent": 0}
     try:
-        with _smtp() as connection:
-            sent = _deliver(ids, connection, progress)
-    except (OSError, smtplib.SMTPException) as exc:
+        if config.get("MAIL_USE_TLS"):
+            connection.starttls()
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def send_due(limit: int = 200) -> Batch:
+    """Send what is due, up to `limit` messages."""
+    claim = claim_due(limit)
+    if not claim.ids:
+        return Batch(0, 0)
+    try:
+        return _send_batch(claim)
+    except BaseException:
+        _unclaim(claim)
+        raise
+
+
+def _send_batch(claim: Claim) -> Batch:
+    sender = sender_from(current_app.config["MAIL_DEFAULT_SENDER"])
+    sent: list[int] = []
+    if not current_app.config.get("MAIL_SERVER"):
+        _deliver(claim, None, sender, sent)
+        return Batch(len(claim.ids), len(sent))
+    try:
+        connection = _connect()
+        try:
+            _deliver(claim, connection, sender, sent)
+        except BaseException:
+            connection.close()  # no polite QUIT: the server may be what is stuck
+            raise
+        with contextlib.suppress(OSError):  # the mail went; a failing QUIT changes nothing
+            connection.quit()
+    except OSError as exc:  # smtplib.SMTPException included: connecting or logging in failed
         # SMTP unreachable (or the connection broke): every claimed, unsent message waits;
         # those sent before the break are committed already and count as sent.
         log.warning("SMTP unavailable: %s", type(exc).__name__)
-        failed = _release(ids, exc)
-        return progress["sent"], failed
-    return sent, len(ids) - sent
+        _release(claim, exc)
+        return Batch(len(claim.ids), len(sent), smtp_down=True)
+    return Batch(len(claim.ids), len(sent))
 
 
-def _deliver(ids: list[int], connection, progress: dict | None = None) -> int:
-    sent = 0
-    progress = progress if progress is not None else {}
-    for message_id in ids:
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.sent_at is not None:
-            continue
-        if not _render(message):
-            continue
-        try:
-            if connection is None:
-                _print(message)
-            else:
-                connection.send(_as_mail(message))
-        except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError):
-            db.session.rollback()
-            raise
-        except smtplib.SMTPException as exc:
-            _record_failure(message, exc)
-            db.session.commit()
-            continue
-        message.sent_at = utcnow()
-        message.attempts += 1
-        message.locked_until = None
-        db.session.commit()
-        sent += 1
-        progress["sent"] = sent
-    return sent
+def _deliver(claim: Claim, connection, sender: Sender, sent: list[int]) -> None:
+    for position, message_id in enumerate(claim.ids):
+        if shutdown.requested():
+            _unclaim(Claim(claim.ids[position:], claim.until))
+            return
+        if _deliver_one(message_id, connection, sender):
+            sent.append(message_id)
 
 
-def _render(message: OutboxMessage) -> bool:
-    """Render a message written by enqueue_later(). A message that cannot be rendered (a
-    template removed by an upgrade, say) will never render: it fails now, visibly, instead of
-    blocking the queue."""
+def _deliver_one(message_id: int, connection, sender: Sender) -> bool:
+    """Render, compose and send one message, and record what happened in its own commit.
+    True if it went. Raises only for a broken connection (the batch's problem)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.sent_at is not None or message.failed_at is not None:
+        return False
     try:
         render_waiting(message)
-    except Exception as exc:  # any template error fails this one message
-        log.exception("could not render outbox message %s", message.id)
-        message.attempts += 1
-        message.last_error = f"render: {type(exc).__name__}: {exc}"[:1000]
-        message.locked_until = None
-        message.failed_at = utcnow()
+    except Exception as exc:  # noqa: BLE001 - a template removed by an upgrade, say: never renders
+        return _settle(message, exc, stage="render", permanent=True)
+    try:
+        outgoing = compose(message, sender)
+    except Exception as exc:  # noqa: BLE001 - the row's own data (address, headers): never sendable
+        return _settle(message, exc, stage="compose", permanent=True)
+    try:
+        if connection is None:
+            _print(outgoing)
+        else:
+            send(connection, outgoing, sender)
+    except Exception as exc:
+        if _breaks_connection(exc):
+            db.session.rollback()
+            raise
+        return _settle(message, exc, permanent=_is_permanent(exc))
+    return _settle(message)
+
+
+def _breaks_connection(exc: Exception) -> bool:
+    """The server gone, the socket broken or timed out: the batch's problem, not the
+    message's. (Every SMTPException is an OSError too; those are answers about a message.)"""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """Will sending this message again fail the same way? SMTP says so with a 5xx (or by not
+    offering SMTPUTF8); an error that is not SMTP's at all comes from the message's own data."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return True
+    return not isinstance(exc, smtplib.SMTPException)
+
+
+def _describe(exc: BaseException, stage: str | None = None) -> str:
+    text = f"{stage + ': ' if stage else ''}{type(exc).__name__}: {exc}"
+    return text.replace("\x00", "")[:1000]  # PostgreSQL text holds no NUL
+
+
+def _outcome(
+    message: OutboxMessage, exc: BaseException | None, stage: str | None, permanent: bool
+) -> dict:
+    now = utcnow()
+    values = {"attempts": message.attempts + 1, "locked_until": None}
+    if exc is None:
+        return {**values, "sent_at": now}
+    values["last_error"] = _describe(exc, stage)
+    if permanent or values["attempts"] >= MAX_ATTEMPTS:
+        return {**values, "failed_at": now}
+    return {**values, "next_attempt_at": now + backoff(values["attempts"])}
+
+
+def _settle(
+    message: OutboxMessage,
+    exc: Exception | None = None,
+    *,
+    stage: str | None = None,
+    permanent: bool = False,
+) -> bool:
+    """Record one message's outcome in its own commit; True if it was sent."""
+    if exc is not None:
+        log.warning("outbox message %s failed: %s", message.id, type(exc).__name__)
+    message_id = message.id
+    values = _outcome(message, exc, stage, permanent)
+    for name, value in values.items():
+        setattr(message, name, value)
+    try:
         db.session.commit()
-        return False
-    return True
+    except sa.exc.SQLAlchemyError as refused:
+        # The database refused what rendering produced (a NUL, say): record the outcome
+        # without it, so the message is settled and never claimed again as if unsent.
+        db.session.rollback()
+        note = f"not stored: {type(refused).__name__}"
+        values["last_error"] = "; ".join(filter(None, [values.get("last_error"), note]))
+        db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+        )
+        db.session.commit()
+    return exc is None
 
 
-def _release(ids: list[int], exc: Exception) -> int:
+def _print(outgoing: Outgoing) -> None:
+    """No MAIL_SERVER: the embedded default prints mail to the console."""
+    mail = outgoing.email
+    text = mail.get_body(("plain",)).get_content()
+    out = sys.stdout
+    out.write(f"\n----- mail to {outgoing.recipient}: {mail['Subject']}\n{text}\n-----\n")
+    out.flush()
+
+
+def _release(claim: Claim, exc: Exception) -> None:
+    """The connection broke: each message the batch still holds counts an attempt and waits
+    for its backoff."""
     db.session.rollback()
     messages = db.session.execute(
         sa.select(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
-        .where(OutboxMessage.sent_at.is_(None))
+        .where(OutboxMessage.id.in_(claim.ids))
+        .where(OutboxMessage.locked_until == claim.until)
     ).scalars()
-    count = 0
     for message in messages:
-        _record_failure(message, exc)
-        count += 1
+        for name, value in _outcome(message, exc, None, permanent=False).items():
+            setattr(message, name, value)
     db.session.commit()
-    return count
+
+
+def _unclaim(claim: Claim) -> None:
+    """Give back, at once and without counting an attempt, the messages the batch still
+    holds (a stop, a crash): another round or worker takes them now, not in CLAIM_FOR."""
+    try:
+        db.session.rollback()
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(claim.ids))
+            .where(OutboxMessage.locked_until == claim.until)
+            .values(locked_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except Exception:  # the database itself is gone: the claims expire on their own
+        log.exception("could not give back %s claimed outbox messages", len(claim.ids))
 
 
 def drain(max_rounds: int = 1000) -> int:
-    """Send everything due now (used by `outbox work --once` and tests)."""
+    """Send everything due now (`outbox work --once`, the RQ job, tests); returns how many
+    went. Stops early when SMTP is down (the rest waits for its backoff) or on a stop."""
     total = 0
     for _ in range(max_rounds):
-        sent, failed = send_due()
-        total += sent
-        if sent == 0 and failed == 0:
+        if shutdown.requested():
             break
-        if sent == 0:
-            break  # SMTP is down; the rest waits for its backoff
+        batch = send_due()
+        total += batch.sent
+        if batch.claimed == 0 or batch.smtp_down:
+            break
     return total
 
 
 def work_forever(poll_seconds: float = 1.0, when_idle=None) -> None:
-    """Poll and send forever. `when_idle()` runs whenever nothing was sent (the CLI passes the
-    mailshot expansion, so one worker process does all mail work)."""
+    """Poll and send until a stop is asked for (SIGTERM, SIGINT: campaign.mail.shutdown).
+    `when_idle()` runs whenever nothing was due (the CLI passes the mailshot expansion, so one
+    worker process does all mail work). A round that fails (the database restarting, say)
+    is logged and tried again after `poll_seconds`; it never ends the worker."""
     log.info("outbox worker started")
-    while True:
-        sent, _failed = send_due()
-        if sent == 0:
-            if when_idle is not None:
+    while not shutdown.requested():
+        busy = False
+        try:
+            batch = send_due()
+            busy = batch.claimed > 0 and not batch.smtp_down
+            if not busy and when_idle is not None:
                 when_idle()
+        except Exception:
+            log.exception("outbox round failed; trying again in %s s", poll_seconds)
+        if not busy:
             db.session.remove()
-            time.sleep(poll_seconds)
+            shutdown.wait(poll_seconds)

@@ -96,7 +96,10 @@ class InvalidEmail(ValueError):
 
 
 def normalize_address(raw: str) -> str:
-    """The address to mail: trimmed and syntax-checked (no DNS). InvalidEmail otherwise."""
+    """The address to mail: trimmed and syntax-checked (no DNS). InvalidEmail otherwise.
+
+    Internationalized addresses are accepted (`jöran@exämple.org`); campaign.mail.message says
+    how they are sent (IDNA domain; SMTPUTF8 for a non-ASCII local part)."""
     value = unicodedata.normalize("NFKC", (raw or "").strip())
     if not value:
         raise InvalidEmail("Enter your email address.")

@@ -3,11 +3,15 @@ a reachable Redis the mail still leaves through the polling worker."""
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
+import signal
+import threading
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from campaign.extensions import db as _db
 from campaign.mail import queue
@@ -90,3 +94,44 @@ class TestRedisQueue:
         assert mail_queue.count == 0
         _mail("c@example.org")
         assert mail_queue.count == 1  # the finished job no longer blocks a new one
+
+    def test_after_a_failed_job_the_backlog_drains_at_once(
+        self, app, db, smtp, runner, monkeypatch
+    ):
+        """A job that dies half way (the database going away, say) gives its claims back; the
+        worker drains the rest at once, and the next push is not refused as a duplicate of
+        the failed job, although the table is polled only once a minute here."""
+        from campaign.mail import worker
+
+        real, rounds = worker._deliver, []
+
+        def dies_in_the_second_round(claim, *args):
+            rounds.append(len(claim.ids))
+            if len(rounds) == 2:
+                raise sa.exc.OperationalError("UPDATE outbox_messages", {}, Exception("gone"))
+            return real(claim, *args)
+
+        monkeypatch.setattr(worker, "_deliver", dies_in_the_second_round)
+        addresses = [f"person{i}@example.org" for i in range(250)]
+        for address in addresses:
+            enqueue(address, "test", subject_line="Hello", body="Body")
+        _db.session.commit()  # one job for all of them
+
+        def meanwhile():  # the worker runs in the main thread, as it does in its process
+            try:
+                smtp.wait_for(250)
+                with app.app_context():
+                    _mail("late@example.org")  # a new signing pushes a new job
+                    _db.session.remove()
+                smtp.wait_for(251)
+            finally:
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+
+        thread = threading.Thread(target=meanwhile)
+        thread.start()
+        result = runner.invoke(args=["outbox", "work", "--poll", "0.05", "--safety-poll", "60"])
+        thread.join()
+        assert result.exit_code == 0 and "Outbox worker stopped." in result.output
+        assert rounds[:2] == [200, 50]
+        received = collections.Counter(m["To"] for m in smtp.messages)
+        assert received == collections.Counter([*addresses, "late@example.org"])
