@@ -15,6 +15,8 @@ from campaign.security import hash_api_token, hash_password, new_api_token, veri
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
+#: A token's last use is written at most this often.
+TOKEN_USE_EVERY = dt.timedelta(minutes=5)
 
 
 class AccountError(ValueError):
@@ -116,6 +118,23 @@ def issue_token(user: User) -> str:
     db.session.add(ApiToken(user_id=user.id, token_hash=hash_api_token(token)))
     record(user, "token.issue", user)
     return token
+
+
+def token_use_due(token: ApiToken, now: dt.datetime) -> bool:
+    return token.last_used_at is None or token.last_used_at <= now - TOKEN_USE_EVERY
+
+
+def record_token_use(token_id: int, now: dt.datetime) -> None:
+    """Note a token's use, unless one was noted within TOKEN_USE_EVERY (so two requests at
+    once write it once). Never inside a request's read: see campaign.accounts.auth."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_EVERY)
+        )
+        .values(last_used_at=now)
+    )
 
 
 def deactivate_user(user: User, by: User | None) -> None:
