@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, Response, abort, current_app, g, request
-from flask_login import current_user
+from flask import Flask, Response, abort, current_app, g, request, session
+from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.accounts.services import record_token_use, token_use_due
@@ -34,6 +34,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
+        # The session names the user's session_version: a cookie from before a logout,
+        # password change or deactivation names an older one and opens nothing.
         try:
             ident, version = (int(part) for part in user_id.split(":", 1))
         except ValueError:
@@ -44,6 +46,22 @@ def init_login(app: Flask) -> None:
         return user
 
     app.after_request(_record_token_use)
+
+
+def start_session(user: User) -> None:
+    """Log the user in on a new session: nothing from the one before login survives, so a
+    session planted by someone else (with a CSRF token they know) is void."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF keeps the request's token here
+    login_user(user)
+
+
+def end_session() -> None:
+    """Log out of this browser's session, dropping everything it held (its CSRF token too).
+    The caller bumps the user's session_version, so copies of the cookie die as well."""
+    session.clear()
+    g.pop("csrf_token", None)
+    logout_user()
 
 
 def bearer_user() -> User | None:

@@ -26,7 +26,9 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    #: Bumped to end every session of the user at once (deactivation, password change).
+    #: Part of the session's user id (get_id), so bumping it ends every session of the user at
+    #: once: session cookies are signed, not stored, and cannot be revoked one by one. Bumped at
+    #: logout, password change and deactivation.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

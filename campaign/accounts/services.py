@@ -1,10 +1,11 @@
-"""Campaigner accounts: creation, login with lockout, API tokens."""
+"""Campaigner accounts: creation, login with lockout, sessions, passwords, API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.audit.services import record
@@ -41,10 +42,7 @@ def create_user(email: str, password: str, role: str, by: User | None = None) ->
         raise AccountError(f"not an email address: {email!r}", "email")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
-        )
+    _check_password(password)
     if find_user(email) is not None:
         raise AccountError(f"a user with email {email} already exists", "email")
     user = User(email=email, password_hash=hash_password(password), role=role)
@@ -54,11 +52,37 @@ def create_user(email: str, password: str, role: str, by: User | None = None) ->
     return user
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+
+
 def list_users() -> list[User]:
     return list(db.session.execute(sa.select(User).order_by(User.email)).scalars())
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user, in every browser: their cookies name the old version.
+    In SQL, so two requests bumping at once both count."""
+    user.session_version = User.session_version + 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The campaigner's own password, given the current one (a stolen session alone cannot
+    take the account over). Every session ends; the caller starts the changer's own again."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_l("The current password is wrong."), "current")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    record(user, "user.password", user)
+
+
 def change_role(user: User, role: str, by: User | None) -> None:
+    # Sessions stay: the role is read from the row on every request, so a demotion applies
+    # at the user's next click; ending their sessions would add nothing.
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if by is not None and by.id == user.id:
@@ -142,7 +166,7 @@ def deactivate_user(user: User, by: User | None) -> None:
     if by is not None and by.id == user.id:
         raise AccountError("you cannot deactivate your own account")
     user.active = False
-    user.session_version += 1
+    end_sessions(user)
     now = utcnow()
     for token in user.tokens:
         if token.revoked_at is None:

@@ -20,7 +20,7 @@ def test_login_and_logout(client, make_user):
     assert "editor@example.org" in client.get("/admin/").get_data(as_text=True)
     assert user.last_login_at is not None
     response = client.post("/admin/logout", follow_redirects=True)
-    assert "You are logged out." in response.get_data(as_text=True)
+    assert "You are logged out, here and on your other devices." in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
 
 
