@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from campaign.accounts import lockout
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.audit.services import record
 from campaign.database import utcnow
+from campaign.database_setup import reads_before_writes
 from campaign.extensions import db
 from campaign.security import hash_api_token, hash_password, new_api_token, verify_password
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 #: A token's last use is written at most this often.
 TOKEN_USE_EVERY = dt.timedelta(minutes=5)
 
@@ -94,28 +95,29 @@ def change_role(user: User, role: str, by: User | None) -> None:
     user.role = role
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user if the password is right and the account is usable; None otherwise.
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """The user if the password is right, the account usable and the login not closed to
+    this address (campaign.accounts.lockout); None otherwise, after counting the failure.
 
-    Failures count towards a lockout; the caller shows one message for every failure so the
-    answer never tells which accounts exist."""
-    user = find_user(email)
+    The caller shows one message for every failure, and every case costs the same: one
+    password hash check (against a dummy hash for an unknown email), so neither the answer
+    nor its time tells whether an account exists or is locked. The hash is checked outside
+    any database transaction: on SQLite a write transaction holds the one write lock."""
     now = utcnow()
-    if user is None:
-        # Spend the same time as a real check, so timing does not reveal unknown accounts.
-        verify_password(_DUMMY_HASH.get(), password)
+    attempt = lockout.Attempt.of(email, address)
+    with reads_before_writes():
+        user = find_user(email)
+        closed = lockout.is_closed(attempt, now)
+    stored = user.password_hash if user is not None else _DUMMY_HASH.get()
+    right = verify_password(stored, password)
+    if closed:
+        return None  # refused whatever the password; counts for nothing, so no window grows
+    if not (right and user is not None and user.active):
+        began = lockout.record_failure(attempt, now, lockout.Policy.from_config(current_app.config))
+        if began and user is not None:
+            record(None, "user.lockout", user, {"scope": began})
         return None
-    if user.locked_until and user.locked_until > now:
-        return None
-    if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            record(user, "user.lockout", user)
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    lockout.forget_failures(attempt)
     user.last_login_at = now
     return user
 
@@ -126,8 +128,6 @@ class _DummyHash:
     _value: dict[bool, str] = {}
 
     def get(self) -> str:
-        from flask import current_app
-
         fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
         if fast not in self._value:
             self._value[fast] = hash_password("not-a-real-password")

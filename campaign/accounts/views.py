@@ -1,4 +1,4 @@
-"""Campaigners log in and out."""
+"""Campaigners log in and out (campaign.accounts.lockout slows down guessing)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from campaign.accounts.auth import end_session, start_session
 from campaign.accounts.forms import LoginForm
 from campaign.accounts.services import authenticate, end_sessions
 from campaign.extensions import db, limiter
+from campaign.net import client_address
 
 bp = Blueprint("accounts", __name__)
 
@@ -25,7 +26,7 @@ def _login_limit() -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, client_address())
         db.session.commit()  # keep failed-login counts and lockouts
         if user is not None:
             start_session(user)
