@@ -69,6 +69,14 @@ class Config:
     #: Limits for the public write paths (signing, endorsing), per client address.
     SIGN_RATE_LIMIT = os.environ.get("SIGN_RATE_LIMIT", "10/minute;100/hour")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
+    #: Failed logins from one address that lock that address out of that email, and for how
+    #: long; past LOGIN_BACKOFF_AFTER failures from all addresses, each failure closes the
+    #: email to everyone for a doubling window of at most LOGIN_BACKOFF_MAX_SECONDS
+    #: (campaign/accounts/lockout.py).
+    LOGIN_LOCKOUT_FAILURES = _int("LOGIN_LOCKOUT_FAILURES", 5)
+    LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    LOGIN_BACKOFF_AFTER = _int("LOGIN_BACKOFF_AFTER", 10)
+    LOGIN_BACKOFF_MAX_SECONDS = _int("LOGIN_BACKOFF_MAX_SECONDS", 60)
     #: Seconds each process keeps the abuse blocklists in memory (every signature checks them).
     #: A change applies at once in the process that made it, in the others within this time.
     BLOCKLIST_CACHE_SECONDS = _int("BLOCKLIST_CACHE_SECONDS", 10)

@@ -256,6 +256,16 @@ def a_user_deactivate(c):
     return f"/admin/users/{user.id}/deactivate", {}
 
 
+def a_password(c):
+    from tests.conftest import PASSWORD
+
+    return "/admin/password", {
+        "current": PASSWORD,
+        "password": "a new passphrase",
+        "confirm": "a new passphrase",
+    }
+
+
 def _translation_form(appeal) -> dict:
     data = {"title": "Журналисттерди бошоткула", "summary": "Кыскача.", "body": "Текст."}
     data.update({f"demand_{d.id}": f"Талап {d.position}" for d in appeal.demands})
@@ -305,6 +315,7 @@ ACTIONS = {
     "admin.new_user": a_new_user,
     "admin.user_role": a_user_role,
     "admin.user_deactivate": a_user_deactivate,
+    "admin.password": a_password,
     "admin.translation_edit": a_translation_edit,
     "admin.translation_remove": a_translation_remove,
 }

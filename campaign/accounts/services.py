@@ -1,20 +1,24 @@
-"""Campaigner accounts: creation, login with lockout, API tokens."""
+"""Campaigner accounts: creation, login with lockout, sessions, passwords, API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from campaign.accounts import lockout
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.audit.services import record
 from campaign.database import utcnow
+from campaign.database_setup import reads_before_writes
 from campaign.extensions import db
 from campaign.security import hash_api_token, hash_password, new_api_token, verify_password
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
+#: A token's last use is written at most this often.
+TOKEN_USE_EVERY = dt.timedelta(minutes=5)
 
 
 class AccountError(ValueError):
@@ -39,10 +43,7 @@ def create_user(email: str, password: str, role: str, by: User | None = None) ->
         raise AccountError(f"not an email address: {email!r}", "email")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
-        )
+    _check_password(password)
     if find_user(email) is not None:
         raise AccountError(f"a user with email {email} already exists", "email")
     user = User(email=email, password_hash=hash_password(password), role=role)
@@ -52,11 +53,37 @@ def create_user(email: str, password: str, role: str, by: User | None = None) ->
     return user
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+
+
 def list_users() -> list[User]:
     return list(db.session.execute(sa.select(User).order_by(User.email)).scalars())
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user, in every browser: their cookies name the old version.
+    In SQL, so two requests bumping at once both count."""
+    user.session_version = User.session_version + 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The campaigner's own password, given the current one (a stolen session alone cannot
+    take the account over). Every session ends; the caller starts the changer's own again."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_l("The current password is wrong."), "current")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    record(user, "user.password", user)
+
+
 def change_role(user: User, role: str, by: User | None) -> None:
+    # Sessions stay: the role is read from the row on every request, so a demotion applies
+    # at the user's next click; ending their sessions would add nothing.
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}", "role")
     if by is not None and by.id == user.id:
@@ -68,28 +95,29 @@ def change_role(user: User, role: str, by: User | None) -> None:
     user.role = role
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user if the password is right and the account is usable; None otherwise.
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """The user if the password is right, the account usable and the login not closed to
+    this address (campaign.accounts.lockout); None otherwise, after counting the failure.
 
-    Failures count towards a lockout; the caller shows one message for every failure so the
-    answer never tells which accounts exist."""
-    user = find_user(email)
+    The caller shows one message for every failure, and every case costs the same: one
+    password hash check (against a dummy hash for an unknown email), so neither the answer
+    nor its time tells whether an account exists or is locked. The hash is checked outside
+    any database transaction: on SQLite a write transaction holds the one write lock."""
     now = utcnow()
-    if user is None:
-        # Spend the same time as a real check, so timing does not reveal unknown accounts.
-        verify_password(_DUMMY_HASH.get(), password)
+    attempt = lockout.Attempt.of(email, address)
+    with reads_before_writes():
+        user = find_user(email)
+        closed = lockout.is_closed(attempt, now)
+    stored = user.password_hash if user is not None else _DUMMY_HASH.get()
+    right = verify_password(stored, password)
+    if closed:
+        return None  # refused whatever the password; counts for nothing, so no window grows
+    if not (right and user is not None and user.active):
+        began = lockout.record_failure(attempt, now, lockout.Policy.from_config(current_app.config))
+        if began and user is not None:
+            record(None, "user.lockout", user, {"scope": began})
         return None
-    if user.locked_until and user.locked_until > now:
-        return None
-    if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-            record(user, "user.lockout", user)
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    lockout.forget_failures(attempt)
     user.last_login_at = now
     return user
 
@@ -100,8 +128,6 @@ class _DummyHash:
     _value: dict[bool, str] = {}
 
     def get(self) -> str:
-        from flask import current_app
-
         fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
         if fast not in self._value:
             self._value[fast] = hash_password("not-a-real-password")
@@ -118,12 +144,29 @@ def issue_token(user: User) -> str:
     return token
 
 
+def token_use_due(token: ApiToken, now: dt.datetime) -> bool:
+    return token.last_used_at is None or token.last_used_at <= now - TOKEN_USE_EVERY
+
+
+def record_token_use(token_id: int, now: dt.datetime) -> None:
+    """Note a token's use, unless one was noted within TOKEN_USE_EVERY (so two requests at
+    once write it once). Never inside a request's read: see campaign.accounts.auth."""
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_EVERY)
+        )
+        .values(last_used_at=now)
+    )
+
+
 def deactivate_user(user: User, by: User | None) -> None:
     """Ends the user's sessions and revokes every token at once."""
     if by is not None and by.id == user.id:
         raise AccountError("you cannot deactivate your own account")
     user.active = False
-    user.session_version += 1
+    end_sessions(user)
     now = utcnow()
     for token in user.tokens:
         if token.revoked_at is None:

@@ -1,4 +1,4 @@
-"""Campaigners log in and out."""
+"""Campaigners log in and out (campaign.accounts.lockout slows down guessing)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from campaign.accounts.auth import end_session, start_session
 from campaign.accounts.forms import LoginForm
-from campaign.accounts.services import authenticate
+from campaign.accounts.services import authenticate, end_sessions
 from campaign.extensions import db, limiter
+from campaign.net import client_address
 
 bp = Blueprint("accounts", __name__)
 
@@ -24,10 +26,10 @@ def _login_limit() -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(form.email.data, form.password.data, client_address())
         db.session.commit()  # keep failed-login counts and lockouts
         if user is not None:
-            login_user(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong email or password, or the account is locked."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
@@ -36,8 +38,11 @@ def login():
 @bp.route("/admin/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    flash(_("You are logged out."))
+    # Every session of the campaigner ends, so a copy of this cookie opens nothing either.
+    end_sessions(current_user._get_current_object())
+    db.session.commit()
+    end_session()
+    flash(_("You are logged out, here and on your other devices."))
     return redirect(url_for("public.home"))
 
 

@@ -1,26 +1,29 @@
-"""Campaigner accounts (admin only): list, create, change role, deactivate."""
+"""Campaigner accounts: admins list, create, change role and deactivate; every campaigner
+changes their own password."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from campaign.accounts.auth import require_role
+from campaign.accounts.auth import require_role, start_session
 from campaign.accounts.models import ROLES, User
 from campaign.accounts.services import (
     MIN_PASSWORD_LENGTH,
     AccountError,
+    change_password,
     change_role,
     create_user,
     deactivate_user,
     list_users,
 )
 from campaign.admin import add_nav, bp
-from campaign.extensions import db
+from campaign.database_setup import reads_before_writes
+from campaign.extensions import db, limiter
 from campaign.forms import Form
 from campaign.labels import label
 
@@ -29,13 +32,9 @@ def _role_choices():
     return [(role, label(role)) for role in ROLES]
 
 
-class NewUserForm(Form):
-    email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
-    )
-    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
-    password = PasswordField(
-        _l("Password"),
+def _new_password(text):
+    return PasswordField(
+        text,
         validators=[
             DataRequired(),
             Length(
@@ -45,10 +44,28 @@ class NewUserForm(Form):
             ),
         ],
     )
-    confirm = PasswordField(
+
+
+def _confirm_password():
+    return PasswordField(
         _l("Password again"),
         validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
     )
+
+
+class NewUserForm(Form):
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
+    )
+    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+    password = _new_password(_l("Password"))
+    confirm = _confirm_password()
+
+
+class PasswordForm(Form):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = _new_password(_l("New password"))
+    confirm = _confirm_password()
 
 
 class RoleForm(Form):
@@ -60,6 +77,7 @@ class DeactivateForm(Form):
 
 
 add_nav("admin.users", _l("Campaigners"), "admin")
+add_nav("admin.password", _l("Your password"), "moderator")
 
 
 def _user_or_404(user_id: int) -> User:
@@ -142,3 +160,35 @@ def user_deactivate(user_id: int):
         )
     )
     return redirect(url_for("admin.users"))
+
+
+def _login_limit() -> str:
+    # Checking the current password is a login of its own: the same limit per address.
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@require_role("moderator")
+@limiter.limit(_login_limit, methods=["POST"])
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        # Loading the user began this POST's write transaction (on SQLite, the one write
+        # lock): end it, so the two password hashes that follow hold up no other writer.
+        with reads_before_writes():
+            db.session.refresh(user)
+        try:
+            change_password(user, form.current.data, form.password.data)
+        except AccountError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "password").errors.append(str(exc))
+        else:
+            db.session.commit()
+            start_session(user)  # this browser stays in; every other session has ended
+            flash(_("Your password is changed; your other sessions are logged out."))
+            return redirect(url_for("admin.index"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "accounts/password.html", form=form, min_length=MIN_PASSWORD_LENGTH
+    ), status

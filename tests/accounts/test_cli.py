@@ -33,7 +33,7 @@ def test_create_a_campaigner_with_the_password_on_stdin(db, runner):
     user = find_user("lead@example.org")
     assert user.role == "admin"
     assert "a long enough password" not in user.password_hash
-    assert authenticate("lead@example.org", "a long enough password") is not None
+    assert authenticate("lead@example.org", "a long enough password", "127.0.0.1") is not None
 
 
 def test_bad_role_short_password_bad_email_and_duplicate_fail_with_one_line(db, runner):

@@ -210,3 +210,79 @@ def test_deactivation_ends_sessions_and_revokes_tokens_at_once(app, client, logi
             "/admin/login", data={"email": email, "password": PASSWORD}
         )
     assert response.status_code == 400
+
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def _password_form(current=PASSWORD, new=NEW_PASSWORD, confirm=None):
+    return {"current": current, "password": new, "confirm": new if confirm is None else confirm}
+
+
+def _in(app, browser) -> bool:
+    with app.app_context():
+        return browser.get("/admin/").status_code == 200
+
+
+def _can_log_in(app, email, password) -> bool:
+    with app.app_context():
+        response = app.test_client().post(
+            "/admin/login", data={"email": email, "password": password}
+        )
+    return response.status_code == 302
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, db, make_user):
+    email = make_user("moderator").email
+    db.session.rollback()
+    here, elsewhere = app.test_client(), app.test_client()
+    for browser in (here, elsewhere):
+        with app.app_context():
+            browser.post("/admin/login", data={"email": email, "password": PASSWORD})
+        assert _in(app, browser)
+    with app.app_context():
+        page = here.get("/admin/").get_data(as_text=True)
+        assert 'href="/admin/password"' in page  # every campaigner has the page
+        response = here.post("/admin/password", data=_password_form())
+    assert response.status_code == 302
+    assert _in(app, here)
+    assert not _in(app, elsewhere)
+    assert not _can_log_in(app, email, PASSWORD)
+    assert _can_log_in(app, email, NEW_PASSWORD)
+    user = _user(db, email)
+    assert "user.password" in _actions(db, f"user:{user['id']}")
+
+
+def test_a_password_change_needs_the_current_password_and_a_good_new_one(app, client, login, db):
+    user = login("editor")
+    email = user.email
+    db.session.rollback()
+    short = "x" * (MIN_PASSWORD_LENGTH - 1)
+    for form, message in (
+        (_password_form(current="not my password"), "The current password is wrong."),
+        (_password_form(new=short), f"at least {MIN_PASSWORD_LENGTH} characters"),
+        (_password_form(confirm="something else"), "The passwords differ."),
+        (_password_form(current=""), "This field is required."),
+    ):
+        with app.app_context():  # its own session, ended after the request, as in production
+            response = client.post("/admin/password", data=form)
+        assert response.status_code == 400, form
+        assert message in response.get_data(as_text=True), form
+    assert _in(app, client)  # nothing changed, the session included
+    assert _can_log_in(app, email, PASSWORD)
+
+
+def test_a_role_change_keeps_the_session_and_applies_at_once(app, client, login, db, make_user):
+    target = make_user("editor")
+    email, target_id = target.email, target.id
+    db.session.rollback()
+    theirs = app.test_client()
+    with app.app_context():
+        theirs.post("/admin/login", data={"email": email, "password": PASSWORD})
+        assert theirs.get("/admin/appeals/new").status_code == 200
+    login("admin")
+    db.session.rollback()
+    with app.app_context():
+        client.post(f"/admin/users/{target_id}/role", data={f"u{target_id}-role": "moderator"})
+        assert theirs.get("/admin/appeals/new").status_code == 403
+    assert _in(app, theirs)
