@@ -7,7 +7,7 @@ An unknown field such as `logo` is refused with 400."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
@@ -19,6 +19,7 @@ from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.net import client_address
+from campaign.urls import external_url
 
 bp = ApiBlueprint(
     "api_endorsements",
@@ -121,10 +122,8 @@ def _organization(org) -> dict:
         "country": org.country,
         "website": org.website,
         "domain_verified": org.domain_verified_at is not None,
-        "logo_url": url_for("endorsements.logo", name=org.logo, _external=True)
-        if org.logo
-        else None,
-        "url": url_for("endorsements.organization", slug=org.slug, _external=True),
+        "logo_url": external_url("endorsements.logo", name=org.logo) if org.logo else None,
+        "url": external_url("endorsements.organization", slug=org.slug),
     }
 
 

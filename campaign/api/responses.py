@@ -3,7 +3,6 @@ move statuses, set due dates and retract changes."""
 
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import acting_user, require_role
@@ -32,6 +31,7 @@ from campaign.responses.services import (
     retract_status_change,
 )
 from campaign.responses.timeline import build_timeline
+from campaign.urls import external_url
 from campaign.validation import InvalidInput
 
 bp = ApiBlueprint(
@@ -180,7 +180,7 @@ def _response(response) -> dict:
         "kind": response.kind,
         "summary": response.summary,
         "source_url": response.source_url,
-        "document_url": url_for("responses.document", name=response.document, _external=True)
+        "document_url": external_url("responses.document", name=response.document)
         if response.document
         else None,
         "demands": sorted(d.id for d in response.demands),

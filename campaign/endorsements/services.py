@@ -34,6 +34,7 @@ from campaign.endorsements.queries import endorsement_for, get_endorsement
 from campaign.extensions import db
 from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import TokenError, keyed_hash, make_token, read_token
+from campaign.urls import external_url
 from campaign.validation import InvalidInput, is_http_url
 
 MAX_CONFIRMATION_MAILS = 5
@@ -161,10 +162,6 @@ def _check_accepting(appeal: Appeal) -> None:
 # --- mail ------------------------------------------------------------------------------------
 
 
-def _link(path: str) -> str:
-    return current_app.config["BASE_URL"] + path
-
-
 def _email_check(endorsement: Endorsement) -> str:
     """Ties a confirmation link to the address it was sent to: a later submission with another
     address makes older links useless."""
@@ -173,16 +170,16 @@ def _email_check(endorsement: Endorsement) -> str:
 
 def confirm_url(endorsement: Endorsement) -> str:
     token = make_token("endorsement-confirm", {"e": endorsement.id, "m": _email_check(endorsement)})
-    return _link(f"/endorsements/confirm/{token}")
+    return external_url("endorsements.confirm", token=token)
 
 
 def withdraw_url(endorsement: Endorsement) -> str:
     token = make_token("endorsement-withdraw", {"e": endorsement.id})
-    return _link(f"/endorsements/withdraw/{token}")
+    return external_url("endorsements.withdraw", token=token)
 
 
 def _appeal_url(appeal: Appeal) -> str:
-    return _link(f"/appeals/{appeal.slug}")
+    return external_url("appeals.show", slug=appeal.slug)
 
 
 def _send_confirmation(endorsement: Endorsement) -> None:
