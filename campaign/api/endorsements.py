@@ -215,8 +215,21 @@ def list_endorsements(args, slug: str):
     return paginated(items, len(rows), args["page"], args["per_page"])
 
 
+#: The rules endorsing applies beyond the schema's types (campaign.endorsements.services).
+ENDORSE_RULES = (
+    "organization_name: at most 300 characters on one line, with letters or digits; it is "
+    "matched to a known organization by name or website domain. signatory_name (required) and "
+    "signatory_role: at most 200 characters on one line each. contact_email: a valid address "
+    "of at most 320 characters; it gets the confirmation link, and when it is on the "
+    "website's domain (or a subdomain) this endorsement is marked domain verified. website: "
+    "an http(s) address whose host has a dot (https:// is added when missing), at most 500 "
+    "characters. country: an ISO 3166-1 alpha-2 code. comment: at most 2,000 characters, "
+    "no control characters but line breaks and tabs."
+)
+
+
 @bp.route("/appeals/<slug>/endorsements", methods=["POST"])
-@bp.arguments(EndorsementIn)
+@bp.arguments(EndorsementIn, description=ENDORSE_RULES)
 @bp.response(202, SubmittedOut)
 @bp.alt_response(400, response="BAD_REQUEST")
 @bp.alt_response(404, response="NOT_FOUND")
