@@ -164,17 +164,6 @@ def organization_appeals(organization: Organization) -> list[Appeal]:
     )
 
 
-def is_public(organization: Organization) -> bool:
-    """Shown anywhere public: an approved endorsement, or an appeal it issued."""
-    endorsed = sa.select(Endorsement.id).where(
-        Endorsement.organization_id == organization.id, Endorsement.state == "approved"
-    )
-    issued = sa.select(Appeal.id).where(
-        Appeal.issued_by_id == organization.id, Appeal.state != "draft"
-    )
-    return db.session.execute(sa.select(sa.or_(endorsed.exists(), issued.exists()))).scalar()
-
-
 def get_organization_by_slug(slug: str) -> Organization | None:
     return db.session.execute(
         sa.select(Organization).where(Organization.slug == slug)

@@ -265,7 +265,7 @@ def submit_endorsement(
         organization = get_or_create_organization(
             data.organization_name, kind=data.kind, country=data.country, website=data.website
         )
-    _fill_organization(organization, data)
+        _fill_organization(organization, data)  # the logo
     endorsement = Endorsement(
         appeal=appeal,
         organization=organization,
@@ -304,14 +304,10 @@ def _endorsement_fields(data: EndorsementInput) -> dict:
     }
 
 
-def _fill_organization(
-    organization: Organization, data: EndorsementInput, *, trusted: bool = False
-) -> None:
-    """Complete what an organization lacks; never overwrite what it has (an unconfirmed
-    submitter must not change an organization's name, website or logo). Once an organization
-    is public, only a campaigner (`trusted`) completes it."""
-    if not trusted and organization.id is not None and queries.is_public(organization):
-        return
+def _fill_organization(organization: Organization, data: EndorsementInput) -> None:
+    """Complete what an organization lacks; never overwrite what it has. Only for an
+    organization this very submission created, or by a campaigner: anyone can type an
+    existing organization's name, and its website is what domain verification checks."""
     if organization.country is None and data.country:
         organization.country = data.country
     if organization.website is None and data.website:
@@ -524,7 +520,7 @@ def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) 
     message = _("%(name)s already endorses this appeal.", name=organization.name)
     if queries.approved_endorsement_for(appeal.id, organization.id) is not None:
         raise InvalidInput(message, {"organization_name": message})
-    _fill_organization(organization, data, trusted=True)
+    _fill_organization(organization, data)
     now = utcnow()
     endorsement = Endorsement(
         appeal=appeal,

@@ -226,6 +226,23 @@ def test_a_rival_approved_instead_shows_no_domain_verification(
     assert "domain verified" not in org_page
 
 
+def test_a_rival_cannot_give_the_organization_a_website_to_verify_itself_against(
+    client, db, smtp, demo_appeal
+):
+    # The first submission names no website: the organization has none yet.
+    _endorse_and_confirm(client, smtp, demo_appeal, website="")
+    _endorse_and_confirm(
+        client,
+        smtp,
+        demo_appeal,
+        n_mails=2,
+        **{**ATTACKER, "website": "kloop-news.kg", "contact_email": "desk@kloop-news.kg"},
+    )
+    real, rival = _endorsements(db)
+    assert real.organization.website is None and real.organization.website_domain is None
+    assert rival.domain_verified_at is None and real.domain_verified_at is None
+
+
 def test_after_approval_a_new_submission_waits_beside_the_approved_one(
     client, db, smtp, demo_appeal, login
 ):
