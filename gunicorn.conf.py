@@ -21,6 +21,9 @@ worker_class = "gthread"
 # Keep-alive connections from a proxy on the same host; long enough to reuse, short enough
 # not to pin threads on idle clients.
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# gunicorn's longest request line (its maximum; the default is 4094): the app's own limit
+# (4096 characters, campaign/api/common.py) then applies first and answers in its own format.
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
 # A request that runs this long is stuck: the worker is replaced.
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM/SIGHUP, workers finish their requests for up to this long before exiting.

@@ -1,5 +1,7 @@
 """Moderating endorsements: the queue (oldest first), approve, reject with a private reason,
-each appeal's endorsements by state, endorsements collected elsewhere, initiators."""
+each appeal's endorsements by state, endorsements collected elsewhere, initiators. Every row
+names and links the organization's other endorsements of the same appeal (rivals), so a
+moderator compares them before approving one."""
 
 from __future__ import annotations
 
@@ -46,7 +48,10 @@ def _back(endorsement):
 def endorsement_queue():
     queue = queries.moderation_queue()
     return render_template(
-        "admin/endorsements/queue.html", queue=queue, appeals=list_public_appeals()
+        "admin/endorsements/queue.html",
+        queue=queue,
+        rivals=queries.rivals_of(queue),
+        appeals=list_public_appeals(),
     )
 
 
@@ -90,10 +95,12 @@ def reject_endorsement(endorsement_id: int):
 @require_role("moderator")
 def appeal_endorsements(slug: str):
     appeal = _appeal_or_404(slug)
+    by_state = queries.endorsements_by_state(appeal)
     return render_template(
         "admin/endorsements/appeal.html",
         appeal=appeal,
-        by_state=queries.endorsements_by_state(appeal),
+        by_state=by_state,
+        rivals=queries.rivals_of(e for rows in by_state.values() for e in rows),
     )
 
 

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from campaign.accounts.auth import bearer_user
 from campaign.api.common import (
+    AT_LEAST_ONE_FIELD,
     BEARER,
     MAX_INT,
     ApiBlueprint,
@@ -16,6 +17,7 @@ from campaign.api.common import (
     Text,
     page_schema,
     paginated,
+    require_changes,
 )
 from campaign.api.serializers import AppealSchema, AppealSummarySchema
 from campaign.appeals import services
@@ -111,6 +113,17 @@ class AppealIn(Schema):
         return {**data, "demands": demands}
 
 
+#: The rules the API applies beyond the schema's types (campaign.appeals.services).
+RULES = (
+    "title: 1 to 300 characters. signature_goal: a positive whole number. closes_at: an ISO "
+    "8601 date-time (UTC when it has no zone) between 1970 and 9999; signing is open only "
+    "before it, so a time already past closes signing at once. demands: at most "
+    f"{MAX_DEMANDS}, each with text; an authority is named once per demand. A target's due_on "
+    "(a date) is set freely on a draft; once the appeal is published it changes only through "
+    "POST /demands/{id}/due, with a reason, and never to before the publication date."
+)
+
+
 class AppealPatch(AppealIn):
     """Changes to an appeal: every field is optional. `demands`, when given, replaces the set
     in the order given; a demand with its `id` keeps its identity and history."""
@@ -147,7 +160,7 @@ def get_appeal(slug: str):
 
 @bp.route("/appeals", methods=["POST"])
 @bp.campaigner("editor")
-@bp.arguments(AppealIn)
+@bp.arguments(AppealIn, description=RULES)
 @bp.response(201, AppealSchema)
 def create_appeal(data: dict):
     """Create an appeal as a draft, with its demands and their targets."""
@@ -159,12 +172,13 @@ def create_appeal(data: dict):
 
 @bp.route("/appeals/<slug>", methods=["PATCH"])
 @bp.campaigner("editor")
-@bp.arguments(AppealPatch)
+@bp.arguments(AppealPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AppealSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def update_appeal(data: dict, slug: str):
     """Edit an appeal. A demand given with its `id` keeps its identity and history; the
     demands given replace the set, in that order; one with a recorded history cannot go."""
+    require_changes(data)
     appeal = services.get_appeal_or_404(slug)
     data = render_before_writes(data, body=APPEAL_BODY_MAX)  # read again after it: as it is now
     demands = data.pop("demands", None)

@@ -7,7 +7,15 @@ from __future__ import annotations
 from marshmallow import Schema, validate
 
 from campaign.accounts.auth import bearer_user
-from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
+from campaign.api.common import (
+    AT_LEAST_ONE_FIELD,
+    ApiBlueprint,
+    PageArgs,
+    Text,
+    page_schema,
+    paginated,
+    require_changes,
+)
 from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
 from campaign.extensions import db
 from campaign.responses import authorities as services
@@ -37,6 +45,14 @@ class AuthorityIn(Schema):
     )
 
 
+#: The rules the register applies beyond the schema (campaign.responses.authorities).
+RULES = (
+    "name: 1 to 300 characters. kind: one of the listed kinds (other when left out). "
+    "country: two letters, an ISO 3166-1 alpha-2 code (upper-cased). website: an http(s) URL. "
+    "contact_email: an address with an @; private, never shown publicly."
+)
+
+
 class AuthorityPatch(AuthorityIn):
     """Changes to an authority: every field is optional; the slug never changes."""
 
@@ -54,7 +70,7 @@ def list_authorities(args):
 
 @bp.route("/authorities", methods=["POST"])
 @bp.campaigner("editor")
-@bp.arguments(AuthorityIn)
+@bp.arguments(AuthorityIn, description=RULES)
 @bp.response(201, AuthorityAdminSchema)
 def create_authority(data: dict):
     """Add an authority; its slug is made from its name and returned."""
@@ -65,11 +81,12 @@ def create_authority(data: dict):
 
 @bp.route("/authorities/<slug>", methods=["PATCH"])
 @bp.campaigner("editor")
-@bp.arguments(AuthorityPatch)
+@bp.arguments(AuthorityPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AuthorityAdminSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def update_authority(data: dict, slug: str):
-    """Edit an authority's entry."""
+    """Edit an authority's entry: the fields given change, the others stay."""
+    require_changes(data)
     authority = services.update_authority(
         bearer_user(), services.get_authority_or_404(slug), **data
     )

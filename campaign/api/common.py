@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -135,3 +136,44 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
 
 def paginated(items: list, total: int, page: int, per_page: int) -> dict:
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+#: What a PATCH body says about itself in the document.
+AT_LEAST_ONE_FIELD = (
+    "At least one field: an empty object or no body answers 400 (nothing_to_change)."
+)
+
+
+def require_changes(data: dict) -> None:
+    """A PATCH that changes nothing is a client's mistake (a lost body, a misspelt field
+    that was dropped): say so rather than answer 200."""
+    if not data:
+        raise ApiError(400, "Nothing to change: give at least one field.", "nothing_to_change")
+
+
+#: The longest request target (path and query string) the app takes. It stays below what the
+#: servers in front refuse on their own (gunicorn's limit_request_line, 8190 in
+#: gunicorn.conf.py; nginx's default 8 KB header buffers), so a long address gets the API's
+#: 414 in its error envelope rather than a server's HTML page.
+MAX_REQUEST_TARGET = 4096
+
+#: The document's description: limits that apply before any operation's own rules.
+LIMITS = (
+    f"A request whose address (path and query string) is longer than {MAX_REQUEST_TARGET} "
+    "characters answers 414 (under /api/v1 with the error envelope, code uri_too_long). A "
+    "request line longer than the web server's own limit (8190 bytes with the shipped "
+    "gunicorn.conf.py) is refused by that server before the application sees it: 414 as a "
+    "plain HTML page."
+)
+
+
+def refuse_long_targets() -> None:
+    """before_request for every route (the documented open data ones live outside /api/v1);
+    the error handler answers JSON under /api/ and HTML elsewhere."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    if len(target) > MAX_REQUEST_TARGET:
+        raise ApiError(
+            414,
+            f"The request's address is longer than {MAX_REQUEST_TARGET} characters.",
+            "uri_too_long",
+        )

@@ -7,7 +7,7 @@ An unknown field such as `logo` is refused with 400."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
@@ -19,6 +19,7 @@ from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
 from campaign.errors import ApiError
 from campaign.extensions import db
 from campaign.net import client_address
+from campaign.urls import external_url
 
 bp = ApiBlueprint(
     "api_endorsements",
@@ -37,7 +38,10 @@ class OrganizationOut(Schema):
     country = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
     domain_verified = fields.Boolean(
-        metadata={"description": "Confirmed from an address on the website's domain"}
+        metadata={
+            "description": "This endorsement was confirmed from an address on the "
+            "organization's website domain (a mark of the endorsement, not of the name)"
+        }
     )
     logo_url = fields.String(allow_none=True)
     url = fields.String(metadata={"description": "The organization's public page"})
@@ -55,6 +59,11 @@ class EndorsementOut(Schema):
     approved_at = fields.DateTime(allow_none=True)
 
 
+class RivalOut(Schema):
+    id = fields.Integer()
+    state = fields.String(metadata={"enum": list(ENDORSEMENT_STATES)})
+
+
 class ModerationEndorsementOut(EndorsementOut):
     """For moderators: the private fields too."""
 
@@ -65,6 +74,13 @@ class ModerationEndorsementOut(EndorsementOut):
     moderation_reason = fields.String(allow_none=True)
     added_by_campaigner = fields.Boolean()
     wants_updates = fields.Boolean()
+    rivals = fields.List(
+        fields.Nested(RivalOut),
+        metadata={
+            "description": "Other endorsements of this appeal by the same organization: "
+            "check them side by side; only one can be approved"
+        },
+    )
 
 
 class EndorsementListArgs(PageArgs):
@@ -113,25 +129,25 @@ class RejectIn(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _organization(org) -> dict:
+def _organization(org, domain_verified: bool) -> dict:
     return {
         "slug": org.slug,
         "name": org.name,
         "kind": org.kind,
         "country": org.country,
         "website": org.website,
-        "domain_verified": org.domain_verified_at is not None,
-        "logo_url": url_for("endorsements.logo", name=org.logo, _external=True)
-        if org.logo
-        else None,
-        "url": url_for("endorsements.organization", slug=org.slug, _external=True),
+        "domain_verified": domain_verified,
+        "logo_url": external_url("endorsements.logo", name=org.logo) if org.logo else None,
+        "url": external_url("endorsements.organization", slug=org.slug),
     }
 
 
 def _public(endorsement) -> dict:
     return {
         "id": endorsement.id,
-        "organization": _organization(endorsement.organization),
+        "organization": _organization(
+            endorsement.organization, endorsement.domain_verified_at is not None
+        ),
         "signatory_name": endorsement.signatory_name,
         "signatory_role": endorsement.signatory_role,
         "comment": endorsement.comment,
@@ -140,7 +156,7 @@ def _public(endorsement) -> dict:
     }
 
 
-def _private(endorsement) -> dict:
+def _private(endorsement, rivals: list) -> dict:
     return {
         **_public(endorsement),
         "state": endorsement.state,
@@ -150,6 +166,7 @@ def _private(endorsement) -> dict:
         "moderation_reason": endorsement.moderation_reason,
         "added_by_campaigner": endorsement.added_by_id is not None,
         "wants_updates": endorsement.wants_updates,
+        "rivals": [{"id": r.id, "state": r.state} for r in rivals],
     }
 
 
@@ -184,38 +201,56 @@ def list_endorsements(args, slug: str):
     appeal = get_published_appeal_or_404(slug)
     state = args.get("state")
     if state is None:
-        rows, render = queries.public_endorsements(appeal), _public
+        rows = queries.public_endorsements(appeal)
     else:
         _moderator()
-        rows, render = queries.endorsements_in_state(appeal, state), _private
+        rows = queries.endorsements_in_state(appeal, state)
     start = (args["page"] - 1) * args["per_page"]
-    items = [render(e) for e in rows[start : start + args["per_page"]]]
+    page = rows[start : start + args["per_page"]]
+    if state is None:
+        items = [_public(e) for e in page]
+    else:
+        rivals = queries.rivals_of(page)
+        items = [_private(e, rivals[e.id]) for e in page]
     return paginated(items, len(rows), args["page"], args["per_page"])
 
 
+#: The rules endorsing applies beyond the schema's types (campaign.endorsements.services).
+ENDORSE_RULES = (
+    "organization_name: at most 300 characters on one line, with letters or digits; it is "
+    "matched to a known organization by name or website domain. signatory_name (required) and "
+    "signatory_role: at most 200 characters on one line each. contact_email: a valid address "
+    "of at most 320 characters; it gets the confirmation link, and when it is on the "
+    "website's domain (or a subdomain) this endorsement is marked domain verified. website: "
+    "an http(s) address whose host has a dot (https:// is added when missing), at most 500 "
+    "characters. country: an ISO 3166-1 alpha-2 code. comment: at most 2,000 characters, "
+    "no control characters but line breaks and tabs."
+)
+
+
 @bp.route("/appeals/<slug>/endorsements", methods=["POST"])
-@bp.arguments(EndorsementIn)
+@bp.arguments(EndorsementIn, description=ENDORSE_RULES)
 @bp.response(202, SubmittedOut)
 @bp.alt_response(400, response="BAD_REQUEST")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def submit_endorsement(body, slug: str):
     """Endorse an appeal on behalf of an organization. Answers 202: the contact address gets a
-    confirmation link, and a moderator checks the endorsement before it is public. 409 when
-    the organization already endorses the appeal, or the appeal is closed."""
+    confirmation link, and a moderator checks the endorsement before it is public. The answer
+    is the same whatever else the organization has on this appeal: the submission is a new
+    one, beside (never instead of) any other, until a moderator decides. 409 when the appeal
+    is closed."""
     appeal = get_published_appeal_or_404(slug)
     language = body.pop("language", None)
     if language not in current_app.config["LANGUAGES"]:
         language = str(get_locale() or "en")
     data = services.EndorsementInput(**body, language=language)
     try:
-        result = services.submit_endorsement(appeal, data, address=client_address())
+        services.submit_endorsement(appeal, data, address=client_address())
     except services.NotAccepting as exc:
         db.session.rollback()
         raise ApiError(409, "This appeal no longer takes endorsements.", "closed") from exc
     db.session.commit()
-    if result.outcome == "already":
-        raise ApiError(409, "This organization already endorses this appeal.", "already_endorsed")
     return {
         "status": "pending_confirmation",
         "message": "Check the contact address for a confirmation link.",
@@ -229,13 +264,18 @@ def submit_endorsement(body, slug: str):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
 def approve_endorsement(endorsement_id: int):
     """Approve a confirmed endorsement: it becomes public and counted; the organization is
-    told by email."""
+    told by email. 409 (`already_endorsed`) while another endorsement of the appeal by the
+    same organization is approved: reject that one first."""
     endorsement = _endorsement_or_404(endorsement_id)
-    services.approve_endorsement(bearer_user(), endorsement)
+    try:
+        services.approve_endorsement(bearer_user(), endorsement)
+    except services.AlreadyApproved as exc:
+        raise ApiError(409, exc.message, "already_endorsed", exc.fields) from exc
     db.session.commit()
-    return _private(endorsement)
+    return _private(endorsement, queries.rivals_of([endorsement])[endorsement.id])
 
 
 @bp.route("/endorsements/<int:endorsement_id>/reject", methods=["POST"])
@@ -251,4 +291,4 @@ def reject_endorsement(body, endorsement_id: int):
     endorsement = _endorsement_or_404(endorsement_id)
     services.reject_endorsement(bearer_user(), endorsement, body["reason"])
     db.session.commit()
-    return _private(endorsement)
+    return _private(endorsement, queries.rivals_of([endorsement])[endorsement.id])

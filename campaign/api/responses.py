@@ -3,7 +3,6 @@ move statuses, set due dates and retract changes."""
 
 from __future__ import annotations
 
-from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import acting_user, require_role
@@ -32,6 +31,7 @@ from campaign.responses.services import (
     retract_status_change,
 )
 from campaign.responses.timeline import build_timeline
+from campaign.urls import external_url
 from campaign.validation import InvalidInput
 
 bp = ApiBlueprint(
@@ -169,7 +169,9 @@ class RetractIn(Schema):
 
 
 def _authority_ref(authority) -> dict | None:
-    return {"slug": authority.slug, "name": authority.name} if authority else None
+    if authority is None:
+        return None
+    return {"slug": authority.slug, "name": authority.name, "kind": authority.kind}
 
 
 def _response(response) -> dict:
@@ -180,7 +182,7 @@ def _response(response) -> dict:
         "kind": response.kind,
         "summary": response.summary,
         "source_url": response.source_url,
-        "document_url": url_for("responses.document", name=response.document, _external=True)
+        "document_url": external_url("responses.document", name=response.document)
         if response.document
         else None,
         "demands": sorted(d.id for d in response.demands),
@@ -305,7 +307,12 @@ def _demand_target(demand_id: int, authority_slug: str):
 
 @bp.route("/appeals/<slug>/responses", methods=["POST"])
 @require_role("editor")
-@bp.arguments(ResponseIn)
+@bp.arguments(
+    ResponseIn,
+    description="occurred_on: the date it happened, not after tomorrow (UTC); timelines order "
+    "by it. source_url: an http(s) URL, at most 1000 characters. demands: ids of this "
+    "appeal's demands, each addressed to the authority.",
+)
 @bp.response(201, ResponseOut)
 @bp.alt_response(400, schema=ResponsesError)
 def create_response(data, slug: str):
@@ -344,7 +351,11 @@ def change_status(data, demand_id: int):
 
 @bp.route("/demands/<int:demand_id>/due", methods=["POST"])
 @require_role("editor")
-@bp.arguments(DueIn)
+@bp.arguments(
+    DueIn,
+    description="due_on: a date not before the appeal's publication date, or null to clear "
+    "it. Changing a due date already set needs a reason; the old one stays in the history.",
+)
 @bp.response(200, TargetOut)
 @bp.alt_response(400, schema=ResponsesError)
 def set_due(data, demand_id: int):

@@ -91,8 +91,18 @@ class SignatureListArgs(PageArgs):
     state = fields.String(validate=validate.OneOf(SIGNATURE_STATES))
 
 
+#: The rules signing applies beyond the schema's types (campaign.signatures.services).
+SIGN_RULES = (
+    "name: 1 to 200 characters (runs of spaces count as one); it may not start with =, +, - "
+    "or @ nor contain a web address. email: a valid address of at most 320 characters, never "
+    "shown. One person signs once: addresses are compared in canonical form (letter case and "
+    "Unicode forms ignored, and Gmail's dots and +tags). country: an ISO 3166-1 alpha-2 code. "
+    "city: optional, at most 120 characters, no web address."
+)
+
+
 @blp.route("/appeals/<slug>/signatures", methods=["POST"])
-@blp.arguments(SignatureIn)
+@blp.arguments(SignatureIn, description=SIGN_RULES)
 @blp.response(202, SignAccepted)
 @blp.alt_response(400, schema=SignatureErrorSchema, description="Invalid fields")
 @blp.alt_response(404, schema=SignatureErrorSchema, description="No such published appeal")

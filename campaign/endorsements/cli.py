@@ -47,7 +47,7 @@ def _row(e) -> tuple:
         org.kind,
         org.country,
         org.website,
-        "yes" if org.domain_verified_at else "no",
+        "yes" if e.domain_verified_at else "no",
         e.signatory_name,
         e.signatory_role,
         e.contact_email,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.appeals.models import Appeal
 from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of
@@ -28,6 +28,8 @@ class Organization(IdMixin, CreatedMixin, db.Model):
     website: Mapped[str | None] = mapped_column(sa.String(500))
     #: Host of the website without "www.", for matching and domain verification.
     website_domain: Mapped[str | None] = mapped_column(sa.String(253), index=True)
+    #: When an address on the website domain first confirmed an endorsement for it: a record
+    #: for campaigners. Pages and the API show each endorsement's own `domain_verified_at`.
     domain_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: File name under the instance uploads folder of the re-encoded logo (random name).
     logo: Mapped[str | None] = mapped_column(sa.String(100))
@@ -36,7 +38,16 @@ class Organization(IdMixin, CreatedMixin, db.Model):
 class Endorsement(IdMixin, CreatedMixin, db.Model):
     __tablename__ = "endorsements"
     __table_args__ = (
-        sa.UniqueConstraint("appeal_id", "organization_id"),
+        # An organization may have several submissions for one appeal: a second one is a rival
+        # row, never an overwrite of the first (anyone can type an organization's name). At
+        # most one of them is approved, i.e. public and counted: NULLs never collide in a
+        # unique constraint, so only approved rows (approved_slot true) compete. (A partial
+        # index would say the same, but declaring PostgreSQL's makes every web worker import
+        # that dialect, 2.3 MB, even on SQLite.)
+        sa.UniqueConstraint("appeal_id", "organization_id", "approved_slot"),
+        sa.CheckConstraint(
+            "(state = 'approved') = (approved_slot IS NOT NULL)", name="approved_slot_matches"
+        ),
         one_of("state", ENDORSEMENT_STATES),
         sa.Index("ix_endorsements_state_submitted", "state", "submitted_at"),
     )
@@ -59,6 +70,11 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
     moderated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: Set when this submission was confirmed from an address on the organization's website
+    #: domain. It belongs to this row only: a rival submission never inherits it.
+    domain_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: True while approved, else NULL (see the unique constraint); follows `state`.
+    approved_slot: Mapped[bool | None] = mapped_column(sa.Boolean)
     #: Set when a campaigner entered an endorsement collected elsewhere (phone, paper).
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: Initiators of the appeal are listed first.
@@ -71,3 +87,13 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
 
     appeal: Mapped[Appeal] = relationship()
     organization: Mapped[Organization] = relationship(lazy="joined")
+
+    @validates("state")
+    def _follow_state(self, _key: str, state: str) -> str:
+        self.approved_slot = approved_slot(state)
+        return state
+
+
+def approved_slot(state: str) -> bool | None:
+    """The value of `approved_slot` for an endorsement in this state."""
+    return True if state == "approved" else None

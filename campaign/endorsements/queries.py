@@ -17,12 +17,60 @@ def get_endorsement(endorsement_id: int) -> Endorsement | None:
     return db.session.get(Endorsement, endorsement_id)
 
 
-def endorsement_for(appeal: Appeal, organization: Organization) -> Endorsement | None:
-    return db.session.execute(
-        sa.select(Endorsement).where(
-            Endorsement.appeal_id == appeal.id, Endorsement.organization_id == organization.id
+def approved_endorsement_for(
+    appeal_id: int, organization_id: int, *, other_than: int | None = None
+) -> Endorsement | None:
+    """The organization's approved endorsement of the appeal (there is at most one)."""
+    query = sa.select(Endorsement).where(
+        Endorsement.appeal_id == appeal_id,
+        Endorsement.organization_id == organization_id,
+        Endorsement.state == "approved",
+    )
+    if other_than is not None:
+        query = query.where(Endorsement.id != other_than)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def pending_from(appeal: Appeal, organization: Organization, email: str) -> list[Endorsement]:
+    """The organization's unconfirmed endorsements of the appeal sent to this address."""
+    return list(
+        db.session.execute(
+            sa.select(Endorsement)
+            .where(
+                Endorsement.appeal_id == appeal.id,
+                Endorsement.organization_id == organization.id,
+                Endorsement.state == "pending",
+                sa.func.lower(Endorsement.contact_email) == email.lower(),
+            )
+            .order_by(Endorsement.id)
         )
-    ).scalar_one_or_none()
+        .unique()
+        .scalars()
+    )
+
+
+def rivals_of(endorsements: Iterable[Endorsement]) -> dict[int, list[Endorsement]]:
+    """For each endorsement, the other endorsements of the same appeal by the same
+    organization (any state), oldest first: a moderator must see them side by side. One
+    query for the whole list."""
+    endorsements = list(endorsements)
+    if not endorsements:
+        return {}
+    candidates = db.session.execute(
+        sa.select(Endorsement)
+        .where(
+            Endorsement.appeal_id.in_({e.appeal_id for e in endorsements}),
+            Endorsement.organization_id.in_({e.organization_id for e in endorsements}),
+        )
+        .order_by(Endorsement.id)
+    ).unique()
+    by_pair: dict[tuple[int, int], list[Endorsement]] = {}
+    for candidate in candidates.scalars():
+        by_pair.setdefault((candidate.appeal_id, candidate.organization_id), []).append(candidate)
+    return {
+        e.id: [r for r in by_pair.get((e.appeal_id, e.organization_id), []) if r.id != e.id]
+        for e in endorsements
+    }
 
 
 def public_endorsements(appeal: Appeal) -> list[Endorsement]:
@@ -114,17 +162,6 @@ def organization_appeals(organization: Organization) -> list[Appeal]:
         .unique()
         .scalars()
     )
-
-
-def is_public(organization: Organization) -> bool:
-    """Shown anywhere public: an approved endorsement, or an appeal it issued."""
-    endorsed = sa.select(Endorsement.id).where(
-        Endorsement.organization_id == organization.id, Endorsement.state == "approved"
-    )
-    issued = sa.select(Appeal.id).where(
-        Appeal.issued_by_id == organization.id, Appeal.state != "draft"
-    )
-    return db.session.execute(sa.select(sa.or_(endorsed.exists(), issued.exists()))).scalar()
 
 
 def get_organization_by_slug(slug: str) -> Organization | None:

@@ -3,7 +3,12 @@
 An endorsement moves pending (email not confirmed) -> submitted (awaiting moderation) ->
 approved (public, counted) or rejected (never public; the reason stays private); the
 organization can withdraw it. Appeal.endorsement_count is kept in step in the same
-transaction as every move into or out of `approved`."""
+transaction as every move into or out of `approved`.
+
+Nobody proves who they are by typing an organization's name, so a submission never changes
+another one: each is its own row with its own confirmation and moderation, and the moderator
+sees rivals side by side. At most one endorsement per (appeal, organization) is approved
+(the service refuses a second; a unique constraint makes sure)."""
 
 from __future__ import annotations
 
@@ -23,17 +28,23 @@ from campaign.audit.services import record
 from campaign.database import utcnow
 from campaign.endorsements import queries
 from campaign.endorsements.logos import Logo, store_logo
-from campaign.endorsements.models import ORGANIZATION_KINDS, Endorsement, Organization
+from campaign.endorsements.models import (
+    ORGANIZATION_KINDS,
+    Endorsement,
+    Organization,
+    approved_slot,
+)
 from campaign.endorsements.organizations import (
     find_organization,
     get_or_create_organization,
     name_key,
     website_domain,
 )
-from campaign.endorsements.queries import endorsement_for, get_endorsement
+from campaign.endorsements.queries import get_endorsement
 from campaign.extensions import db
 from campaign.mail.services import enqueue, forget_addresses
 from campaign.security import TokenError, keyed_hash, make_token, read_token
+from campaign.urls import external_url
 from campaign.validation import InvalidInput, is_http_url
 
 MAX_CONFIRMATION_MAILS = 5
@@ -41,6 +52,10 @@ MAX_CONFIRMATION_MAILS = 5
 
 class NotAccepting(Exception):
     """The appeal does not take endorsements now (closed, archived, past its closing time)."""
+
+
+class AlreadyApproved(InvalidInput):
+    """Another endorsement by the same organization is approved for this appeal."""
 
 
 @dataclass
@@ -60,7 +75,8 @@ class EndorsementInput:
 
 @dataclass
 class Submission:
-    """What happened to a public submission. `outcome` is created, updated or already."""
+    """What happened to a public submission. `outcome` is created, or resent (the same
+    submission again: its confirmation went out again)."""
 
     endorsement: Endorsement | None
     outcome: str
@@ -161,28 +177,24 @@ def _check_accepting(appeal: Appeal) -> None:
 # --- mail ------------------------------------------------------------------------------------
 
 
-def _link(path: str) -> str:
-    return current_app.config["BASE_URL"] + path
-
-
 def _email_check(endorsement: Endorsement) -> str:
-    """Ties a confirmation link to the address it was sent to: a later submission with another
-    address makes older links useless."""
+    """Ties a confirmation link to the address it was sent to: once that address is gone from
+    the row (a withdrawal erases it), the link confirms nothing."""
     return keyed_hash(endorsement.contact_email or "", "endorsement-email")[:16]
 
 
 def confirm_url(endorsement: Endorsement) -> str:
     token = make_token("endorsement-confirm", {"e": endorsement.id, "m": _email_check(endorsement)})
-    return _link(f"/endorsements/confirm/{token}")
+    return external_url("endorsements.confirm", token=token)
 
 
 def withdraw_url(endorsement: Endorsement) -> str:
     token = make_token("endorsement-withdraw", {"e": endorsement.id})
-    return _link(f"/endorsements/withdraw/{token}")
+    return external_url("endorsements.withdraw", token=token)
 
 
 def _appeal_url(appeal: Appeal) -> str:
-    return _link(f"/appeals/{appeal.slug}")
+    return external_url("appeals.show", slug=appeal.slug)
 
 
 def _send_confirmation(endorsement: Endorsement) -> None:
@@ -231,25 +243,29 @@ def submit_endorsement(
 ) -> Submission:
     """An organization's representative endorses an appeal (form or API).
 
-    Matches an existing organization by normalized name or website domain. One endorsement per
-    (appeal, organization): a second attempt before approval updates the waiting one and sends
-    the confirmation again; after approval the answer is 'already endorsed'. A submission that
-    trips an abuse rule gets the same answer and mail but is stored flagged and never reaches
-    the moderation queue."""
+    Matches an existing organization by normalized name or website domain. Whatever else
+    the organization has on this appeal (pending, submitted, approved) stays as it is: this
+    submission is a new row that needs its own confirmation and moderation. Only the same
+    submission again (same address, same details, still unconfirmed) sends the waiting
+    confirmation again instead of adding a row. The answer is the same in every case. A
+    submission that trips an abuse rule gets the same answer and mail but is stored flagged
+    and never reaches the moderation queue."""
     _check_accepting(appeal)
     data = _clean(data, email_required=True)
     flagged = abuse_reason("endorse", address, data.contact_email or "", honeypot)
 
     organization = find_organization(data.organization_name, data.website)
-    existing = endorsement_for(appeal, organization) if organization is not None else None
-    if existing is not None:
-        return _resubmit(existing, data, flagged)
-
-    if organization is None:
+    if organization is not None:
+        repeated = _same_submission(appeal, organization, data)
+        if repeated is not None:
+            if not flagged:
+                _send_confirmation(repeated)
+            return Submission(repeated, "resent")
+    else:
         organization = get_or_create_organization(
             data.organization_name, kind=data.kind, country=data.country, website=data.website
         )
-    _fill_organization(organization, data)
+        _fill_organization(organization, data)  # the logo
     endorsement = Endorsement(
         appeal=appeal,
         organization=organization,
@@ -258,18 +274,23 @@ def submit_endorsement(
         flagged=flagged,
         state="pending",
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(endorsement)
-            db.session.flush()
-    except IntegrityError:
-        # A concurrent request created it first; answer as for a second attempt.
-        existing = endorsement_for(appeal, organization)
-        if existing is None:
-            raise
-        return _resubmit(existing, data, flagged)
+    db.session.add(endorsement)
+    db.session.flush()
     _send_confirmation(endorsement)
     return Submission(endorsement, "created")
+
+
+def _same_submission(
+    appeal: Appeal, organization: Organization, data: EndorsementInput
+) -> Endorsement | None:
+    """An unconfirmed endorsement with exactly these details (a second click, a lost mail)."""
+    wanted = _endorsement_fields(data)
+    for candidate in queries.pending_from(appeal, organization, data.contact_email or ""):
+        if not candidate.flagged and all(
+            getattr(candidate, key) == value for key, value in wanted.items()
+        ):
+            return candidate
+    return None
 
 
 def _endorsement_fields(data: EndorsementInput) -> dict:
@@ -283,14 +304,10 @@ def _endorsement_fields(data: EndorsementInput) -> dict:
     }
 
 
-def _fill_organization(
-    organization: Organization, data: EndorsementInput, *, trusted: bool = False
-) -> None:
-    """Complete what an organization lacks; never overwrite what it has (an unconfirmed
-    submitter must not change an organization's name, website or logo). Once an organization
-    is public, only a campaigner (`trusted`) completes it."""
-    if not trusted and organization.id is not None and queries.is_public(organization):
-        return
+def _fill_organization(organization: Organization, data: EndorsementInput) -> None:
+    """Complete what an organization lacks; never overwrite what it has. Only for an
+    organization this very submission created, or by a campaigner: anyone can type an
+    existing organization's name, and its website is what domain verification checks."""
     if organization.country is None and data.country:
         organization.country = data.country
     if organization.website is None and data.website:
@@ -298,23 +315,6 @@ def _fill_organization(
         organization.website_domain = website_domain(data.website)
     if organization.logo is None and data.logo is not None:
         organization.logo = store_logo(data.logo, db.session)
-
-
-def _resubmit(existing: Endorsement, data: EndorsementInput, flagged: str | None) -> Submission:
-    if existing.state == "approved":
-        return Submission(existing, "already")
-    if flagged:
-        # Same answer, but an attempt that trips a rule changes nothing that exists.
-        return Submission(existing, "updated")
-    for key, value in _endorsement_fields(data).items():
-        setattr(existing, key, value)
-    _fill_organization(existing.organization, data)
-    existing.state = "pending"
-    existing.submitted_at = None
-    existing.withdrawn_at = None
-    db.session.flush()
-    _send_confirmation(existing)
-    return Submission(existing, "updated")
 
 
 def _endorsement_from_token(purpose: str, token: str, max_age_key: str) -> Endorsement:
@@ -340,17 +340,22 @@ def endorsement_for_withdraw_token(token: str) -> Endorsement:
 
 def confirm_endorsement(token: str) -> Endorsement:
     """pending -> submitted. Confirming twice is harmless. When the contact email is on the
-    organization's website domain (or a subdomain of it), the domain counts as verified."""
+    organization's website domain (or a subdomain of it), this endorsement is domain-verified
+    (only this one: the address proved it, not the organization's name)."""
     endorsement = endorsement_for_confirm_token(token)
-    if endorsement.state != "pending" or not _move(
-        endorsement, state="submitted", submitted_at=utcnow()
-    ):
-        return endorsement
     organization = endorsement.organization
-    if organization.domain_verified_at is None and email_on_domain(
-        endorsement.contact_email, organization.website_domain
-    ):
-        organization.domain_verified_at = endorsement.submitted_at
+    now = utcnow()
+    verified = email_on_domain(endorsement.contact_email, organization.website_domain)
+    moved = endorsement.state == "pending" and _move(
+        endorsement,
+        state="submitted",
+        submitted_at=now,
+        domain_verified_at=now if verified else None,
+    )
+    if not moved:
+        return endorsement
+    if verified and organization.domain_verified_at is None:
+        organization.domain_verified_at = now
     db.session.flush()
     return endorsement
 
@@ -405,6 +410,8 @@ def _move(endorsement: Endorsement, **values) -> bool:
     """Change an endorsement only if its state is still the one this request saw, so two
     moderators (or a moderator and a withdrawal) at once cannot both move it and count it
     twice. False, with the row reloaded, when another transaction moved it first."""
+    if "state" in values:
+        values["approved_slot"] = approved_slot(values["state"])
     result = db.session.execute(
         sa.update(Endorsement)
         .where(Endorsement.id == endorsement.id, Endorsement.state == endorsement.state)
@@ -430,17 +437,37 @@ def _bump_count(appeal: Appeal, delta: int) -> None:
     db.session.refresh(appeal, ["endorsement_count"])
 
 
+def _already_approved(endorsement: Endorsement) -> AlreadyApproved:
+    message = _(
+        "%(name)s already has an approved endorsement of this appeal. Reject that one, or have "
+        "the organization withdraw it, before approving another.",
+        name=endorsement.organization.name,
+    )
+    return AlreadyApproved(message, {"state": message})
+
+
 def approve_endorsement(user, endorsement: Endorsement) -> Endorsement:
+    """submitted (or rejected) -> approved: public and counted. Refused while another
+    endorsement by the same organization is approved for this appeal."""
     if endorsement.state not in ("submitted", "rejected"):
         message = _("Only a confirmed endorsement can be approved.")
         raise InvalidInput(message, {"state": message})
-    if not _move(
-        endorsement,
-        state="approved",
-        moderated_by_id=getattr(user, "id", None),
-        moderated_at=utcnow(),
-        moderation_reason=None,
+    if queries.approved_endorsement_for(
+        endorsement.appeal_id, endorsement.organization_id, other_than=endorsement.id
     ):
+        raise _already_approved(endorsement)
+    try:
+        with db.session.begin_nested():  # the unique constraint decides a race
+            moved = _move(
+                endorsement,
+                state="approved",
+                moderated_by_id=getattr(user, "id", None),
+                moderated_at=utcnow(),
+                moderation_reason=None,
+            )
+    except IntegrityError:
+        raise _already_approved(endorsement) from None
+    if not moved:
         raise _moved_meanwhile()
     _bump_count(endorsement.appeal, +1)
     record(user, "endorsement.approve", endorsement, {"appeal": endorsement.appeal.slug})
@@ -481,7 +508,8 @@ def reject_endorsement(user, endorsement: Endorsement, reason: str) -> Endorseme
 
 def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) -> Endorsement:
     """An endorsement collected elsewhere (phone, paper), approved at once, marked as added
-    by this campaigner. The contact email is optional; no confirmation is mailed."""
+    by this campaigner. The contact email is optional; no confirmation is mailed. It is a new
+    row: submissions waiting from the website stay as they are, for the moderator."""
     if appeal.state not in ("published", "closed"):
         message = _("Endorsements can be added to published or closed appeals only.")
         raise InvalidInput(message, {"appeal": message})
@@ -489,26 +517,27 @@ def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) 
     organization = get_or_create_organization(
         data.organization_name, kind=data.kind, country=data.country, website=data.website
     )
-    endorsement = endorsement_for(appeal, organization)
-    if endorsement is not None and endorsement.state == "approved":
-        message = _("%(name)s already endorses this appeal.", name=organization.name)
+    message = _("%(name)s already endorses this appeal.", name=organization.name)
+    if queries.approved_endorsement_for(appeal.id, organization.id) is not None:
         raise InvalidInput(message, {"organization_name": message})
-    _fill_organization(organization, data, trusted=True)
+    _fill_organization(organization, data)
     now = utcnow()
-    if endorsement is None:
-        endorsement = Endorsement(appeal=appeal, organization=organization)
-        db.session.add(endorsement)
-    for key, value in _endorsement_fields(data).items():
-        setattr(endorsement, key, value)
-    endorsement.state = "approved"
-    endorsement.flagged = None
-    endorsement.added_by_id = getattr(user, "id", None)
-    endorsement.moderated_by_id = getattr(user, "id", None)
-    endorsement.submitted_at = endorsement.submitted_at or now
-    endorsement.moderated_at = now
-    endorsement.withdrawn_at = None
-    endorsement.moderation_reason = None
-    db.session.flush()
+    endorsement = Endorsement(
+        appeal=appeal,
+        organization=organization,
+        **_endorsement_fields(data),
+        state="approved",
+        added_by_id=getattr(user, "id", None),
+        moderated_by_id=getattr(user, "id", None),
+        submitted_at=now,
+        moderated_at=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(endorsement)
+            db.session.flush()
+    except IntegrityError:  # approved meanwhile by a moderator
+        raise InvalidInput(message, {"organization_name": message}) from None
     _bump_count(appeal, +1)
     record(
         user,

@@ -39,7 +39,7 @@ def endorse(slug: str):
         try:
             data = form.to_input(language=str(get_locale() or "en"))
             data.logo = read_logo(form.logo.data)
-            result = services.submit_endorsement(
+            services.submit_endorsement(
                 appeal, data, address=client_address(), honeypot=form.homepage.data
             )
         except InvalidInput as exc:
@@ -50,16 +50,16 @@ def endorse(slug: str):
             return render_template("endorsements/closed.html", appeal=appeal), 409
         else:
             db.session.commit()
-            return redirect(url_for(".sent", slug=appeal.slug, already=result.outcome == "already"))
+            return redirect(url_for(".sent", slug=appeal.slug))
     status = 400 if form.errors else 200
     return render_template("endorsements/endorse.html", appeal=appeal, form=form), status
 
 
 @bp.route("/appeals/<slug>/endorse/sent")
 def sent(slug: str):
+    # One answer for every submission: it tells nothing about the organization's others.
     appeal = get_published_appeal_or_404(slug)
-    already = request.args.get("already") == "True"
-    return render_template("endorsements/sent.html", appeal=appeal, already=already)
+    return render_template("endorsements/sent.html", appeal=appeal)
 
 
 @bp.route("/endorsements/confirm/<token>", methods=["GET", "POST"])

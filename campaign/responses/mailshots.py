@@ -10,7 +10,7 @@ and by `flask mailshots send`, which finishes whatever is left."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, Update
 from campaign.appeals.status import appeal_progress
@@ -24,15 +24,10 @@ from campaign.mail.services import enqueue
 from campaign.responses.models import StatusChange
 from campaign.security import TokenError, make_token, read_token
 from campaign.signatures.models import Signature
+from campaign.urls import external_url
 from campaign.validation import InvalidInput
 
 PAGE_SIZE = 200
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL under BASE_URL, also outside a request (CLI, worker)."""
-    with current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
 
 
 # --- starting a mailshot ---------------------------------------------------------------------

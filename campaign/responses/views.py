@@ -10,7 +10,6 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    url_for,
 )
 
 from campaign.appeals.services import get_published_appeal_or_404
@@ -24,6 +23,7 @@ from campaign.responses.feed import atom_feed
 from campaign.responses.queries import get_public_document, get_update
 from campaign.responses.scorecard import SORTS, authority_record, authority_records, sorted_records
 from campaign.responses.timeline import build_timeline, build_tracker
+from campaign.urls import external_url
 from campaign.validation import InvalidInput
 
 bp = Blueprint("responses", __name__)
@@ -58,11 +58,11 @@ def feed(slug: str):
         appeal,
         entries,
         base_url=base,
-        appeal_url=url_for("appeals.show", slug=slug, _external=True),
-        feed_url=url_for("responses.feed", slug=slug, _external=True),
-        tracker_url=url_for("responses.tracker", slug=slug, _external=True),
+        appeal_url=external_url("appeals.show", slug=slug),
+        feed_url=external_url("responses.feed", slug=slug),
+        tracker_url=external_url("responses.tracker", slug=slug),
         entry_urls={
-            e.key: url_for("responses.update", slug=slug, update_id=e.update.id, _external=True)
+            e.key: external_url("responses.update", slug=slug, update_id=e.update.id)
             for e in entries
             if e.update is not None
         },

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
@@ -16,6 +15,7 @@ from campaign.appeals.services import get_published_appeal_or_404
 from campaign.extensions import cache, db
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
+from campaign.urls import external_url
 
 #: Channels a `ref` may name; anything else is stored as "other".
 CHANNELS = ("telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr")
@@ -55,14 +55,9 @@ def known_ref(value: str | None) -> str | None:
 
 def canonical_url(appeal: Appeal, ref: str | None = None) -> str:
     """The appeal's public address under BASE_URL, with `?ref=` when a channel is given."""
-    url = current_app.config["BASE_URL"].rstrip("/") + url_for("appeals.show", slug=appeal.slug)
     if ref:
-        url += "?" + urlencode({"ref": ref})
-    return url
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+        return external_url("appeals.show", slug=appeal.slug, ref=ref)
+    return external_url("appeals.show", slug=appeal.slug)
 
 
 @dataclass(frozen=True)
@@ -116,7 +111,7 @@ def og_locale(language: str) -> str:
 
 def embed_snippet(appeal: Appeal) -> str:
     """Copy-paste HTML for partners' sites (shown escaped, inside a read-only field)."""
-    src = absolute_url("sharing.embed", slug=appeal.slug)
+    src = external_url("sharing.embed", slug=appeal.slug)
     return (
         f'<iframe src="{src}" width="100%" height="460" style="border:0;max-width:40rem" '
         f'title="{escape(appeal.title)}" loading="lazy"></iframe>'

@@ -13,6 +13,7 @@ from campaign.appeals.views import appeal_context_provider
 from campaign.i18n import supported_languages
 from campaign.sharing import services
 from campaign.signatures.counting import signature_count
+from campaign.urls import external_url
 
 bp = Blueprint("sharing", __name__)
 
@@ -33,7 +34,7 @@ def sharing_context(appeal) -> dict:
         "sharing": {
             "canonical_url": services.canonical_url(appeal),
             "description": summary,
-            "card_url": services.absolute_url("sharing.card", slug=appeal.slug),
+            "card_url": external_url("sharing.card", slug=appeal.slug),
             "og_locale": locale,
             "og_locale_alternates": [
                 services.og_locale(code)
@@ -43,8 +44,8 @@ def sharing_context(appeal) -> dict:
             "links": services.share_links(appeal),
             "copy_url": services.canonical_url(appeal, "copy"),
             "embed_snippet": services.embed_snippet(appeal),
-            "qr_svg_url": services.absolute_url("sharing.qr_svg", slug=appeal.slug),
-            "qr_png_url": services.absolute_url("sharing.qr_png", slug=appeal.slug),
+            "qr_svg_url": external_url("sharing.qr_svg", slug=appeal.slug),
+            "qr_png_url": external_url("sharing.qr_png", slug=appeal.slug),
         }
     }
 

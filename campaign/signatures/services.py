@@ -395,21 +395,24 @@ def invalidate_signatures(user, signatures, reason: str) -> int:
 @dataclass
 class PublicSigner:
     name: str
-    country: str
-    confirmed_at: object
+    #: None for an anonymous signer.
+    country: str | None
 
 
 def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
     """The latest confirmed, unflagged signers for the appeal page (index on
-    appeal_id, state, confirmed_at); anonymous signers are shown as "Anonymous"."""
+    appeal_id, state, confirmed_at). An anonymous signer is "Anonymous" and nothing else: with
+    their country beside the moment they signed, the only signer from a country would be
+    known to have signed, and when."""
     rows = db.session.execute(
-        sa.select(Signature.name, Signature.public_name, Signature.country, Signature.confirmed_at)
+        sa.select(Signature.name, Signature.public_name, Signature.country)
         .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")
         .where(Signature.flagged.is_(None))
         .order_by(Signature.confirmed_at.desc())
         .limit(n)
     ).all()
+    anonymous = PublicSigner(str(_l("Anonymous")), None)
     return [
-        PublicSigner(name if public_name and name else str(_l("Anonymous")), country, confirmed_at)
-        for name, public_name, country, confirmed_at in rows
+        PublicSigner(name, country) if public_name and name else anonymous
+        for name, public_name, country in rows
     ]

@@ -49,9 +49,18 @@ def public_get_operations(app, schema) -> list:
 
 
 def _known_values(app, make_appeal, make_authority) -> dict:
-    """Real identifiers, so some generated requests hit existing rows, not only 404s."""
+    """Real identifiers, so some generated requests hit existing rows, not only 404s; the
+    appeal has a response, so the responses and the timeline carry authority objects."""
+    import datetime as dt
+
+    from campaign.responses.services import record_response
+
     authority = make_authority()
     appeal = make_appeal(authority=authority)
+    record_response(
+        None, appeal, authority=authority, occurred_on=dt.date(2025, 6, 5),
+        kind="official_letter", summary="A letter.", demands=[appeal.demands[0].id],
+    )  # fmt: skip
     return {"slug": appeal.slug, "authority": authority.slug, "id": 1}
 
 

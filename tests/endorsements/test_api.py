@@ -111,21 +111,57 @@ def test_bad_bodies_are_refused_naming_fields_and_store_nothing(client, db, demo
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_closed_draft_and_already_endorsed(client, db, smtp, demo_appeal, make_appeal, api_token):
+def test_closed_and_draft_appeals_refuse(client, db, make_appeal):
     closed = make_appeal(state="closed")
     response = client.post(_url(closed), json=BODY)
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "closed"
     assert client.post(_url(make_appeal(state="draft")), json=BODY).status_code == 404
     assert client.get(_url(make_appeal(state="draft"))).status_code == 404
+    assert Endorsement.query.count() == 0
 
-    endorsement = _submitted(client, smtp, demo_appeal)
+
+def test_a_rival_submission_is_its_own_and_cannot_be_approved_beside_another(
+    client, db, smtp, demo_appeal, api_token
+):
+    real = _submitted(client, smtp, demo_appeal)
     headers = api_token("moderator")
-    client.post(f"/api/v1/endorsements/{endorsement.id}/approve", headers=headers)
+    assert (
+        client.post(f"/api/v1/endorsements/{real.id}/approve", headers=headers).status_code == 200
+    )
     forget_user()
-    again = client.post(_url(demo_appeal), json={**BODY, "organization_name": "KLOOP media"})
-    assert again.status_code == 409
-    assert again.get_json()["error"]["code"] == "already_endorsed"
-    assert Endorsement.query.count() == 1
+    before = client.get(_url(demo_appeal)).get_json()
+
+    rival_body = {
+        **BODY,
+        "organization_name": "KLOOP media",
+        "signatory_name": "Bakyt Osmonov",
+        "contact_email": "bakyt@kloop.kg",  # even on the domain: a different submission
+        "comment": "Taken over.",
+    }
+    again = client.post(_url(demo_appeal), json=rival_body)
+    assert again.status_code == 202  # the same answer as any submission
+    assert again.get_json()["status"] == "pending_confirmation"
+    assert client.get(_url(demo_appeal)).get_json() == before  # the approved one is untouched
+    confirm = link(mails(smtp, 3)[2], "confirm")
+    assert client.post(confirm).status_code == 200
+    rival = Endorsement.query.filter_by(signatory_name="Bakyt Osmonov").one()
+    assert rival.state == "submitted"
+
+    queue = client.get(_url(demo_appeal) + "?state=submitted", headers=headers).get_json()
+    [item] = queue["items"]
+    assert item["id"] == rival.id
+    assert item["rivals"] == [{"id": real.id, "state": "approved"}]
+    refused = client.post(f"/api/v1/endorsements/{rival.id}/approve", headers=headers)
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "already_endorsed"
+    assert "already has an approved endorsement" in error["message"]
+    forget_user()
+    assert client.get(_url(demo_appeal)).get_json() == before
+    db.session.expire_all()
+    assert db.session.get(Endorsement, rival.id).state == "submitted"
+    db.session.refresh(demo_appeal)
+    assert demo_appeal.endorsement_count == 1
 
 
 def test_the_api_is_in_the_openapi_document(client):

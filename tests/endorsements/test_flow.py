@@ -123,50 +123,195 @@ def test_rejected_endorsement_is_never_public_and_its_reason_stays_private(
     assert demo_appeal.endorsement_count == 0
 
 
-def test_same_organization_by_name_variant_updates_the_pending_endorsement(
+def _endorsements(db) -> list[Endorsement]:
+    db.session.expire_all()
+    return list(db.session.execute(sa.select(Endorsement).order_by(Endorsement.id)).scalars())
+
+
+def _state_of(endorsement: Endorsement) -> tuple:
+    return (
+        endorsement.state,
+        endorsement.contact_email,
+        endorsement.signatory_name,
+        endorsement.signatory_role,
+        endorsement.comment,
+        endorsement.submitted_at,
+        endorsement.domain_verified_at,
+    )
+
+
+ATTACKER = {
+    "organization_name": "  KLOOP   media! ",  # the same organization, by its name
+    "website": "",
+    "signatory_name": "Bakyt Osmonov",
+    "signatory_role": "Editor-in-chief",
+    "contact_email": "kloop.editor@gmail.com",
+    "comment": "We withdraw our support.",
+}
+
+
+def test_a_second_submission_cannot_take_over_a_confirmed_endorsement(
+    client, db, smtp, demo_appeal, login
+):
+    # The real contact confirms from the organization's domain: domain-verified.
+    first = _endorse_and_confirm(client, smtp, demo_appeal)
+    [real] = _endorsements(db)
+    assert real.state == "submitted" and real.domain_verified_at is not None
+    before = _state_of(real)
+
+    # Anyone can type the organization's name: the second submission is a new row.
+    response = endorse(client, demo_appeal.slug, **ATTACKER)
+    assert response.status_code == 302
+    assert "Check your email" in client.get(response.location).get_data(as_text=True)
+    second = mails(smtp, 2)[1]
+    assert second["To"] == "kloop.editor@gmail.com"
+    real, rival = _endorsements(db)
+    assert _state_of(real) == before  # contact, signatory, comment, state, verification
+    assert rival.organization_id == real.organization_id
+    assert rival.state == "pending" and rival.signatory_name == "Bakyt Osmonov"
+    assert _count(db, Organization) == 2  # + the issuer: no new organization
+    # The real contact's link still works, and confirming again changes nothing.
+    assert client.post(link(first, "confirm")).status_code == 200
+    assert _state_of(_endorsements(db)[0]) == before
+
+    # The rival confirms its own; it does not inherit the domain verification.
+    assert client.post(link(second, "confirm")).status_code == 200
+    real, rival = _endorsements(db)
+    assert rival.state == "submitted" and rival.domain_verified_at is None
+    assert _state_of(real) == before
+
+    # The moderator sees both, each naming and linking the other.
+    login("moderator")
+    queue = client.get("/admin/endorsements").get_data(as_text=True)
+    assert "(2 waiting)" in queue
+    assert queue.count("Another endorsement for this organization exists") == 2
+    page = f"/admin/appeals/{demo_appeal.slug}/endorsements"
+    assert f'href="{page}#endorsement-{rival.id}"' in queue
+    assert f'href="{page}#endorsement-{real.id}"' in queue
+    appeal_page = client.get(page).get_data(as_text=True)
+    assert f'id="endorsement-{real.id}"' in appeal_page
+    assert f'id="endorsement-{rival.id}"' in appeal_page
+    assert appeal_page.count("Another endorsement for this organization exists") == 2
+
+    # One can be approved; the other is then refused, with a message that says why.
+    assert client.post(f"/admin/endorsements/{real.id}/approve").status_code == 302
+    refused = client.post(f"/admin/endorsements/{rival.id}/approve", follow_redirects=True)
+    assert "already has an approved endorsement of this appeal" in refused.get_data(as_text=True)
+    logout(client)
+    real, rival = _endorsements(db)
+    assert real.state == "approved" and rival.state == "submitted"
+    db.session.refresh(demo_appeal)
+    assert demo_appeal.endorsement_count == 1
+    public = client.get(f"/appeals/{demo_appeal.slug}").get_data(as_text=True)
+    assert "We stand with our colleagues." in public and "We withdraw" not in public
+
+
+def test_a_rival_approved_instead_shows_no_domain_verification(
+    client, db, smtp, demo_appeal, login
+):
+    _endorse_and_confirm(client, smtp, demo_appeal)
+    _endorse_and_confirm(client, smtp, demo_appeal, n_mails=2, **ATTACKER)
+    real, rival = _endorsements(db)
+    assert real.organization.domain_verified_at is not None  # the organization's record
+    login("moderator")
+    reason = {"reason": "Checked by phone: not the organization"}
+    assert client.post(f"/admin/endorsements/{real.id}/reject", data=reason).status_code == 302
+    assert client.post(f"/admin/endorsements/{rival.id}/approve").status_code == 302
+    logout(client)
+    page = client.get(f"/appeals/{demo_appeal.slug}").get_data(as_text=True)
+    assert "We withdraw our support." in page and "domain verified" not in page
+    api = client.get(f"/api/v1/appeals/{demo_appeal.slug}/endorsements").get_json()
+    assert api["items"][0]["organization"]["domain_verified"] is False
+    org_page = client.get("/organizations/kloop-media").get_data(as_text=True)
+    assert "domain verified" not in org_page
+
+
+def test_a_rival_cannot_give_the_organization_a_website_to_verify_itself_against(
     client, db, smtp, demo_appeal
 ):
-    assert endorse(client, demo_appeal.slug).status_code == 302
-    first = mails(smtp, 1)[0]
-    response = endorse(
+    # The first submission names no website: the organization has none yet.
+    _endorse_and_confirm(client, smtp, demo_appeal, website="")
+    _endorse_and_confirm(
         client,
-        demo_appeal.slug,
-        organization_name="  KLOOP   media! ",
-        website="",
-        signatory_name="Bakyt Osmonov",
-        contact_email="bakyt@kloop.kg",
+        smtp,
+        demo_appeal,
+        n_mails=2,
+        **{**ATTACKER, "website": "kloop-news.kg", "contact_email": "desk@kloop-news.kg"},
     )
-    assert response.status_code == 302
-    second = mails(smtp, 2)[1]
-    assert second["To"] == "bakyt@kloop.kg"
-    assert _count(db, Organization) == 2 and _count(db, Endorsement) == 1  # + the issuer
-    endorsement = _only_endorsement(db)
-    assert endorsement.signatory_name == "Bakyt Osmonov"
-    assert endorsement.organization.name == "Kloop Media"  # never renamed by a submitter
-    # The first address's link no longer confirms: the endorsement now belongs to the second.
-    assert client.post(link(first, "confirm")).status_code == 400
-    assert client.post(link(second, "confirm")).status_code == 200
-    assert _only_endorsement(db).state == "submitted"
+    real, rival = _endorsements(db)
+    assert real.organization.website is None and real.organization.website_domain is None
+    assert rival.domain_verified_at is None and real.domain_verified_at is None
 
 
-def test_same_organization_by_website_domain_is_already_endorsed_once_approved(
+def test_after_approval_a_new_submission_waits_beside_the_approved_one(
     client, db, smtp, demo_appeal, login
 ):
     _endorse_and_confirm(client, smtp, demo_appeal)
     _approve(client, login, _only_endorsement(db).id)
-    mails(smtp, 2)
+    approved_before = _state_of(_only_endorsement(db))
     response = endorse(
         client,
         demo_appeal.slug,
         organization_name="Kloop (Kyrgyzstan)",
-        website="www.kloop.kg/en/about",
+        website="www.kloop.kg/en/about",  # the same organization, by its domain
         contact_email="someone@kloop.kg",
+        signatory_name="Someone Else",
     )
     assert response.status_code == 302
-    assert "Already endorsed" in client.get(response.location).get_data(as_text=True)
-    assert _count(db, Organization) == 2 and _count(db, Endorsement) == 1  # + the issuer
-    assert _only_endorsement(db).contact_email == "aida@kloop.kg"
-    assert _count(db, OutboxMessage) == 2  # no third mail
+    assert "Check your email" in client.get(response.location).get_data(as_text=True)
+    confirm = link(mails(smtp, 3)[2], "confirm")
+    assert client.post(confirm).status_code == 200
+    approved, rival = _endorsements(db)
+    assert _state_of(approved) == approved_before
+    assert rival.state == "submitted" and rival.domain_verified_at is not None  # its own
+    assert _count(db, Organization) == 2  # + the issuer
+
+    login("moderator")
+    refused = client.post(f"/admin/endorsements/{rival.id}/approve", follow_redirects=True)
+    assert "already has an approved endorsement" in refused.get_data(as_text=True)
+    assert _endorsements(db)[1].state == "submitted"
+    db.session.refresh(demo_appeal)
+    assert demo_appeal.endorsement_count == 1
+
+    # Replacing it is two steps the moderator takes on purpose.
+    reason = {"reason": "Replaced by the new director's endorsement"}
+    assert client.post(f"/admin/endorsements/{approved.id}/reject", data=reason).status_code == 302
+    assert client.post(f"/admin/endorsements/{rival.id}/approve").status_code == 302
+    logout(client)
+    approved, rival = _endorsements(db)
+    assert (approved.state, rival.state) == ("rejected", "approved")
+    db.session.refresh(demo_appeal)
+    assert demo_appeal.endorsement_count == 1
+    assert "Someone Else" in client.get("/organizations/kloop-media").get_data(as_text=True)
+
+
+def test_the_same_submission_again_resends_its_confirmation(client, db, smtp, demo_appeal):
+    assert endorse(client, demo_appeal.slug).status_code == 302
+    assert endorse(client, demo_appeal.slug).status_code == 302  # a second click, a lost mail
+    first, second = mails(smtp, 2)
+    assert first["To"] == second["To"] == "aida@kloop.kg"
+    assert _count(db, Endorsement) == 1
+    assert client.post(link(second, "confirm")).status_code == 200
+    assert _only_endorsement(db).state == "submitted"
+    # Different details are a submission of their own.
+    assert endorse(client, demo_appeal.slug, comment="Updated comment.").status_code == 302
+    assert _count(db, Endorsement) == 2
+
+
+def test_a_withdrawn_endorsement_may_be_followed_by_a_fresh_one(
+    client, db, smtp, demo_appeal, login
+):
+    confirmation = _endorse_and_confirm(client, smtp, demo_appeal)
+    _approve(client, login, _only_endorsement(db).id)
+    assert client.post(link(confirmation, "withdraw")).status_code == 200
+    again = _endorse_and_confirm(client, smtp, demo_appeal, n_mails=3, comment="Still with you.")
+    assert again["To"] == "aida@kloop.kg"
+    withdrawn, fresh = _endorsements(db)
+    assert withdrawn.state == "withdrawn" and fresh.state == "submitted"
+    _approve(client, login, fresh.id)
+    db.session.refresh(demo_appeal)
+    assert demo_appeal.endorsement_count == 1
+    assert "Still with you." in client.get(f"/appeals/{demo_appeal.slug}").get_data(as_text=True)
 
 
 def test_domain_is_verified_only_by_an_address_on_the_website_domain(
@@ -339,25 +484,3 @@ def test_closed_appeals_refuse_and_drafts_do_not_exist(client, db, make_appeal):
 def test_tampered_links_are_refused(client):
     assert client.get("/endorsements/confirm/not-a-token").status_code == 400
     assert client.post("/endorsements/withdraw/not-a-token").status_code == 400
-
-
-def test_a_concurrent_duplicate_insert_is_answered_as_a_second_attempt(
-    client, db, smtp, demo_appeal, monkeypatch
-):
-    from campaign.endorsements import services
-
-    assert endorse(client, demo_appeal.slug).status_code == 302
-    real = services.endorsement_for
-    calls = []
-
-    def not_yet_visible(appeal, organization):
-        # The first lookup misses the row, as when another request inserts it concurrently.
-        calls.append(1)
-        return None if len(calls) == 1 else real(appeal, organization)
-
-    monkeypatch.setattr(services, "endorsement_for", not_yet_visible)
-    response = endorse(client, demo_appeal.slug, signatory_name="Second Try")
-    assert response.status_code == 302
-    assert _count(db, Endorsement) == 1
-    assert _only_endorsement(db).signatory_name == "Second Try"
-    assert len(mails(smtp, 2)) == 2

@@ -64,14 +64,24 @@ def test_sign_mail_open_confirm_count(client, db, smtp, make_appeal):
     assert "aida@example.org" not in show
 
 
-def test_anonymous_signer_is_listed_as_anonymous(client, db, smtp, make_appeal):
+def test_anonymous_signer_is_listed_as_anonymous_without_a_country(client, db, smtp, make_appeal):
     appeal = make_appeal()
     sign(client, appeal, name="Hidden Person", email="h@example.org", display="anonymous")
-    [message] = deliver(smtp, 1)
-    client.post(links(message)["confirm"])
+    sign(client, appeal, name="Aida Bekova", email="a@example.org", country="KG", city="Osh")
+    sign(
+        client, appeal, name="Lone Signer", email="l@example.org", country="IS", display="anonymous"
+    )
+    for message in deliver(smtp, 3):
+        client.post(links(message)["confirm"])
     show = client.get(f"/appeals/{appeal.slug}").get_data(as_text=True)
-    assert "Hidden Person" not in show
-    assert "Anonymous" in show
+    assert "Hidden Person" not in show and "Lone Signer" not in show
+    recent = show[show.index('class="recent-signers"') :]
+    recent = recent[: recent.index("</ul>")]
+    # The only signer from Iceland signed anonymously: nothing in the list points to them.
+    assert recent.count("Anonymous") == 2
+    assert "Iceland" not in recent and "Osh" not in recent
+    assert "Aida Bekova" in recent and "Kyrgyzstan" in recent  # who chose to be shown
+    assert recent.count('class="signer-country"') == 1
 
 
 def test_field_errors_keep_values_and_store_nothing(client, db, smtp, make_appeal):
