@@ -1,7 +1,7 @@
 """endorsements: rival submissions get their own rows; at most one approved per organization
 
-Revision ID: 0004_endorsement_rivals
-Revises: 0003_outbox_render_later
+Revision ID: 0006_endorsement_rivals
+Revises: 0005_sessions_lockout
 Create Date: 2026-12-02 09:00:00
 
 A second submission for an organization used to overwrite the first (contact, signatory,
@@ -15,8 +15,8 @@ verification moves onto the endorsement whose contact address proved it.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_endorsement_rivals"
-down_revision = "0003_outbox_render_later"
+revision = "0006_endorsement_rivals"
+down_revision = "0005_sessions_lockout"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """accounts: failed logins counted per typed email and client address, not per user row
 
-Revision ID: 0004_sessions_lockout
-Revises: 0003_outbox_render_later
+Revision ID: 0005_sessions_lockout
+Revises: 0004_stored_html
 Create Date: 2026-12-02 09:00:00
 
 The lockout on the user row (failed_logins, locked_until) let anyone who knew a campaigner's
@@ -14,8 +14,8 @@ minutes long, so they are dropped rather than carried over.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_sessions_lockout"
-down_revision = "0003_outbox_render_later"
+revision = "0005_sessions_lockout"
+down_revision = "0004_stored_html"
 branch_labels = None
 depends_on = None
 
