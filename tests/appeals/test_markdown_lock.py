@@ -16,7 +16,7 @@ from tests.appeals.helpers import renderer_children, wait_for_renderer
 from tests.conftest import PASSWORD
 from tests.signatures.helpers import sign
 
-BUDGET = 3.0
+BUDGET = 4.0
 WORST = "[" * 50_000
 SIGNERS = 5
 
@@ -66,7 +66,7 @@ def test_signing_goes_on_while_an_editor_saves_a_worst_case_body(
             latencies.append(time.monotonic() - start)
             assert response.status_code == 303
         # Each signature took its usual time, not the rest of the rendering's budget...
-        assert max(latencies) < BUDGET / 3, latencies
+        assert max(latencies) < BUDGET / 2, latencies
         # ...and they were signed while the body was rendering.
         assert renderer_children(), "the save ended before the signatures: not concurrent"
     finally:
