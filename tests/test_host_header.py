@@ -14,6 +14,7 @@ from campaign.endorsements.models import Organization
 from campaign.endorsements.services import EndorsementInput, add_endorsement_by_campaigner
 from campaign.responses.models import Authority
 from campaign.responses.services import post_update, record_response
+from tests.factories import markdown
 from tests.test_privacy_markers import public_get_urls
 
 EVIL = "http://evil.example"
@@ -37,7 +38,7 @@ def _appeal_with_everything(app, db, make_appeal):
         demands=[appeal.demands[0].id], moves={},
     )  # fmt: skip
     response.document = "0123456789abcdef01234567.pdf"
-    update = post_update(None, appeal, "An update", "Some news.")
+    update = post_update(None, appeal, "An update", markdown("Some news."))
     db.session.commit()
     return appeal, authority, update
 
