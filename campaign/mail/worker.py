@@ -24,6 +24,7 @@ import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import flask_mail
 import sqlalchemy as sa
 from flask import current_app
 
@@ -35,6 +36,10 @@ from campaign.mail.models import OutboxMessage
 from campaign.mail.services import render_waiting
 
 log = logging.getLogger(__name__)
+
+#: Flask-Mail holds the SMTP settings and opens the connection. It is bound here, by the
+#: processes that send, not by create_app(): web workers only write outbox rows.
+_mail = flask_mail.Mail()
 
 MAX_ATTEMPTS = 10
 CLAIM_FOR = dt.timedelta(minutes=5)
@@ -81,22 +86,32 @@ def claim_due(limit: int) -> Claim:
     return Claim(ids, until)
 
 
-def _connect() -> smtplib.SMTP:
-    """An SMTP connection from the MAIL_* settings; MAIL_TIMEOUT bounds every wait on it."""
-    config = current_app.config
-    factory = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-    connection = factory(
-        config["MAIL_SERVER"], config.get("MAIL_PORT") or 25, timeout=config["MAIL_TIMEOUT"]
-    )
-    try:
-        if config.get("MAIL_USE_TLS"):
-            connection.starttls()
-        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
-            connection.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+class _Connection(flask_mail.Connection):
+    """Flask-Mail's SMTP connection (MAIL_SERVER, MAIL_PORT, MAIL_USE_SSL/TLS, MAIL_USERNAME,
+    MAIL_PASSWORD, MAIL_SUPPRESS_SEND), with MAIL_TIMEOUT on connecting and on every wait:
+    Flask-Mail 0.10 opens its socket without one, so a stuck server would hang the worker.
+    Messages are built by campaign.mail.message, not Flask-Mail's Message (see there)."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        state, timeout = self.mail, current_app.config["MAIL_TIMEOUT"]
+        factory = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = factory(state.server, state.port, timeout=timeout)
+        try:
+            if state.use_tls:
+                host.starttls()
+            if state.username and state.password:
+                host.login(state.username, state.password)
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+
+def _connect() -> smtplib.SMTP | None:
+    """An open SMTP connection (None when MAIL_SUPPRESS_SEND says to send nothing)."""
+    if "mail" not in current_app.extensions:
+        _mail.init_app(current_app)
+    return _Connection(current_app.extensions["mail"]).__enter__().host
 
 
 def send_due(limit: int = 200) -> Batch:
@@ -114,11 +129,11 @@ def send_due(limit: int = 200) -> Batch:
 def _send_batch(claim: Claim) -> Batch:
     sender = sender_from(current_app.config["MAIL_DEFAULT_SENDER"])
     sent: list[int] = []
-    if not current_app.config.get("MAIL_SERVER"):
-        _deliver(claim, None, sender, sent)
-        return Batch(len(claim.ids), len(sent))
     try:
-        connection = _connect()
+        connection = _connect() if current_app.config.get("MAIL_SERVER") else None
+        if connection is None:  # no MAIL_SERVER (or MAIL_SUPPRESS_SEND): printed
+            _deliver(claim, None, sender, sent)
+            return Batch(len(claim.ids), len(sent))
         try:
             _deliver(claim, connection, sender, sent)
         except BaseException:
