@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
 from campaign.admin.forms import show_errors
@@ -23,14 +24,14 @@ from campaign.appeals.translations import (
     translatable_languages,
 )
 from campaign.extensions import db
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.i18n import language_name
 from campaign.validation import InvalidInput
 
 
 class TranslationForm(Form):
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
+    title = StringField(_l("Title"), validators=[max_length(TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[max_length(limits.SUMMARY)])
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
 
 
@@ -41,9 +42,8 @@ def translation_form(appeal, language: str) -> TranslationForm:
         pass
 
     for demand in appeal.demands:
-        setattr(
-            Form, f"demand_{demand.id}", TextAreaField(_l("Demand %(num)d", num=demand.position))
-        )
+        label = _l("Demand %(num)d", num=demand.position)
+        setattr(Form, f"demand_{demand.id}", TextAreaField(label, [max_length(limits.DEMAND)]))
     data = {}
     if request.method == "GET" and get_translation(appeal, language) is not None:
         text = localized(appeal, language)

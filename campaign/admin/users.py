@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.accounts.models import ROLES, User
 from campaign.accounts.services import (
@@ -21,7 +22,7 @@ from campaign.accounts.services import (
 )
 from campaign.admin import add_nav, bp
 from campaign.extensions import db
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.labels import label
 
 
@@ -31,7 +32,12 @@ def _role_choices():
 
 class NewUserForm(Form):
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
+        _l("Email"),
+        validators=[
+            DataRequired(),
+            Email(check_deliverability=False),
+            max_length(limits.EMAIL),
+        ],
     )
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
     password = PasswordField(
@@ -40,7 +46,7 @@ class NewUserForm(Form):
             DataRequired(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
-                max=200,
+                max=limits.PASSWORD,
                 message=_l("The password needs at least %(min)d characters (at most %(max)d)."),
             ),
         ],
