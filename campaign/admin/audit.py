@@ -10,6 +10,7 @@ from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.audit.services import search_entries
 from campaign.extensions import db
+from campaign.inputs import page_arg
 
 PER_PAGE = 50
 
@@ -24,7 +25,7 @@ def audit():
         "user_email": request.args.get("user", "")[:320],
         "subject": request.args.get("subject", "")[:100],
     }
-    page = db.paginate(search_entries(**filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(search_entries(**filters), page=page_arg(), per_page=PER_PAGE)
     args = {"action": filters["action"], "user": filters["user_email"]}
     args["subject"] = filters["subject"]
     return render_template("admin/audit/index.html", page=page, filters=args)
