@@ -52,16 +52,14 @@ def _unstorable(field) -> bool:
     return any(isinstance(value, str) and unstorable(value) for value in field.raw_data or ())
 
 
-def _shown(text: str) -> str:
-    """The text with each character that cannot be stored as U+FFFD, to show it again (a
-    page cannot even be sent with an unpaired surrogate in it)."""
-    return "".join("\ufffd" if unstorable(char) else char for char in text)
-
-
-def _show_without_unstorable(field) -> None:
-    field.raw_data = [_shown(v) if isinstance(v, str) else v for v in field.raw_data]
-    if isinstance(field.data, str):
-        field.data = _shown(field.data)
+def _shown(value):
+    """The value with each character that cannot be stored as U+FFFD: what the field holds
+    and shows again (a page cannot even be sent with an unpaired surrogate in it)."""
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    if not isinstance(value, str):
+        return value
+    return "".join("\ufffd" if unstorable(char) else char for char in value)
 
 
 def _all_text(formdata) -> bool:
@@ -88,13 +86,21 @@ class Form(FlaskForm):
                 abort(400)
             return wrapped
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """A value sent with NUL or an unpaired surrogate is kept with U+FFFD in their place,
+        so even a view that reads a field before validating never sends one to the database;
+        validate() then refuses the field."""
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+        self._unstorable = {name for name, field in self._fields.items() if _unstorable(field)}
+        for name in self._unstorable:
+            field = self._fields[name]
+            field.raw_data = _shown(field.raw_data)
+            field.data = _shown(field.data)
+
     def validate(self, extra_validators=None) -> bool:
-        """The fields' own validation, and then, for every field whatever its validators (an
-        Optional() would stop the chain), whether each value sent can be stored."""
+        """The fields' own validation; and every field that was sent a value no database can
+        store is refused, whatever its validators (an Optional() would stop the chain)."""
         valid = super().validate(extra_validators=extra_validators)
-        for field in self:
-            if _unstorable(field):
-                field.errors.append(str(UNSTORABLE))
-                _show_without_unstorable(field)
-                valid = False
-        return valid
+        for name in self._unstorable:
+            self._fields[name].errors.append(str(UNSTORABLE))
+        return valid and not self._unstorable

@@ -86,3 +86,11 @@ def test_form_messages_about_input_are_translated(client, appeal):
     page = response.get_data(as_text=True)
     assert "Эң көп дегенде 200 белги." in page
     assert "Бул текстте сактоого мүмкүн болбогон белгилер бар." in page
+
+
+def test_a_view_reading_a_field_before_validating_never_sees_unstorable_text(client, appeal):
+    """The resend view looks up the appeal the form names before validating it: the form
+    holds U+FFFD in place of what cannot be stored, so the lookup finds nothing (404)."""
+    assert client.post("/confirm/resend", data={"appeal": "a\x00b"}).status_code == 404
+    body = json.dumps({"appeal": appeal.slug + "\ud800", "email": "a@example.org"})
+    assert _post_json(client, "/confirm/resend", body).status_code == 404
