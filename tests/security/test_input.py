@@ -173,3 +173,10 @@ def test_ids_in_bodies_beyond_the_integer_columns_are_a_400(client, api_token, a
     error = assert_error(client.patch(f"/api/v1/appeals/{appeal.slug}", json=patch,
                                       headers=editor), 400)  # fmt: skip
     assert "demands" in error["fields"]
+
+
+def test_open_data_answers_its_json_envelope_to_nul_too(client, appeal):
+    """The open data routes are in the OpenAPI document and answer JSON errors."""
+    assert_error(client.get("/appeals/a%00b/stats.json"), 404, "not_found")
+    error = assert_error(client.get(f"/appeals/{appeal.slug}/stats.csv?from=%00"), 400)
+    assert "from" in error["fields"]
