@@ -41,6 +41,11 @@ REF = 32
 #: The moderators' signature search (`q`, longer is cut) and an email domain (DNS's longest).
 SEARCH = 200
 DOMAIN = 253
+#: An IP address or network in CIDR notation (blocklists).
+CIDR = 64
+#: The audit log's action and subject filters (their columns; longer is cut).
+AUDIT_ACTION = 64
+AUDIT_SUBJECT = 100
 
 # --- texts (Text columns) --------------------------------------------------------------------
 #: An appeal's summary (and its translations').

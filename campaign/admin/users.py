@@ -53,7 +53,11 @@ class NewUserForm(Form):
     )
     confirm = PasswordField(
         _l("Password again"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", _l("The passwords differ.")),
+            max_length(limits.PASSWORD),
+        ],
     )
 
 
