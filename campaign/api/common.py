@@ -89,12 +89,13 @@ class ApiBlueprint(Blueprint):
 
 class Text(fields.String):
     """A string from a request: `Text(max_length)`, or `Text(None)` where a OneOf bounds it or
-    its limit lives elsewhere (the Markdown bodies, with their rendering). NUL and unpaired
+    its limit lives elsewhere (the Markdown bodies, with their rendering; tests/api/test_fuzz.py
+    fails a string field of the OpenAPI document that has neither). NUL and unpaired
     surrogates are refused: PostgreSQL cannot store NUL, neither driver can encode a lone
     surrogate, and no person types them. The limit goes into the OpenAPI document as
     maxLength (a Length validator)."""
 
-    def __init__(self, max_length: int | None, *, min_length: int | None = None, **kwargs):
+    def __init__(self, max_length: int | None = None, *, min_length: int | None = None, **kwargs):
         given = kwargs.pop("validate", None)
         validators = list(given) if isinstance(given, list | tuple) else [given] if given else []
         if max_length is not None or min_length is not None:
