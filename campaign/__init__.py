@@ -147,5 +147,7 @@ def register_commands(app: Flask) -> None:
     if not _runs_commands(app):
         return
     from campaign.commands import init_commands
+    from campaign.inputs import check_command_arguments
 
     init_commands(app)
+    check_command_arguments(app.cli)

@@ -7,12 +7,17 @@ both, ids beyond the integer columns on SQLite, RecursionError in the JSON parse
 - JSON: every body (the API's parser, `request.get_json()`) is parsed by `loads`, which
   refuses nesting deeper than MAX_JSON_DEPTH; API bodies are capped at API_MAX_CONTENT_LENGTH.
 
+- Commands: an argument no database can store (bytes that are not UTF-8 arrive as unpaired
+  surrogates) is a usage error with a one-line message, not a traceback from the driver.
+
 Form fields are checked by campaign.forms.Form, API body fields by campaign.api.common.Text."""
 
 from __future__ import annotations
 
+import functools
 import json
 
+import click
 from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
@@ -108,6 +113,30 @@ def page_arg() -> int:
     if not page:
         abort(404)
     return page
+
+
+def _refusing_unstorable(callback):
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        for name, value in kwargs.items():
+            values = value if isinstance(value, list | tuple) else [value]
+            if any(isinstance(item, str) and unstorable(item) for item in values):
+                message = "it is not valid text (a NUL, or bytes that are not UTF-8)."
+                raise click.BadParameter(message, param_hint=name)
+        return callback(*args, **kwargs)
+
+    checked.refuses_unstorable = True
+    return checked
+
+
+def check_command_arguments(group: click.Group) -> None:
+    """Every command under `group` refuses arguments no database can store. Commands are
+    module-level objects shared by every app built, so each is wrapped once."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            check_command_arguments(command)
+        elif command.callback and not getattr(command.callback, "refuses_unstorable", False):
+            command.callback = _refusing_unstorable(command.callback)
 
 
 def init_inputs(app: Flask) -> None:

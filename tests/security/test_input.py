@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 import sqlalchemy as sa
 
@@ -180,3 +181,36 @@ def test_open_data_answers_its_json_envelope_to_nul_too(client, appeal):
     assert_error(client.get("/appeals/a%00b/stats.json"), 404, "not_found")
     error = assert_error(client.get(f"/appeals/{appeal.slug}/stats.csv?from=%00"), 400)
     assert "from" in error["fields"]
+
+
+# --- command-line arguments ------------------------------------------------------------------
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_command_refuses_an_argument_that_is_not_text(app, runner):
+    """Bytes that are not UTF-8 in argv arrive as unpaired surrogates: a usage error with a
+    one-line message (exit 2), not a traceback from the database driver."""
+    checked = 0
+    for path, command in _commands(app.cli):
+        arguments = [p for p in command.params if isinstance(p, click.Argument)]
+        if not arguments or any(p.type.name != "text" for p in arguments):
+            continue
+        options = []
+        for option in command.params:
+            if isinstance(option, click.Option) and option.required:
+                choices = getattr(option.type, "choices", None) or ["x"]
+                options += [option.opts[0], choices[0]]
+        for hostile in arguments:
+            args = ["a\udcffb" if p is hostile else "x" for p in arguments]
+            result = runner.invoke(args=[*path, *options, *args], input="a long password\n")
+            assert result.exit_code == 2, (path, result.output)
+            assert "is not valid text" in result.output, path
+            checked += 1
+    assert checked >= 3  # export signatures / endorsements, users create, users token, ...
