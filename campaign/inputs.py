@@ -6,7 +6,6 @@ both, ids beyond the integer columns on SQLite, RecursionError in the JSON parse
   `<int:...>` matches only ids an integer column can hold, so a larger one is 404.
 - JSON: every body (the API's parser, `request.get_json()`) is parsed by `loads`, which
   refuses nesting deeper than MAX_JSON_DEPTH; API bodies are capped at API_MAX_CONTENT_LENGTH.
-
 - Commands: an argument no database can store (bytes that are not UTF-8 arrive as unpaired
   surrogates) is a usage error with a one-line message, not a traceback from the driver.
 
@@ -37,7 +36,7 @@ class IdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
-# --- JSON --------------------------------------------------------------------------------------
+# --- JSON ------------------------------------------------------------------------------------
 
 
 def _deeper_than(value, limit: int) -> bool:
@@ -113,6 +112,9 @@ def page_arg() -> int:
     if not page:
         abort(404)
     return page
+
+
+# --- commands --------------------------------------------------------------------------------
 
 
 def _refusing_unstorable(callback):
