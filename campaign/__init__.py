@@ -22,6 +22,7 @@ def create_app(config=None, **overrides) -> Flask:
     load_config(app, config, overrides)
     register_logging(app)
     register_proxies(app)
+    register_input_rules(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -40,6 +41,14 @@ def register_proxies(app: Flask) -> None:
     from campaign.net import init_proxies
 
     init_proxies(app)
+
+
+def register_input_rules(app: Flask) -> None:
+    """First: the `int` converter must be in place before any route binds, and the URL check
+    must run before any other before_request hook reads the request."""
+    from campaign.inputs import init_inputs
+
+    init_inputs(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -138,5 +147,7 @@ def register_commands(app: Flask) -> None:
     if not _runs_commands(app):
         return
     from campaign.commands import init_commands
+    from campaign.inputs import check_command_arguments
 
     init_commands(app)
+    check_command_arguments(app.cli)

@@ -102,6 +102,9 @@ class Config:
     #: Wall-clock seconds Markdown may take to render when a text is saved; a text that takes
     #: longer is refused as too complex (campaign.markdown_fields).
     MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
+    #: Bytes in an API request body (JSON only, no uploads): an appeal with 50 demands, every
+    #: field at its limit and a 100,000-character body, all as \\u escapes, is about 2.1 MB.
+    API_MAX_CONTENT_LENGTH = _int("API_MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
     SQLITE_BUSY_TIMEOUT_MS = 15000
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True

@@ -36,8 +36,12 @@ class ApiError(HTTPException):
         self.fields = fields or {}
 
 
+#: Blueprints outside /api/ that the OpenAPI document describes: their errors are JSON too.
+JSON_BLUEPRINTS = frozenset({"open_data"})
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.blueprint in JSON_BLUEPRINTS
 
 
 def json_error(status: int, message: str, code: str | None = None, fields=None, headers=None):

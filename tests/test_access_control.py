@@ -10,6 +10,7 @@ import re
 
 import pytest
 from flask.views import MethodView
+from werkzeug.routing import FloatConverter, IntegerConverter
 
 from campaign.accounts.models import ROLES
 from tests.conftest import PASSWORD
@@ -152,7 +153,7 @@ def _url(app, rule, fixtures) -> str:
     values = {}
     for name, converter in rule._converters.items():
         kind = type(converter).__name__
-        if kind in ("IntegerConverter", "FloatConverter"):
+        if isinstance(converter, IntegerConverter | FloatConverter):
             values[name] = DUMMY_ID
         elif kind == "AnyConverter":
             values[name] = sorted(converter.items)[0]

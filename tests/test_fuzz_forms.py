@@ -3,14 +3,21 @@ the page, and nothing stored when the form is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing import AnyConverter
 
 from campaign.appeals.models import Appeal
 from campaign.endorsements.models import Endorsement
 from campaign.signatures.models import Signature
+from tests.stored_text import bad_stored_text
 
 SCRIPT = "<script>alert(1)</script>"
 FRAGMENTS = [
@@ -166,3 +173,302 @@ def test_nul_in_every_field_is_refused_without_an_error(client, db, appeal, logi
     before = _count(db, Appeal)
     response = client.post("/admin/appeals/new", data=dict.fromkeys(APPEAL_FIELDS, nul))
     _check(response, {}, before, _count(db, Appeal))
+
+
+# --- every form the app renders, from the URL map ---------------------------------------------
+#
+# The crawl GETs every page of the URL map (as an admin, with real ids and slugs), reads every
+# <form> on it, and posts each field of each form with hostile values while the other fields
+# keep their values: NUL, a value one character past the field's maxlength (or 100,000
+# characters when it has none), and an unpaired surrogate sent as JSON (Flask-WTF reads JSON as
+# form data; browsers cannot send one). Whatever the view, the answer is never a 5xx, and the
+# database never holds such text (tests/stored_text.py) nor the over-long value.
+
+#: POST routes the crawl does not post to, with why.
+NOT_POSTED = {
+    "accounts.logout": "ends the crawler's session; it takes no field",
+}
+#: POST routes no page of the crawl renders a form for, with why.
+NO_FORM_ON_ANY_PAGE = dict.fromkeys(
+    [
+        "signatures.confirm",
+        "signatures.withdraw",
+        "privacy.my_data",
+        "endorsements.confirm",
+        "endorsements.withdraw",
+        "responses.unsubscribe",
+    ],
+    "opened by a mailed token; its form is a CSRF button, with no field to fuzz",
+)
+#: Visible text inputs that may go without maxlength: their limits live with the Markdown.
+MARKDOWN_BODIES = {"body"}
+MARK = "ж"  # two bytes in UTF-8: a limit must count characters, as the columns do
+
+
+class _FormParser(HTMLParser):
+    """Every <form> of a page: method, action, enctype and its fields, with their values."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action") or "",
+                "multipart": attrs.get("enctype") == "multipart/form-data",
+                "fields": [],
+            }
+            self.forms.append(self._form)
+        elif self._form is None or not attrs.get("name"):
+            return
+        elif tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "reset", "image"):
+                return
+            if kind in ("checkbox", "radio") and any(
+                f["name"] == attrs["name"] for f in self._form["fields"]
+            ):
+                return  # the first checkbox or radio of a name stands for the group
+            self._form["fields"].append(
+                {
+                    "name": attrs["name"],
+                    "kind": kind,
+                    "value": attrs.get("value") or attrs.get("placeholder") or "",
+                    "maxlength": attrs.get("maxlength"),
+                }
+            )
+        elif tag == "textarea":
+            self._textarea = {"name": attrs["name"], "kind": "textarea", "value": "",
+                              "maxlength": attrs.get("maxlength")}  # fmt: skip
+            self._form["fields"].append(self._textarea)
+        elif tag == "select":
+            self._select = {"name": attrs["name"], "kind": "select", "value": None,
+                            "maxlength": None}  # fmt: skip
+            self._form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select["value"] in (None, "") or "selected" in attrs:
+                self._select["value"] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea["value"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+TYPICAL = {"email": "someone@example.org", "url": "https://example.org", "number": "1",
+           "date": "2025-06-01", "datetime-local": "2030-01-01T10:00"}  # fmt: skip
+
+
+def _defaults(fields: list[dict]) -> dict[str, str]:
+    values = {}
+    for field in fields:
+        value = field["value"]
+        if not value and field["kind"] in TYPICAL:
+            value = TYPICAL[field["kind"]]
+        if not value and field["kind"] in ("text", "textarea", "search", "password"):
+            value = "Something"
+        values[field["name"]] = value or ""
+    values.pop("csrf_token", None)  # CSRF is off in tests; a stale token would only confuse
+    return values
+
+
+@pytest.fixture
+def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
+    """An admin logged in, and one of each thing a form acts on."""
+    from campaign.responses.authorities import get_authority_by_slug
+    from campaign.responses.services import change_demand_status, post_update, record_response
+    from campaign.signatures.blocklists import add_blocked_domain
+
+    admin = login("admin")
+    make_user("editor")
+    draft = make_appeal(state="draft")
+    demand = demo_appeal.demands[0]
+    target = demand.targets[0]
+    response = record_response(
+        admin, demo_appeal, authority=target.authority, occurred_on=dt.date(2025, 6, 2),
+        kind="official_letter", summary="They answered.", demands=[demand.id],
+    )  # fmt: skip
+    change = change_demand_status(admin, target, "acknowledged", response=response)
+    update = post_update(admin, demo_appeal, "News", "Some news.")
+    for name, email in [("Kloop", "aida@kloop.kg"), ("Azattyk", "bek@azattyk.org")]:
+        endorsed = client.post(f"/api/v1/appeals/{demo_appeal.slug}/endorsements", json={
+            "organization_name": name, "signatory_name": "Aida", "contact_email": email,
+        })  # fmt: skip
+        assert endorsed.status_code == 202
+    # As if confirmed from the mail (the queue's forms) and approved (the initiator's form).
+    endorsement, approved = db.session.execute(sa.select(Endorsement)).scalars()
+    endorsement.state, approved.state = "submitted", "approved"
+    blocked = add_blocked_domain(admin, "spam.example", "spam")
+    db.session.commit()
+    client.post(f"/appeals/{demo_appeal.slug}/sign", data={
+        "name": "Aida", "email": "aida@example.org", "country": "KG", "display": "name",
+    })  # fmt: skip
+    authority = get_authority_by_slug(target.authority.slug)
+    return {
+        "slug": demo_appeal.slug,
+        "draft": draft.slug,
+        "authority": authority.slug,
+        "organization": endorsement.organization.slug,
+        "demand_id": demand.id,
+        "update_id": update.id,
+        "endorsement_id": endorsement.id,
+        "change_id": change.id,
+        "user_id": admin.id,
+        "row_id": blocked.id,
+        "language": "ru",
+        "kind": "domain",
+    }
+
+
+def _page_url(app, rule, known: dict) -> str | None:
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        elif name == "slug" and "/authorities/" in rule.rule:
+            values[name] = known["authority"]
+        elif name == "slug" and "/organizations/" in rule.rule:
+            values[name] = known["organization"]
+        elif name in known:
+            values[name] = known[name]
+        elif name in ("token", "name", "filename"):
+            values[name] = "not-a-token"  # the bad-link pages have forms too
+        else:
+            return None
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def _pages(app, known: dict) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        url = _page_url(app, rule, known)
+        if url is not None and not url.endswith((".csv", ".png", ".svg", ".atom", ".json")):
+            urls.append(url)
+    # The draft's admin pages carry forms the published appeal's do not (publish, demands).
+    urls += [u.replace(known["slug"], known["draft"]) for u in urls if "/admin/appeals/" in u]
+    return sorted(set(urls))
+
+
+def _crawl_forms(client, app, known: dict) -> dict[tuple, dict]:
+    """Distinct forms (by method, action and field names) over every page."""
+    forms = {}
+    for url in _pages(app, known):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if "html" not in (response.content_type or ""):
+            continue
+        parser = _FormParser()
+        parser.feed(response.get_data(as_text=True))
+        for found in parser.forms:
+            action = urlsplit(found["action"] or url).path
+            names = tuple(sorted(f["name"] for f in found["fields"]))
+            forms.setdefault((found["method"], action, names), {**found, "page": url})
+    return forms
+
+
+def _submit(client, form: dict, data: dict, as_json: bool = False):
+    action = form["action"] or form["page"]
+    if form["method"] == "get":
+        return client.get(action, query_string=data)
+    if as_json:
+        return client.post(action, data=json.dumps(data), content_type="application/json")
+    if form["multipart"]:
+        return client.post(action, data=data, content_type="multipart/form-data")
+    return client.post(action, data=data)
+
+
+def _stored_anywhere(needles: set[str]) -> set[str]:
+    """Which of `needles` some stored text contains."""
+    from campaign.extensions import db
+
+    db.session.rollback()
+    found = set()
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, sa.String)]
+        for row in db.session.execute(sa.select(*columns)) if columns else ():
+            values = [value for value in row if isinstance(value, str)]
+            found |= {needle for needle in needles if any(needle in v for v in values)}
+    return found
+
+
+def _hostile_posts(client, form: dict) -> list[str]:
+    """Post each field hostile in turn; what went wrong, one line each."""
+    problems = []
+    defaults = _defaults(form["fields"])
+    too_long_values = {}
+    for field in form["fields"]:
+        name = field["name"]
+        if name == "csrf_token":
+            continue
+        limit = int(field["maxlength"]) if field["maxlength"] else None
+        # Past the field's maxlength, or past every limit but the Markdown bodies'.
+        too_long = MARK * (limit + 1 if limit else 25_000)
+        if limit:
+            too_long_values[too_long] = f"{name!r} (maxlength {limit})"
+        cases = [("NUL", {**defaults, name: f"{defaults[name]}\x00x"}, False),
+                 ("too long", {**defaults, name: too_long}, False),
+                 ("surrogate", {**defaults, name: f"{defaults[name]}\ud800"}, True)]  # fmt: skip
+        if form["method"] == "get":
+            cases.pop()  # a query string cannot carry one: it is UTF-8, decoded with U+FFFD
+        for case, data, as_json in cases:
+            response = _submit(client, form, data, as_json)
+            if response.status_code >= 500:
+                where = f"{form['method'].upper()} {form['action']} {name!r} {case}"
+                problems.append(f"{where}: {response.status_code}")
+    where = f"{form['method'].upper()} {form['action']}"
+    problems += [f"{where}: stored past its maxlength: {too_long_values[value]}"
+                 for value in _stored_anywhere(set(too_long_values))]  # fmt: skip
+    problems += [f"after {where}: {bad}" for bad in bad_stored_text()]
+    return problems
+
+
+def test_every_form_refuses_hostile_fields_from_every_page(app, client, crawl_data):
+    forms = _crawl_forms(client, app, crawl_data)
+    posted: set[str] = set()
+    problems = []
+    adapter = app.url_map.bind("localhost")
+    for (method, action, _names), form in sorted(forms.items()):
+        endpoint = adapter.match(action, method=method.upper())[0] if action else None
+        if endpoint in NOT_POSTED:
+            continue
+        posted.add(endpoint)
+        problems += _hostile_posts(client, form)
+    assert problems == []
+    assert client.get("/admin/users").status_code == 200, "the crawl lost its admin session"
+    post_routes = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ()) and not rule.rule.startswith("/api/")
+    }
+    missed = post_routes - posted - set(NOT_POSTED) - set(NO_FORM_ON_ANY_PAGE)
+    assert not missed, f"POST routes no crawled page has a form for: {sorted(missed)}"
+
+
+def test_every_visible_text_field_states_its_maximum_length(app, client, crawl_data):
+    """The browser keeps within the limit the form or service enforces (maxlength)."""
+    forms = _crawl_forms(client, app, crawl_data)
+    unbounded = sorted(
+        f"{form['page']} -> {form['action']} {field['name']!r}"
+        for form in forms.values()
+        for field in form["fields"]
+        if field["kind"] in ("text", "email", "url", "search", "password", "textarea")
+        and not field["maxlength"]
+        and field["name"] not in MARKDOWN_BODIES
+    )
+    assert not unbounded, "\n".join(unbounded)

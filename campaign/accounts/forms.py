@@ -1,10 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from campaign.forms import Form
+from campaign import limits
+from campaign.forms import Form, max_length
 
 
 class LoginForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), max_length(limits.EMAIL)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), max_length(limits.PASSWORD)]
+    )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
+from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.audit.services import search_entries
 from campaign.extensions import db
+from campaign.inputs import page_arg
 
 PER_PAGE = 50
 
@@ -20,11 +22,11 @@ add_nav("admin.audit", _l("Audit log"), "admin")
 @require_role("admin")
 def audit():
     filters = {
-        "action": request.args.get("action", "")[:64],
-        "user_email": request.args.get("user", "")[:320],
-        "subject": request.args.get("subject", "")[:100],
+        "action": request.args.get("action", "")[: limits.AUDIT_ACTION],
+        "user_email": request.args.get("user", "")[: limits.EMAIL],
+        "subject": request.args.get("subject", "")[: limits.AUDIT_SUBJECT],
     }
-    page = db.paginate(search_entries(**filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(search_entries(**filters), page=page_arg(), per_page=PER_PAGE)
     args = {"action": filters["action"], "user": filters["user_email"]}
     args["subject"] = filters["subject"]
     return render_template("admin/audit/index.html", page=page, filters=args)

@@ -19,12 +19,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
+from campaign import limits
 from campaign.appeals.services import TargetInput
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.labels import LABELS
-from campaign.limits import APPEAL_BODY_MAX
 from campaign.responses.models import AUTHORITY_KINDS
 from campaign.validation import InvalidInput
 
@@ -34,9 +34,9 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызч
 
 
 class AppealForm(Form):
-    title = StringField(_l("Title"), validators=[Length(max=300)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=APPEAL_BODY_MAX)])
+    title = StringField(_l("Title"), validators=[max_length(limits.TITLE)])
+    summary = TextAreaField(_l("Summary"), validators=[max_length(limits.SUMMARY)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[max_length(limits.APPEAL_BODY_MAX)])
     language = SelectField(
         _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     )
@@ -49,7 +49,9 @@ class AppealForm(Form):
         validators=[Optional()],
     )  # fmt: skip
     issued_on = DateField(_l("Date of the appeal"), validators=[Optional()])
-    issued_by = StringField(_l("Issuing organization"), validators=[Length(max=300)])
+    issued_by = StringField(
+        _l("Issuing organization"), validators=[max_length(limits.ORGANIZATION_NAME)]
+    )
 
     def fill(self, appeal) -> None:
         """Show an appeal's stored values (on GET)."""
@@ -73,10 +75,10 @@ class AppealForm(Form):
 
 
 class DemandForm(Form):
-    text = TextAreaField(_l("Demand"), validators=[Length(max=5000)])
+    text = TextAreaField(_l("Demand"), validators=[max_length(limits.DEMAND)])
     due_reason = StringField(
         _l("Why a due date changes (needed when you change one already set)"),
-        validators=[Length(max=500)],
+        validators=[max_length(limits.NOTE)],
     )
 
     #: (authority, checkbox, due date field) for each authority of the register.
@@ -123,12 +125,13 @@ def demand_form(authorities, demand=None) -> DemandForm:
 
 
 class AuthorityForm(Form):
-    name = StringField(_l("Name"), validators=[Length(max=300)])
+    name = StringField(_l("Name"), validators=[max_length(limits.ORGANIZATION_NAME)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in AUTHORITY_KINDS])
-    country = StringField(_l("Country (two-letter code)"), validators=[Length(max=2)])
-    website = StringField(_l("Website"), validators=[Length(max=500)])
+    country = StringField(_l("Country (two-letter code)"), validators=[max_length(limits.COUNTRY)])
+    website = StringField(_l("Website"), validators=[max_length(limits.WEBSITE)])
     contact_email = EmailField(
-        _l("Contact email (private, never shown publicly)"), validators=[Length(max=320)]
+        _l("Contact email (private, never shown publicly)"),
+        validators=[max_length(limits.EMAIL)],
     )
 
     FIELDS = ("name", "kind", "country", "website", "contact_email")

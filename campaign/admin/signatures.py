@@ -23,6 +23,7 @@ from campaign.admin import add_nav, bp
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import get_appeal_by_slug
 from campaign.extensions import db
+from campaign.inputs import bounded_int, page_arg
 from campaign.signatures import blocklists
 from campaign.signatures.export import signature_csv
 from campaign.signatures.models import Signature
@@ -69,7 +70,7 @@ def signatures(slug: str):
     appeal = _appeal_or_404(slug)
     filters, errors = _filter_or_errors(request.args)
     query = filtered_signatures(appeal.id, filters)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE)
     return render_template(
         "admin/signatures/list.html",
         appeal=appeal,
@@ -88,7 +89,7 @@ def invalidate(slug: str):
     """Step 1 shows how many signatures would change; step 2 (confirm=1) changes them."""
     appeal = _appeal_or_404(slug)
     source = request.form if request.method == "POST" else request.args
-    ids = [int(i) for i in source.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(bounded_int, source.getlist("ids")) if i is not None]
     filters, errors = _filter_or_errors(source)
     if errors:
         return redirect(url_for(".signatures", slug=slug, **source))

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length
 
+from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
 from campaign.admin.forms import show_errors
@@ -23,7 +23,7 @@ from campaign.appeals.translations import (
     translatable_languages,
 )
 from campaign.extensions import db
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.i18n import language_name
 from campaign.limits import APPEAL_BODY_MAX
 from campaign.markdown_fields import render_before_writes
@@ -31,9 +31,9 @@ from campaign.validation import InvalidInput
 
 
 class TranslationForm(Form):
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=APPEAL_BODY_MAX)])
+    title = StringField(_l("Title"), validators=[max_length(TITLE_MAX)])
+    summary = TextAreaField(_l("Summary"), validators=[max_length(limits.SUMMARY)])
+    body = TextAreaField(_l("Text (Markdown)"), validators=[max_length(limits.APPEAL_BODY_MAX)])
 
 
 def translation_form(appeal, language: str) -> TranslationForm:
@@ -43,9 +43,8 @@ def translation_form(appeal, language: str) -> TranslationForm:
         pass
 
     for demand in appeal.demands:
-        setattr(
-            Form, f"demand_{demand.id}", TextAreaField(_l("Demand %(num)d", num=demand.position))
-        )
+        label = _l("Demand %(num)d", num=demand.position)
+        setattr(Form, f"demand_{demand.id}", TextAreaField(label, [max_length(limits.DEMAND)]))
     data = {}
     if request.method == "GET" and get_translation(appeal, language) is not None:
         text = localized(appeal, language)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from campaign import limits
 from campaign.accounts.auth import require_role, start_session
 from campaign.accounts.models import ROLES, User
 from campaign.accounts.services import (
@@ -24,7 +25,7 @@ from campaign.accounts.services import (
 from campaign.admin import add_nav, bp
 from campaign.database_setup import reads_before_writes
 from campaign.extensions import db, limiter
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.labels import label
 
 
@@ -39,7 +40,7 @@ def _new_password(text):
             DataRequired(),
             Length(
                 min=MIN_PASSWORD_LENGTH,
-                max=200,
+                max=limits.PASSWORD,
                 message=_l("The password needs at least %(min)d characters (at most %(max)d)."),
             ),
         ],
@@ -49,13 +50,18 @@ def _new_password(text):
 def _confirm_password():
     return PasswordField(
         _l("Password again"),
-        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", _l("The passwords differ.")),
+            max_length(limits.PASSWORD),
+        ],
     )
 
 
 class NewUserForm(Form):
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)]
+        _l("Email"),
+        validators=[DataRequired(), Email(check_deliverability=False), max_length(limits.EMAIL)],
     )
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
     password = _new_password(_l("Password"))
@@ -63,7 +69,9 @@ class NewUserForm(Form):
 
 
 class PasswordForm(Form):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(), max_length(limits.PASSWORD)]
+    )
     password = _new_password(_l("New password"))
     confirm = _confirm_password()
 

@@ -7,12 +7,14 @@ import datetime as dt
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from campaign import limits
 from campaign.accounts.auth import bearer_user
 from campaign.api.common import (
     AT_LEAST_ONE_FIELD,
     BEARER,
     MAX_INT,
     ApiBlueprint,
+    Id,
     PageArgs,
     Text,
     page_schema,
@@ -39,24 +41,20 @@ bp = ApiBlueprint(
 
 class TargetIn(Schema):
     authority = Text(
-        required=True, metadata={"description": "Slug of an authority in the register"}
+        limits.SLUG, required=True, metadata={"description": "Slug of an authority in the register"}
     )
     due_on = fields.Date(load_default=None, allow_none=True)
 
 
 class DemandIn(Schema):
-    id = fields.Integer(
-        strict=True,
-        metadata={"description": "An existing demand's id: it keeps its identity and history"},
-    )
-    text = Text(required=True, validate=validate.Length(min=1))
+    id = Id(metadata={"description": "An existing demand's id: it keeps its identity and history"})
+    text = Text(limits.DEMAND, min_length=1, required=True)
     targets = fields.List(
         fields.Nested(TargetIn),
         metadata={"description": "Replace the targets; left out, an existing demand keeps its own"},
     )
 
 
-_TITLE = validate.Length(min=1, max=300)
 #: Outside these, times cannot be converted to UTC (or make no sense for an appeal).
 _EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -65,17 +63,18 @@ _LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 class AppealIn(Schema):
     """An appeal as campaigners write it, created as a draft."""
 
-    title = Text(required=True, validate=_TITLE)
-    summary = Text()
+    title = Text(limits.TITLE, min_length=1, required=True)
+    summary = Text(limits.SUMMARY)
     body = Text(
-        validate=validate.Length(max=APPEAL_BODY_MAX),
+        limits.APPEAL_BODY_MAX,
         metadata={
             "description": "Markdown; rendered and sanitized once, when saved (a text too "
             "complex to render within the server's time budget is refused, naming the field)"
         },
     )
     language = Text(
-        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag.")
+        limits.LANGUAGE,
+        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag."),
     )
     signature_goal = fields.Integer(
         strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_INT)
@@ -128,7 +127,7 @@ class AppealPatch(AppealIn):
     """Changes to an appeal: every field is optional. `demands`, when given, replaces the set
     in the order given; a demand with its `id` keeps its identity and history."""
 
-    title = Text(validate=_TITLE)
+    title = Text(limits.TITLE, min_length=1)
 
 
 # --- public reads ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, validate
 
+from campaign import limits
 from campaign.accounts.auth import bearer_user
 from campaign.api.common import (
     AT_LEAST_ONE_FIELD,
@@ -30,18 +31,12 @@ bp = ApiBlueprint(
 
 
 class AuthorityIn(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=300))
-    kind = Text(validate=validate.OneOf(AUTHORITY_KINDS))
-    country = Text(allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
-    website = Text(
-        allow_none=True,
-        validate=validate.Length(max=500),
-        metadata={"description": "An http(s) URL"},
-    )
+    name = Text(limits.ORGANIZATION_NAME, min_length=1, required=True)
+    kind = Text(None, validate=validate.OneOf(AUTHORITY_KINDS))
+    country = Text(limits.COUNTRY, allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
+    website = Text(limits.WEBSITE, allow_none=True, metadata={"description": "An http(s) URL"})
     contact_email = Text(
-        allow_none=True,
-        validate=validate.Length(max=320),
-        metadata={"description": "Private: never shown publicly"},
+        limits.EMAIL, allow_none=True, metadata={"description": "Private: never shown publicly"}
     )
 
 
@@ -56,7 +51,7 @@ RULES = (
 class AuthorityPatch(AuthorityIn):
     """Changes to an authority: every field is optional; the slug never changes."""
 
-    name = Text(validate=validate.Length(min=1, max=300))
+    name = Text(limits.ORGANIZATION_NAME, min_length=1)
 
 
 @bp.route("/authorities")

@@ -6,8 +6,11 @@
   views let both propagate: campaign.errors rolls the session back and answers
   {"error": {"code", "message", "fields"}} with a proper status.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
-  Integer fields in bodies are `strict=True` (a float is refused, not truncated). A body
-  that is not JSON gets 400 (malformed) or 415 (another content type), never silence.
+  Every string field of a request is `Text(max_length)` (never fields.String): it refuses
+  what no database stores and documents its limit (campaign.limits) as maxLength. Ids are
+  `Id()`; other integers are `strict=True` (a float is refused, not truncated) with a Range
+  that fits the column. A body that is not JSON, or nested deeper than MAX_JSON_DEPTH, gets
+  400 (malformed) or 415 (another content type), never silence.
 - Campaigner calls are guarded by `@bp.campaigner(role)` (= `require_role`, which reads the
   bearer token); ApiBlueprint documents every such route with bearer security, 401 and 403.
 - Serializers live in campaign/api/serializers.py, never on models.
@@ -21,10 +24,13 @@ import json
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
+from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from campaign.accounts.auth import require_role
 from campaign.errors import ApiError
+from campaign.inputs import loads
+from campaign.limits import MAX_INT, MAX_PAGE, unstorable
 
 #: The name of the bearer security scheme in the OpenAPI document.
 BEARER = "bearerAuth"
@@ -42,9 +48,13 @@ class _Parser(FlaskParser):
     def _raw_load_json(self, req):
         # webargs ignores a body that is not labelled JSON, so a PATCH sent as text/plain would
         # succeed and change nothing; refuse it instead.
-        if req.get_data(cache=True) and not is_json_request(req):
-            raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
-        return super()._raw_load_json(req)
+        data = req.get_data(cache=True)
+        if not is_json_request(req):
+            if data:
+                raise ApiError(415, "Send the body as JSON (Content-Type: application/json).")
+            return missing
+        # UnicodeDecodeError and JSONDecodeError go to _handle_invalid_json_error (webargs).
+        return loads(data.decode("utf-8"))
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         if isinstance(error, json.JSONDecodeError):
@@ -78,19 +88,33 @@ class ApiBlueprint(Blueprint):
         return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 
 
-#: The largest value an integer column holds on every backend (PostgreSQL's integer).
-MAX_INT = 2**31 - 1
-
-
 class Text(fields.String):
-    """A string from a request body. NUL characters are refused: PostgreSQL cannot store them,
-    and no person types one."""
+    """A string from a request: `Text(max_length)`, or `Text(None)` where a OneOf bounds it or
+    its limit lives elsewhere (the Markdown bodies, with their rendering; tests/api/test_fuzz.py
+    fails a string field of the OpenAPI document that has neither). NUL and unpaired
+    surrogates are refused: PostgreSQL cannot store NUL, neither driver can encode a lone
+    surrogate, and no person types them. The limit goes into the OpenAPI document as
+    maxLength (a Length validator)."""
+
+    def __init__(self, max_length: int | None = None, *, min_length: int | None = None, **kwargs):
+        given = kwargs.pop("validate", None)
+        validators = list(given) if isinstance(given, list | tuple) else [given] if given else []
+        if max_length is not None or min_length is not None:
+            validators.insert(0, validate.Length(min=min_length, max=max_length))
+        super().__init__(validate=validators, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("Text may not contain NUL characters.")
+        if unstorable(text):
+            raise ValidationError("Text may not contain NUL characters or unpaired surrogates.")
         return text
+
+
+class Id(fields.Integer):
+    """An id in a request: an integer (never a float) that an integer column can hold."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_INT), **kwargs)
 
 
 class ErrorBody(Schema):
@@ -109,7 +133,7 @@ class ErrorSchema(Schema):
 class PageArgs(Schema):
     # Query-string values are always strings, so these cannot be strict (strict refuses "2");
     # a float-looking value such as "1.5" is still refused.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

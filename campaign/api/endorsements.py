@@ -11,8 +11,9 @@ from flask import current_app
 from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
+from campaign import limits
 from campaign.accounts.auth import bearer_user, require_role
-from campaign.api.common import ApiBlueprint, PageArgs, page_schema, paginated
+from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.endorsements import queries, services
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
@@ -84,31 +85,35 @@ class ModerationEndorsementOut(EndorsementOut):
 
 
 class EndorsementListArgs(PageArgs):
-    state = fields.String(
+    state = Text(
+        None,
         validate=validate.OneOf(ENDORSEMENT_STATES),
         metadata={"description": "Moderators only: list this state (submitted = the queue)"},
     )
 
 
 class EndorsementIn(Schema):
-    organization_name = fields.String(required=True, validate=validate.Length(max=300))
-    kind = fields.String(load_default="ngo", validate=validate.OneOf(ORGANIZATION_KINDS))
-    country = fields.String(
-        load_default=None, allow_none=True, metadata={"description": "ISO 3166 alpha-2 code"}
+    organization_name = Text(limits.ORGANIZATION_NAME, required=True)
+    kind = Text(None, load_default="ngo", validate=validate.OneOf(ORGANIZATION_KINDS))
+    country = Text(
+        limits.COUNTRY,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "ISO 3166 alpha-2 code"},
     )
-    website = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    signatory_name = fields.String(required=True, validate=validate.Length(max=200))
-    signatory_role = fields.String(load_default="", validate=validate.Length(max=200))
-    contact_email = fields.String(
+    website = Text(limits.WEBSITE, load_default=None, allow_none=True)
+    signatory_name = Text(limits.PERSON_NAME, required=True)
+    signatory_role = Text(limits.PERSON_NAME, load_default="")
+    contact_email = Text(
+        limits.EMAIL,
         required=True,
-        validate=validate.Length(max=320),
         metadata={"description": "Private: receives the confirmation link"},
     )
-    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+    comment = Text(limits.COMMENT, load_default="")
     wants_updates = fields.Boolean(load_default=True)
-    language = fields.String(
+    language = Text(
+        limits.LANGUAGE_WISH,
         load_default=None,
-        validate=validate.Length(max=8),
         metadata={"description": "For the emails: en, ru or ky (default: Accept-Language)"},
     )
 
@@ -119,10 +124,8 @@ class SubmittedOut(Schema):
 
 
 class RejectIn(Schema):
-    reason = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=2000),
-        metadata={"description": "Kept private"},
+    reason = Text(
+        limits.REASON, min_length=1, required=True, metadata={"description": "Kept private"}
     )
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from campaign import limits
 from campaign.accounts.auth import acting_user, require_role
-from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
+from campaign.api.common import (
+    ApiBlueprint,
+    ErrorSchema,
+    Id,
+    PageArgs,
+    Text,
+    page_schema,
+    paginated,
+)
 from campaign.api.serializers import AuthorityRefSchema as AuthorityRef
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
@@ -130,39 +139,39 @@ class AuthorityOut(Schema):
 
 
 class StatusMoveIn(Schema):
-    demand = fields.Integer(required=True, strict=True)
-    status = fields.String(required=True, validate=validate.OneOf(TARGET_STATUSES))
-    note = fields.String(load_default="")
+    demand = Id(required=True)
+    status = Text(None, required=True, validate=validate.OneOf(TARGET_STATUSES))
+    note = Text(limits.NOTE, load_default="")
 
 
 class ResponseIn(Schema):
-    authority = fields.String(required=True, metadata={"description": "authority slug"})
+    authority = Text(limits.SLUG, required=True, metadata={"description": "authority slug"})
     occurred_on = fields.Date(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(RESPONSE_KINDS))
-    summary = fields.String(required=True)
-    source_url = fields.String(load_default=None, allow_none=True)
+    kind = Text(None, required=True, validate=validate.OneOf(RESPONSE_KINDS))
+    summary = Text(limits.RESPONSE_SUMMARY, required=True)
+    source_url = Text(limits.SOURCE_URL, load_default=None, allow_none=True)
     #: Ids of the demands it concerns.
-    demands = fields.List(fields.Integer(strict=True), required=True)
+    demands = fields.List(Id(), required=True)
     #: New statuses of this authority's targets of those demands.
     statuses = fields.List(fields.Nested(StatusMoveIn), load_default=list)
 
 
 class StatusIn(Schema):
-    authority = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(TARGET_STATUSES))
-    note = fields.String(load_default="")
-    source_url = fields.String(load_default=None, allow_none=True)
-    response = fields.Integer(load_default=None, allow_none=True, strict=True)
+    authority = Text(limits.SLUG, required=True)
+    status = Text(None, required=True, validate=validate.OneOf(TARGET_STATUSES))
+    note = Text(limits.NOTE, load_default="")
+    source_url = Text(limits.SOURCE_URL, load_default=None, allow_none=True)
+    response = Id(load_default=None, allow_none=True)
 
 
 class DueIn(Schema):
-    authority = fields.String(required=True)
+    authority = Text(limits.SLUG, required=True)
     due_on = fields.Date(required=True, allow_none=True)
-    reason = fields.String(load_default="")
+    reason = Text(limits.NOTE, load_default="")
 
 
 class RetractIn(Schema):
-    reason = fields.String(required=True)
+    reason = Text(limits.NOTE, required=True)
 
 
 # --- serializing -----------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
+from campaign import limits
 from campaign.accounts.auth import require_role
-from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, page_schema, paginated
+from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, Text, page_schema, paginated
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_facts_or_404
 from campaign.database_setup import reads_before_writes
 from campaign.errors import ApiError
@@ -50,18 +51,30 @@ class SignatureErrorSchema(ErrorSchema):
 
 
 class SignatureIn(Schema):
-    name = fields.String(required=True, metadata={"description": "Shown publicly unless anonymous"})
-    email = fields.String(required=True, metadata={"description": "Never shown publicly"})
-    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 code"})
-    city = fields.String(load_default="")
+    name = Text(
+        limits.PERSON_NAME,
+        required=True,
+        metadata={"description": "Shown publicly unless anonymous"},
+    )
+    email = Text(limits.EMAIL, required=True, metadata={"description": "Never shown publicly"})
+    country = Text(
+        limits.COUNTRY, required=True, metadata={"description": "ISO 3166-1 alpha-2 code"}
+    )
+    city = Text(limits.CITY, load_default="")
     public_name = fields.Boolean(load_default=True, metadata={"description": "False: anonymous"})
     wants_updates = fields.Boolean(load_default=False)
-    ref = fields.String(load_default=None, allow_none=True, metadata={"description": "Channel"})
-    language = fields.String(
-        load_default=None, allow_none=True, metadata={"description": "Language of the emails"}
+    ref = Text(limits.REF, load_default=None, allow_none=True, metadata={"description": "Channel"})
+    language = Text(
+        limits.LANGUAGE_WISH,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Language of the emails"},
     )
-    website = fields.String(
-        load_default=None, allow_none=True, metadata={"description": "Leave empty (honeypot)"}
+    website = Text(
+        limits.WEBSITE,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Leave empty (honeypot)"},
     )
 
 
@@ -88,7 +101,7 @@ class SignatureOut(Schema):
 
 
 class SignatureListArgs(PageArgs):
-    state = fields.String(validate=validate.OneOf(SIGNATURE_STATES))
+    state = Text(None, validate=validate.OneOf(SIGNATURE_STATES))
 
 
 #: The rules signing applies beyond the schema's types (campaign.signatures.services).

@@ -13,12 +13,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
+from campaign import limits
 from campaign.appeals.models import TARGET_STATUSES
-from campaign.forms import Form
+from campaign.forms import Form, max_length
 from campaign.labels import label
-from campaign.limits import UPDATE_BODY_MAX
 from campaign.responses.models import RESPONSE_KINDS
 
 
@@ -40,8 +40,12 @@ class ResponseForm(Form):
     authority = SelectField(_l("Authority"), validators=[InputRequired()])
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
-    summary = TextAreaField(_l("Summary"), validators=[InputRequired(), Length(max=20_000)])
-    source_url = StringField(_l("Source URL"), validators=[Optional(), Length(max=1000)])
+    summary = TextAreaField(
+        _l("Summary"), validators=[InputRequired(), max_length(limits.RESPONSE_SUMMARY)]
+    )
+    source_url = StringField(
+        _l("Source URL"), validators=[Optional(), max_length(limits.SOURCE_URL)]
+    )
     document = FileField(_l("Document (PDF, PNG, JPEG or WebP, at most 10 MB)"))
     demands = CheckboxesField(_l("Demands it concerns"), coerce=int)
 
@@ -59,7 +63,7 @@ def response_form(appeal, authorities, **kwargs) -> ResponseForm:
         ))  # fmt: skip
         setattr(Form, f"note_{demand.id}", StringField(
             _l("Note for demand %(num)d", num=demand.position),
-            validators=[Optional(), Length(max=5000)],
+            validators=[Optional(), max_length(limits.NOTE)],
         ))  # fmt: skip
     form = Form(**kwargs)
     form.authority.choices = _choices([("", "")] + [(a.slug, a.name) for a in authorities])
@@ -81,8 +85,10 @@ def _target_choices(appeal):
 class StatusForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
     status = SelectField(_l("New status"), validators=[InputRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
-    source_url = StringField(_l("Source URL"), validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(limits.NOTE)])
+    source_url = StringField(
+        _l("Source URL"), validators=[Optional(), max_length(limits.SOURCE_URL)]
+    )
 
 
 def status_form(appeal, **kwargs) -> StatusForm:
@@ -96,7 +102,7 @@ class DueForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     reason = StringField(_l("Reason (required when a due date changes)"),
-                         validators=[Optional(), Length(max=5000)])  # fmt: skip
+                         validators=[Optional(), max_length(limits.NOTE)])  # fmt: skip
 
 
 def due_form(appeal, **kwargs) -> DueForm:
@@ -106,7 +112,9 @@ def due_form(appeal, **kwargs) -> DueForm:
 
 
 class RetractForm(Form):
-    reason = StringField(_l("Why retract it?"), validators=[InputRequired(), Length(max=5000)])
+    reason = StringField(
+        _l("Why retract it?"), validators=[InputRequired(), max_length(limits.NOTE)]
+    )
 
 
 def _trimmed(value: str | None) -> str:
@@ -116,9 +124,9 @@ def _trimmed(value: str | None) -> str:
 
 
 class UpdateForm(Form):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[InputRequired(), max_length(limits.TITLE)])
     body = TextAreaField(
         _l("Text (Markdown)"),
         filters=[_trimmed],
-        validators=[InputRequired(), Length(max=UPDATE_BODY_MAX)],
+        validators=[InputRequired(), max_length(limits.UPDATE_BODY_MAX)],
     )

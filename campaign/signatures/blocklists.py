@@ -9,11 +9,12 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from campaign import limits
 from campaign.abuse import forget_blocklists
 from campaign.audit.services import record
 from campaign.extensions import db
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
-from campaign.validation import InvalidInput
+from campaign.validation import InvalidInput, text_error
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 
@@ -28,7 +29,16 @@ def _invalid(field: str, message) -> InvalidInput:
     return InvalidInput(str(message), {field: str(message)})
 
 
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    error = text_error(reason, limits.REASON)
+    if error:
+        raise _invalid("reason", error)
+    return reason
+
+
 def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
+    reason = _reason(reason)
     try:
         network = ipaddress.ip_network((cidr or "").strip(), strict=False)
     except ValueError:
@@ -36,7 +46,7 @@ def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
     value = str(network)
     if db.session.execute(sa.select(BlockedNetwork.id).where(BlockedNetwork.cidr == value)).first():
         raise _invalid("cidr", _l("%(cidr)s is already blocked.", cidr=value))
-    row = BlockedNetwork(cidr=value, reason=(reason or "").strip(), created_by_id=user.id)
+    row = BlockedNetwork(cidr=value, reason=reason, created_by_id=user.id)
     db.session.add(row)
     db.session.flush()
     forget_blocklists()
@@ -45,6 +55,7 @@ def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
 
 
 def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomain:
+    reason = _reason(reason)
     value = (domain or "").strip().lower().lstrip("@").rstrip(".")
     try:
         value = value.encode("idna").decode("ascii")
@@ -56,7 +67,7 @@ def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomai
         sa.select(BlockedEmailDomain.id).where(BlockedEmailDomain.domain == value)
     ).first():
         raise _invalid("domain", _l("%(domain)s is already blocked.", domain=value))
-    row = BlockedEmailDomain(domain=value, reason=(reason or "").strip(), created_by_id=user.id)
+    row = BlockedEmailDomain(domain=value, reason=reason, created_by_id=user.id)
     db.session.add(row)
     db.session.flush()
     forget_blocklists()

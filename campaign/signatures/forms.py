@@ -1,5 +1,6 @@
 """The signing form and the small forms around it. The rules live in the services; these
-forms only carry the values (and CSRF), so the form and the API share one set of rules."""
+forms only carry the values (and CSRF), so the form and the API share one set of rules. Text
+fields carry the services' length limits too, for the browser (maxlength) to keep within."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from campaign.forms import Form
-from campaign.signatures.services import SignatureInput, country_choices
+from campaign import limits
+from campaign.forms import Form, max_length
+from campaign.signatures.services import SignatureInput, clean_ref, country_choices
 
 
 class SignForm(Form):
@@ -22,10 +24,10 @@ class SignForm(Form):
         # signing POST's hot path); the template puts the request's token in itself.
         csrf = False
 
-    name = StringField(_l("Your name"))
-    email = EmailField(_l("Email (never shown publicly)"))
+    name = StringField(_l("Your name"), [max_length(limits.PERSON_NAME)])
+    email = EmailField(_l("Email (never shown publicly)"), [max_length(limits.EMAIL)])
     country = SelectField(_l("Country"), choices=[], validate_choice=False)
-    city = StringField(_l("City (optional)"), validators=[Optional()])
+    city = StringField(_l("City (optional)"), validators=[Optional(), max_length(limits.CITY)])
     display = RadioField(
         _l("On the list of signers"),
         choices=[
@@ -37,8 +39,9 @@ class SignForm(Form):
     )
     wants_updates = BooleanField(_l("Email me updates about this appeal"))
     #: Hidden with CSS; people leave it empty, form-filling bots do not.
-    website = StringField(_l("Leave this field empty"))
-    ref = HiddenField()
+    website = StringField(_l("Leave this field empty"), [max_length(limits.WEBSITE)])
+    #: A share channel, or "other" for any value that is not one (as the service would).
+    ref = HiddenField(filters=[clean_ref])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +66,7 @@ class ButtonForm(Form):
 
 
 class ResendForm(Form):
-    email = EmailField(_l("Your email address"))
+    email = EmailField(_l("Your email address"), [max_length(limits.EMAIL)])
     appeal = SelectField(_l("Appeal"), choices=[], validate_choice=False)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from campaign.limits import DOMAIN, SEARCH, unstorable
 from campaign.signatures.models import SIGNATURE_STATES, Signature
-from campaign.validation import InvalidInput
+from campaign.validation import UNSTORABLE, InvalidInput
 
 FILTER_STATES = (*SIGNATURE_STATES, "flagged")
 
@@ -48,14 +49,20 @@ def _date(args, name: str, errors: dict) -> dt.date | None:
 
 
 def parse_filter(args) -> SignatureFilter:
-    """A filter from request arguments; InvalidInput naming bad fields."""
-    errors: dict[str, str] = {}
+    """A filter from request arguments (or a form's fields); InvalidInput naming bad fields."""
+    errors: dict[str, str] = {
+        name: str(UNSTORABLE)
+        for name in ("q", "domain", "country", "state", "since", "until")
+        if unstorable(args.get(name) or "")
+    }
+    if errors:  # a NUL would reach LIKE patterns, which PostgreSQL refuses
+        raise InvalidInput(str(_l("Please correct the search.")), errors)
     state = (args.get("state") or "").strip()
     if state and state not in FILTER_STATES:
         errors["state"] = str(_l("Unknown state."))
     result = SignatureFilter(
-        q=(args.get("q") or "").strip()[:200],
-        domain=(args.get("domain") or "").strip().lower().lstrip("@")[:253],
+        q=(args.get("q") or "").strip()[:SEARCH],
+        domain=(args.get("domain") or "").strip().lower().lstrip("@")[:DOMAIN],
         country=(args.get("country") or "").strip().upper()[:2],
         state=state,
         since=_date(args, "since", errors),

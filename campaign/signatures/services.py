@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
+from campaign import limits
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import AppealFacts
@@ -31,7 +32,7 @@ from campaign.signatures.canonical import InvalidEmail, canonical_email, normali
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
 from campaign.signatures.rollup import record_signature
-from campaign.validation import InvalidInput
+from campaign.validation import InvalidInput, text_error
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
 SHARE_CHANNELS = frozenset(
@@ -98,7 +99,7 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     name = " ".join((data.name or "").split())
     if not name:
         errors["name"] = str(_l("Enter your name."))
-    elif len(name) > 200:
+    elif len(name) > limits.PERSON_NAME:
         errors["name"] = str(_l("Your name is too long (200 characters at most)."))
     elif name.startswith(FORMULA_STARTS):
         errors["name"] = str(_l("A name cannot start with =, +, - or @."))
@@ -107,7 +108,7 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     email = ""
     try:
         email = normalize_address(data.email or "")
-        if len(email) > 320:
+        if len(email) > limits.EMAIL:
             raise InvalidEmail("too long")
     except InvalidEmail:
         errors["email"] = str(_l("Enter a valid email address, like name@example.org."))
@@ -115,7 +116,7 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     if country not in country_codes():
         errors["country"] = str(_l("Choose your country."))
     city = " ".join((data.city or "").split()) or None
-    if city and len(city) > 120:
+    if city and len(city) > limits.CITY:
         errors["city"] = str(_l("The city name is too long (120 characters at most)."))
     elif city and (city.startswith(FORMULA_STARTS) or _URL.search(city)):
         errors["city"] = str(_l("Enter just the name of your city."))
@@ -371,14 +372,13 @@ def withdraw_signature(signature: Signature) -> None:
 def invalidate_signatures(user, signatures, reason: str) -> int:
     """A moderator invalidates signatures (with a reason); returns how many changed."""
     reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(str(_l("Give a reason.")), {"reason": str(_l("Give a reason."))})
+    error = text_error(reason, limits.REASON) if reason else str(_l("Give a reason."))
+    if error:
+        raise InvalidInput(error, {"reason": error})
     changed = []
     now = utcnow()
     for signature in signatures:
-        if _leave_state(
-            signature, "invalidated", invalidated_at=now, invalidation_reason=reason[:2000]
-        ):
+        if _leave_state(signature, "invalidated", invalidated_at=now, invalidation_reason=reason):
             changed.append(signature.id)
     if changed:
         appeal_ids = sorted({s.appeal_id for s in signatures})
