@@ -17,6 +17,7 @@ from werkzeug.routing import AnyConverter
 from campaign.appeals.models import Appeal
 from campaign.endorsements.models import Endorsement
 from campaign.signatures.models import Signature
+from tests.factories import markdown
 from tests.stored_text import bad_stored_text
 
 SCRIPT = "<script>alert(1)</script>"
@@ -303,7 +304,7 @@ def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
         kind="official_letter", summary="They answered.", demands=[demand.id],
     )  # fmt: skip
     change = change_demand_status(admin, target, "acknowledged", response=response)
-    update = post_update(admin, demo_appeal, "News", "Some news.")
+    update = post_update(admin, demo_appeal, "News", markdown("Some news."))
     for name, email in [("Kloop", "aida@kloop.kg"), ("Azattyk", "bek@azattyk.org")]:
         endorsed = client.post(f"/api/v1/appeals/{demo_appeal.slug}/endorsements", json={
             "organization_name": name, "signatory_name": "Aida", "contact_email": email,

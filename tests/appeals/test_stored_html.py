@@ -120,9 +120,7 @@ def test_the_appeal_form_refuses_a_body_too_complex_beside_the_field(client, db,
     assert (stored.title, stored.body_html) == ("Free them", "<p>A <em>fine</em> body.</p>")
     long = client.post(edit, data=_appeal_form(body="x" * (APPEAL_BODY_MAX + 1)))
     assert long.status_code == 400
-    assert f"Field cannot be longer than {APPEAL_BODY_MAX} characters." in long.get_data(
-        as_text=True
-    )
+    assert f"At most {APPEAL_BODY_MAX} characters." in long.get_data(as_text=True)
 
 
 def test_the_translation_form_refuses_a_body_too_complex(client, db, login, make_appeal):
