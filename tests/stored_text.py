@@ -34,3 +34,9 @@ def bad_stored_text() -> list[str]:
                 if limit is not None and len(value) > limit:
                     problems.append(f"{where}: {len(value)} characters in a String({limit})")
     return problems
+
+
+def committed_rows(model) -> int:
+    """How many rows of `model` are committed (a test's session may hold others)."""
+    db.session.rollback()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -4,20 +4,14 @@ form class): what no database stores is refused, never a 500 (it was one on Post
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from campaign.signatures.models import BlockedEmailDomain
-from tests.stored_text import bad_stored_text
+from tests.stored_text import bad_stored_text, committed_rows
 
 
 @pytest.fixture
 def appeal(make_appeal, db):
     return make_appeal()
-
-
-def _count(db, model) -> int:
-    db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def test_the_blocklist_form_refuses_an_unstorable_reason_beside_the_field(client, db, login):
@@ -27,7 +21,7 @@ def test_the_blocklist_form_refuses_an_unstorable_reason_beside_the_field(client
     )
     assert response.status_code == 400
     assert "This text holds characters that cannot be stored." in response.get_data(as_text=True)
-    assert _count(db, BlockedEmailDomain) == 0
+    assert committed_rows(BlockedEmailDomain) == 0
 
 
 def test_the_admin_search_and_filters_refuse_nul(client, db, login, appeal):

@@ -9,13 +9,13 @@ import json
 
 import click
 import pytest
-import sqlalchemy as sa
 
 from campaign.endorsements.models import Endorsement
 from campaign.limits import MAX_INT, MAX_JSON_DEPTH
 from campaign.responses.models import Authority
 from campaign.signatures.models import Signature
 from tests.api.helpers import assert_error
+from tests.stored_text import committed_rows
 
 DEEP = "[" * 100_000 + "]" * 100_000
 SIGNER = {"name": "Aida Bekova", "email": "aida@example.org", "country": "KG"}
@@ -24,11 +24,6 @@ SIGNER = {"name": "Aida Bekova", "email": "aida@example.org", "country": "KG"}
 @pytest.fixture
 def appeal(make_appeal, db):
     return make_appeal()
-
-
-def _count(db, model) -> int:
-    db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def _post_json(client, url: str, text: str, **kwargs):
@@ -98,7 +93,7 @@ def test_public_writes_refuse_unstorable_text(client, db, appeal, value, path, b
     text = json.dumps(body)[:-1] + f', "{field}": "{value}"}}'
     response = _post_json(client, f"/api/v1/appeals/{appeal.slug}{path}", text)
     assert field in assert_error(response, 400, "invalid")["fields"]
-    assert _count(db, Signature) == 0 and _count(db, Endorsement) == 0
+    assert committed_rows(Signature) == 0 and committed_rows(Endorsement) == 0
 
 
 @pytest.mark.parametrize("value", ["Office\\u0000", "Office\\ud800"])
@@ -106,7 +101,7 @@ def test_authority_names_refuse_unstorable_text(client, db, api_token, value):
     text = '{"name": "' + value + '"}'
     response = _post_json(client, "/api/v1/authorities", text, headers=api_token("editor"))
     assert "name" in assert_error(response, 400, "invalid")["fields"]
-    assert _count(db, Authority) == 0
+    assert committed_rows(Authority) == 0
 
 
 # --- paths and query strings -----------------------------------------------------------------

@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-import sqlalchemy as sa
 
 from campaign.signatures.models import Signature
 from tests.signatures.helpers import form
-from tests.stored_text import bad_stored_text
+from tests.stored_text import bad_stored_text, committed_rows
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -19,11 +18,6 @@ DEEP = "[" * 100_000 + "]" * 100_000
 @pytest.fixture
 def appeal(make_appeal, db):
     return make_appeal()
-
-
-def _count(db, model) -> int:
-    db.session.rollback()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def _post_json(client, url: str, text: str):
@@ -34,7 +28,7 @@ def _post_json(client, url: str, text: str):
 def test_deep_json_sent_to_a_form_is_a_400_not_a_500(client, appeal, db):
     response = _post_json(client, f"/appeals/{appeal.slug}/sign", DEEP)
     assert response.status_code == 400
-    assert _count(db, Signature) == 0
+    assert committed_rows(Signature) == 0
 
 
 def test_a_json_body_a_form_cannot_read_is_a_400(client, appeal, db):
@@ -43,7 +37,7 @@ def test_a_json_body_a_form_cannot_read_is_a_400(client, appeal, db):
     for body in ["[1, 2, 3]", "5", '{"name": {"a": 1}}', '{"country": ["KG", 7]}']:
         response = _post_json(client, f"/appeals/{appeal.slug}/sign", body)
         assert response.status_code == 400, body
-    assert _count(db, Signature) == 0
+    assert committed_rows(Signature) == 0
 
 
 def test_the_signing_form_refuses_nul_beside_the_field(client, db, appeal):
@@ -53,7 +47,7 @@ def test_the_signing_form_refuses_nul_beside_the_field(client, db, appeal):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert page.count("This text holds characters that cannot be stored.") == 2
-    assert _count(db, Signature) == 0
+    assert committed_rows(Signature) == 0
     assert bad_stored_text() == []
 
 
@@ -63,7 +57,7 @@ def test_a_form_refuses_a_surrogate_sent_as_json(client, db, appeal):
     response = _post_json(client, f"/appeals/{appeal.slug}/sign", body)
     assert response.status_code == 400
     assert "This text holds characters that cannot be stored." in response.get_data(as_text=True)
-    assert _count(db, Signature) == 0
+    assert committed_rows(Signature) == 0
 
 
 def test_every_field_of_a_form_is_checked_even_optional_ones(client, db, login):
