@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway database
 #: Countries by weight out of 100 (a few dominate, a long tail of small ones).
@@ -113,8 +113,8 @@ def main() -> None:
                 create_appeal,
                 publish_appeal,
             )
-            from campaign.limits import APPEAL_BODY_MAX
-            from campaign.markdown_fields import render
+            from campaign.core.limits import APPEAL_BODY_MAX
+            from campaign.core.markdown_fields import render
             from campaign.responses.authorities import create_authority
 
             upgrade()

@@ -382,10 +382,10 @@ import sys
 import sqlalchemy as sa
 from campaign import create_app
 from campaign.appeals.models import Appeal
-from campaign.extensions import db
-from campaign.security import make_token
+from campaign.core.extensions import db
+from campaign.core.security import make_token
 from campaign.signatures.models import Signature
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 
 app = create_app()
 with app.app_context():
@@ -408,7 +408,7 @@ import sys
 import sqlalchemy as sa
 from campaign import create_app
 from campaign.appeals.models import Appeal
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.signatures.counting import recount, signature_count
 app = create_app()
 with app.app_context():
@@ -502,10 +502,10 @@ MAIL_FILL = """
 import json, sys, time
 import sqlalchemy as sa
 from campaign import create_app
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import token_url
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 
 # As signing writes them: template and context, rendered (and tokens signed) by the worker.
 app = create_app()
@@ -530,7 +530,7 @@ MAIL_DRAIN = """
 import json, time
 import sqlalchemy as sa
 from campaign import create_app
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.mail.worker import drain
 

@@ -323,7 +323,7 @@ def main() -> int:
 
     from campaign import create_app
     from campaign.appeals.demo import load_demo
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     app = create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=env["SECRET_KEY"])
     with app.app_context():
@@ -465,9 +465,9 @@ def main() -> int:
 
 
 def check(app, db, shared: Shared, sink: Sink, appeal_id: int, figures: dict) -> list[str]:
+    from campaign.core.security import read_token
     from campaign.endorsements.models import Endorsement, Organization
     from campaign.mail.models import OutboxMessage
-    from campaign.security import read_token
     from campaign.signatures.counting import signature_count
     from campaign.signatures.models import Signature
 

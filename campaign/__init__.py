@@ -17,7 +17,7 @@ def create_app(config=None, **overrides) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    from campaign.config import load_config
+    from campaign.core.config import load_config
 
     load_config(app, config, overrides)
     register_logging(app)
@@ -32,13 +32,13 @@ def create_app(config=None, **overrides) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    from campaign.logging_setup import init_logging
+    from campaign.core.logs import init_logging
 
     init_logging(app)
 
 
 def register_proxies(app: Flask) -> None:
-    from campaign.net import init_proxies
+    from campaign.core.net import init_proxies
 
     init_proxies(app)
 
@@ -46,7 +46,7 @@ def register_proxies(app: Flask) -> None:
 def register_input_rules(app: Flask) -> None:
     """First: the `int` converter must be in place before any route binds, and the URL check
     must run before any other before_request hook reads the request."""
-    from campaign.inputs import init_inputs
+    from campaign.core.inputs import init_inputs
 
     init_inputs(app)
 
@@ -54,11 +54,11 @@ def register_input_rules(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from campaign import models  # noqa: F401  (full metadata before anything binds)
     from campaign.accounts.auth import init_login
-    from campaign.database_setup import init_database
-    from campaign.extensions import api, babel, cache, csrf, limiter
-    from campaign.i18n import select_locale
-    from campaign.security_headers import init_security_headers
-    from campaign.sessions import init_sessions
+    from campaign.core.engine import init_database
+    from campaign.core.extensions import api, babel, cache, csrf, limiter
+    from campaign.core.headers import init_security_headers
+    from campaign.core.i18n import select_locale
+    from campaign.core.sessions import init_sessions
 
     init_database(app)
     init_sessions(app)
@@ -87,8 +87,8 @@ def register_migrations(app: Flask) -> None:
         return
     from flask_migrate import Migrate
 
-    from campaign.backup import add_backup_commands
-    from campaign.extensions import db
+    from campaign.core.backup import add_backup_commands
+    from campaign.core.extensions import db
 
     directory = Path(__file__).resolve().parent.parent / "migrations"
     Migrate(app, db, directory=str(directory), render_as_batch=True, compare_type=True)
@@ -123,13 +123,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from campaign.errors import init_errors
+    from campaign.core.errors import init_errors
 
     init_errors(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from campaign.templating import init_templating
+    from campaign.core.templating import init_templating
 
     init_templating(app)
 
@@ -147,7 +147,7 @@ def register_commands(app: Flask) -> None:
     if not _runs_commands(app):
         return
     from campaign.commands import init_commands
-    from campaign.inputs import check_command_arguments
+    from campaign.core.inputs import check_command_arguments
 
     init_commands(app)
     check_command_arguments(app.cli)

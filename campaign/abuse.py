@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from limits import parse_many
 
-from campaign.extensions import db, limiter
+from campaign.core.extensions import db, limiter
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
 
 

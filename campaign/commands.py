@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 def init_commands(app: Flask) -> None:
@@ -60,7 +60,7 @@ def counts_fold(hours: int):
     """Fold the hourly rollup's shards of past hours into one row each (cheaper charts)."""
     import datetime as dt
 
-    from campaign.database import utcnow
+    from campaign.core.database import utcnow
     from campaign.signatures.rollup import fold_shards
 
     if hours < 0:

@@ -26,7 +26,7 @@ config.set_main_option(
 def render_item(type_, obj, autogen_context):
     """Render the app's UTCDateTime as a plain timezone-aware DateTime, so migrations never
     import application code."""
-    from campaign.database import UTCDateTime
+    from campaign.core.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 
 from campaign import create_app
-from campaign.extensions import db as _db
+from campaign.core.extensions import db as _db
 from tests import factories
 
 # --- database -------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def app_config(database_url, smtp, tmp_path) -> dict:
 def app(app_config):
     app = create_app("testing", **app_config)
     with app.app_context():
-        from campaign.extensions import cache
+        from campaign.core.extensions import cache
 
         cache.clear()  # a cache in Redis outlives the test that filled it
         yield app

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from campaign.extensions import db
-from campaign.limits import unstorable
+from campaign.core.extensions import db
+from campaign.core.limits import unstorable
 
 
 def _text_columns(table: sa.Table) -> list[sa.Column]:

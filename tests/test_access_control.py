@@ -173,7 +173,7 @@ def _url(app, rule, fixtures) -> str:
 def clients(app, make_user):
     """An anonymous client and one logged-in client (and bearer token) per role."""
     from campaign.accounts.services import issue_token
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     result = {"anonymous": (app.test_client(), {})}
     for role in ROLES:

@@ -10,7 +10,7 @@ import pytest
 from flask_migrate import upgrade
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 @pytest.fixture

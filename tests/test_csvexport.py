@@ -1,4 +1,4 @@
-"""The batch helpers of campaign.csvexport write exactly what csv.writer over neutralize()
+"""The batch helpers of campaign.core.csvexport write exactly what csv.writer over neutralize()
 writes, whatever the cells hold: the plain joins they use instead must never differ."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaign.csvexport import csv_rows, neutralize, text_cells
+from campaign.core.csvexport import csv_rows, neutralize, text_cells
 
 # Text rich in what matters: separators, quotes, line breaks, formula starts, non-ASCII.
 CELLS = st.text(alphabet=st.sampled_from(",\"\r\n\t=+-@' ax1é😀\x00"), max_size=6)

@@ -2,7 +2,7 @@
 
 from flask_babel import refresh
 
-from campaign.forms import Form, _wtforms_translations
+from campaign.core.forms import Form, _wtforms_translations
 
 
 def _message(app, language: str) -> str:

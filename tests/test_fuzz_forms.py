@@ -396,7 +396,7 @@ def _submit(client, form: dict, data: dict, as_json: bool = False):
 
 def _stored_anywhere(needles: set[str]) -> set[str]:
     """Which of `needles` some stored text contains."""
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     db.session.rollback()
     found = set()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign.markdown_render import to_html as render_markdown
+from campaign.core.markdown_render import to_html as render_markdown
 
 FRAGMENTS = [
     "<script>alert(1)</script>",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
-from campaign.limits import MAX_INT
+from campaign.core.limits import MAX_INT
 
 #: What a string parameter is replaced with: NUL inside, as a client writes it in a URL.
 NUL = "a%00b"

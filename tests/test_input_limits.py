@@ -1,4 +1,4 @@
-"""The input limits (campaign/limits.py) agree with the database, and every form's text
+"""The input limits (campaign/core/limits.py) agree with the database, and every form's text
 fields declare one. The API's are checked from the OpenAPI document in tests/api/test_fuzz.py,
 the forms' rendered maxlength in tests/test_fuzz_forms.py."""
 
@@ -20,11 +20,11 @@ from wtforms.fields import (
 from wtforms.validators import Length
 
 import campaign
-from campaign import limits
 from campaign.accounts.models import User
 from campaign.appeals.models import Appeal, AppealTranslation, Update
+from campaign.core import limits
+from campaign.core.forms import Form
 from campaign.endorsements.models import Endorsement, Organization
-from campaign.forms import Form
 from campaign.responses.models import Authority, Response, StatusChange
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork, Signature
 

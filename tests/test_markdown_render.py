@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign.markdown_render import TooComplex, plain_html, render_bounded, to_html
+from campaign.core.markdown_render import TooComplex, plain_html, render_bounded, to_html
 from tests.appeals.helpers import renderer_children
 
 DEMO = Path(__file__).resolve().parent.parent / "campaign" / "appeals" / "data"

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from campaign import create_app
-from campaign.extensions import db
-from campaign.markdown_render import plain_html, to_html
+from campaign.core.extensions import db
+from campaign.core.markdown_render import plain_html, to_html
 from tests.conftest import _fresh_postgres_database, _worker
 
 BEFORE = "0003_outbox_render_later"

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 def test_migrations_have_a_single_head(app):

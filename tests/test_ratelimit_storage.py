@@ -7,7 +7,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from campaign.ratelimit_storage import SweepingMemoryStorage
+from campaign.core.ratelimit_storage import SweepingMemoryStorage
 
 
 def _storage(clock: list[float]) -> SweepingMemoryStorage:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.urls import external_url
+from campaign.core.urls import external_url
 
 
 @pytest.fixture

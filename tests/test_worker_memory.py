@@ -27,7 +27,7 @@ NOT_IN_A_WORKER = (
     "PIL",  # logos, documents and share images import it when they run
     "argon2",  # signing in; public pages and signing never check a password
     "slugify",  # campaigners' edits
-    "markdown",  # rendered on save, in a child process (campaign.markdown_render)
+    "markdown",  # rendered on save, in a child process (campaign.core.markdown_render)
     "nh3",
     "statistics",
     "flask_mail",  # only the outbox worker sends; web workers write outbox rows

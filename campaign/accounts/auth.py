@@ -16,9 +16,9 @@ from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.accounts.services import record_token_use, token_use_due
-from campaign.database import utcnow
-from campaign.extensions import db, login_manager
-from campaign.security import hash_api_token
+from campaign.core.database import utcnow
+from campaign.core.extensions import db, login_manager
+from campaign.core.security import hash_api_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: How long noting a token's use after a read may wait for a lock before it gives up.

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from campaign.accounts.models import ROLES
 from campaign.accounts.services import AccountError, create_user, find_user, issue_token
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 users = AppGroup("users", help="Campaigner accounts.")
 

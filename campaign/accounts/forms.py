@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from campaign import limits
-from campaign.forms import Form, max_length
+from campaign.core import limits
+from campaign.core.forms import Form, max_length
 
 
 class LoginForm(Form):

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from campaign.accounts.models import ALL_ADDRESSES, LoginThrottle
-from campaign.database import dialect_insert
-from campaign.extensions import db
-from campaign.security import keyed_hash
+from campaign.core.database import dialect_insert
+from campaign.core.extensions import db
+from campaign.core.security import keyed_hash
 
 #: How long the count across all addresses lasts without a new failure.
 ACCOUNT_MEMORY = dt.timedelta(hours=1)

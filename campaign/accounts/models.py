@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.extensions import db
 
 #: Roles from least to most powerful; each includes what the ones before it may do.
 ROLES = ("moderator", "editor", "admin")

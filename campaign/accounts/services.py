@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from campaign.accounts import lockout
 from campaign.accounts.models import ROLES, ApiToken, User
 from campaign.audit.services import record
-from campaign.database import utcnow
-from campaign.database_setup import reads_before_writes
-from campaign.extensions import db
-from campaign.security import hash_api_token, hash_password, new_api_token, verify_password
+from campaign.core.database import utcnow
+from campaign.core.engine import reads_before_writes
+from campaign.core.extensions import db
+from campaign.core.security import hash_api_token, hash_password, new_api_token, verify_password
 
 MIN_PASSWORD_LENGTH = 10
 #: A token's last use is written at most this often.

@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from campaign.accounts.auth import end_session, start_session
 from campaign.accounts.forms import LoginForm
 from campaign.accounts.services import authenticate, end_sessions
-from campaign.extensions import db, limiter
-from campaign.net import client_address
+from campaign.core.extensions import db, limiter
+from campaign.core.net import client_address
 
 bp = Blueprint("accounts", __name__)
 

@@ -28,13 +28,13 @@ from campaign.appeals.services import (
 )
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.views import appeal_context
+from campaign.core.extensions import db
+from campaign.core.limits import APPEAL_BODY_MAX
+from campaign.core.markdown_fields import render_before_writes
+from campaign.core.validation import InvalidInput
 from campaign.endorsements.organizations import get_or_create_organization
-from campaign.extensions import db
-from campaign.limits import APPEAL_BODY_MAX
-from campaign.markdown_fields import render_before_writes
 from campaign.responses.authorities import list_authorities
 from campaign.signatures.counting import signature_counts
-from campaign.validation import InvalidInput
 
 add_nav("admin.appeals", _l("Appeals"), "moderator")
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.audit.services import search_entries
-from campaign.extensions import db
-from campaign.inputs import page_arg
+from campaign.core import limits
+from campaign.core.extensions import db
+from campaign.core.inputs import page_arg
 
 PER_PAGE = 50
 

@@ -11,10 +11,10 @@ from campaign.accounts.auth import require_role
 from campaign.admin import bp
 from campaign.appeals.services import get_appeal_or_404, list_all_appeals
 from campaign.appeals.status import today_utc
+from campaign.core.labels import label
 from campaign.dashboard import charts
 from campaign.dashboard.stats import RATE_SAMPLE, appeal_stats, appeal_summaries, mail_health
 from campaign.dashboard.views import growth_chart
-from campaign.labels import label
 
 #: How many appeals the dashboard lists; the appeals page has them all.
 DASHBOARD_APPEALS = 10

@@ -13,11 +13,11 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
+from campaign.core.extensions import db
+from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import CampaignerEndorsementForm, RejectForm
 from campaign.endorsements.logos import read_logo
-from campaign.extensions import db
-from campaign.validation import InvalidInput
 
 add_nav("admin.endorsement_queue", _l("Endorsements"), "moderator")
 

@@ -21,12 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
-from campaign import limits
 from campaign.appeals.services import TargetInput
-from campaign.forms import Form, max_length
-from campaign.labels import LABELS
+from campaign.core import limits
+from campaign.core.forms import Form, max_length
+from campaign.core.labels import LABELS
+from campaign.core.validation import InvalidInput
 from campaign.responses.models import AUTHORITY_KINDS
-from campaign.validation import InvalidInput
 
 #: Fits the database's integer column on every backend.
 MAX_GOAL = 1_000_000_000

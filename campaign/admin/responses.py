@@ -12,9 +12,10 @@ from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
 from campaign.appeals.status import appeal_progress, today_utc
-from campaign.extensions import db
-from campaign.limits import UPDATE_BODY_MAX
-from campaign.markdown_fields import render_before_writes
+from campaign.core.extensions import db
+from campaign.core.limits import UPDATE_BODY_MAX
+from campaign.core.markdown_fields import render_before_writes
+from campaign.core.validation import InvalidInput
 from campaign.responses import mailshots
 from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
@@ -35,7 +36,6 @@ from campaign.responses.services import (
     retract_status_change,
 )
 from campaign.responses.timeline import build_tracker
-from campaign.validation import InvalidInput
 
 add_nav("admin.responses_index", _l("Responses"), "editor")
 

@@ -22,8 +22,9 @@ from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import get_appeal_by_slug
-from campaign.extensions import db
-from campaign.inputs import bounded_int, page_arg
+from campaign.core.extensions import db
+from campaign.core.inputs import bounded_int, page_arg
+from campaign.core.validation import InvalidInput
 from campaign.signatures import blocklists
 from campaign.signatures.export import signature_csv
 from campaign.signatures.models import Signature
@@ -35,7 +36,6 @@ from campaign.signatures.search import (
     parse_filter,
 )
 from campaign.signatures.services import country_choices, invalidate_signatures
-from campaign.validation import InvalidInput
 
 PER_PAGE = 50
 

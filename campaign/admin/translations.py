@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField, TextAreaField
 
-from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
 from campaign.admin.forms import show_errors
@@ -22,12 +21,13 @@ from campaign.appeals.translations import (
     save_translation,
     translatable_languages,
 )
-from campaign.extensions import db
-from campaign.forms import Form, max_length
-from campaign.i18n import language_name
-from campaign.limits import APPEAL_BODY_MAX
-from campaign.markdown_fields import render_before_writes
-from campaign.validation import InvalidInput
+from campaign.core import limits
+from campaign.core.extensions import db
+from campaign.core.forms import Form, max_length
+from campaign.core.i18n import language_name
+from campaign.core.limits import APPEAL_BODY_MAX
+from campaign.core.markdown_fields import render_before_writes
+from campaign.core.validation import InvalidInput
 
 
 class TranslationForm(Form):

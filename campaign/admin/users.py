@@ -10,7 +10,6 @@ from flask_login import current_user
 from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from campaign import limits
 from campaign.accounts.auth import require_role, start_session
 from campaign.accounts.models import ROLES, User
 from campaign.accounts.services import (
@@ -23,10 +22,11 @@ from campaign.accounts.services import (
     list_users,
 )
 from campaign.admin import add_nav, bp
-from campaign.database_setup import reads_before_writes
-from campaign.extensions import db, limiter
-from campaign.forms import Form, max_length
-from campaign.labels import label
+from campaign.core import limits
+from campaign.core.engine import reads_before_writes
+from campaign.core.extensions import db, limiter
+from campaign.core.forms import Form, max_length
+from campaign.core.labels import label
 
 
 def _role_choices():

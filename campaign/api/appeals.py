@@ -7,7 +7,6 @@ import datetime as dt
 from flask import url_for
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from campaign import limits
 from campaign.accounts.auth import bearer_user
 from campaign.api.common import (
     AT_LEAST_ONE_FIELD,
@@ -24,9 +23,10 @@ from campaign.api.common import (
 from campaign.api.serializers import AppealSchema, AppealSummarySchema
 from campaign.appeals import services
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
-from campaign.extensions import db
-from campaign.limits import APPEAL_BODY_MAX
-from campaign.markdown_fields import render_before_writes
+from campaign.core import limits
+from campaign.core.extensions import db
+from campaign.core.limits import APPEAL_BODY_MAX
+from campaign.core.markdown_fields import render_before_writes
 from campaign.responses.authorities import authorities_by_slug
 
 bp = ApiBlueprint(

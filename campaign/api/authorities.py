@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, validate
 
-from campaign import limits
 from campaign.accounts.auth import bearer_user
 from campaign.api.common import (
     AT_LEAST_ONE_FIELD,
@@ -18,7 +17,8 @@ from campaign.api.common import (
     require_changes,
 )
 from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
-from campaign.extensions import db
+from campaign.core import limits
+from campaign.core.extensions import db
 from campaign.responses import authorities as services
 from campaign.responses.models import AUTHORITY_KINDS
 

@@ -2,12 +2,12 @@
 
 - One flask-smorest `ApiBlueprint` per module, url_prefix "/api/v1", added to the list in
   campaign/api/__init__.py (which exempts it from CSRF and registers it with the spec).
-- Bad input raises `ApiError` (campaign.errors) or `InvalidInput` (campaign.validation);
-  views let both propagate: campaign.errors rolls the session back and answers
+- Bad input raises `ApiError` (campaign.core.errors) or `InvalidInput` (campaign.core.validation);
+  views let both propagate: campaign.core.errors rolls the session back and answers
   {"error": {"code", "message", "fields"}} with a proper status.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
   Every string field of a request is `Text(max_length)` (never fields.String): it refuses
-  what no database stores and documents its limit (campaign.limits) as maxLength. Ids are
+  what no database stores and documents its limit (campaign.core.limits) as maxLength. Ids are
   `Id()`; other integers are `strict=True` (a float is refused, not truncated) with a Range
   that fits the column. A body that is not JSON, or nested deeper than MAX_JSON_DEPTH, gets
   400 (malformed) or 415 (another content type), never silence.
@@ -28,9 +28,9 @@ from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from campaign.accounts.auth import require_role
-from campaign.errors import ApiError
-from campaign.inputs import loads
-from campaign.limits import MAX_INT, MAX_PAGE, unstorable
+from campaign.core.errors import ApiError
+from campaign.core.inputs import loads
+from campaign.core.limits import MAX_INT, MAX_PAGE, unstorable
 
 #: The name of the bearer security scheme in the OpenAPI document.
 BEARER = "bearerAuth"

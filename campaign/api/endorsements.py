@@ -11,16 +11,16 @@ from flask import current_app
 from flask_babel import get_locale
 from marshmallow import Schema, fields, validate
 
-from campaign import limits
 from campaign.accounts.auth import bearer_user, require_role
 from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
 from campaign.appeals.services import get_published_appeal_or_404
+from campaign.core import limits
+from campaign.core.errors import ApiError
+from campaign.core.extensions import db
+from campaign.core.net import client_address
+from campaign.core.urls import external_url
 from campaign.endorsements import queries, services
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
-from campaign.errors import ApiError
-from campaign.extensions import db
-from campaign.net import client_address
-from campaign.urls import external_url
 
 bp = ApiBlueprint(
     "api_endorsements",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from campaign import limits
 from campaign.accounts.auth import acting_user, require_role
 from campaign.api.common import (
     ApiBlueprint,
@@ -20,8 +19,11 @@ from campaign.api.serializers import AuthorityRefSchema as AuthorityRef
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
 from campaign.appeals.status import demand_overdue, demand_status, today_utc
-from campaign.errors import ApiError
-from campaign.extensions import db
+from campaign.core import limits
+from campaign.core.errors import ApiError
+from campaign.core.extensions import db
+from campaign.core.urls import external_url
+from campaign.core.validation import InvalidInput
 from campaign.responses.authorities import get_authority_by_slug, get_authority_or_404
 from campaign.responses.models import RESPONSE_KINDS
 from campaign.responses.queries import (
@@ -40,8 +42,6 @@ from campaign.responses.services import (
     retract_status_change,
 )
 from campaign.responses.timeline import build_timeline
-from campaign.urls import external_url
-from campaign.validation import InvalidInput
 
 bp = ApiBlueprint(
     "responses_api", __name__, url_prefix="/api/v1",

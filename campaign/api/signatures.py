@@ -8,14 +8,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
-from campaign import limits
 from campaign.accounts.auth import require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, Text, page_schema, paginated
 from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_facts_or_404
-from campaign.database_setup import reads_before_writes
-from campaign.errors import ApiError
-from campaign.extensions import db
-from campaign.net import client_address
+from campaign.core import limits
+from campaign.core.engine import reads_before_writes
+from campaign.core.errors import ApiError
+from campaign.core.extensions import db
+from campaign.core.net import client_address
 from campaign.signatures.models import SIGNATURE_STATES, Signature
 from campaign.signatures.services import (
     SignatureInput,

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from campaign.appeals.demo import load_demo
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 demo = AppGroup("demo", help="The demo appeal.")
 

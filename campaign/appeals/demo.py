@@ -15,9 +15,9 @@ from campaign.appeals.services import (
     publish_appeal,
 )
 from campaign.appeals.translations import get_translation, save_translation
+from campaign.core.limits import APPEAL_BODY_MAX
+from campaign.core.markdown_fields import Rendered, render
 from campaign.endorsements.organizations import get_or_create_organization
-from campaign.limits import APPEAL_BODY_MAX
-from campaign.markdown_fields import Rendered, render
 from campaign.responses.authorities import create_authority, get_authority_by_slug
 
 DEMO_SLUG = "stop-the-pressure-on-kloop"

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
+from campaign.core.extensions import db
 
 if TYPE_CHECKING:
     from campaign.endorsements.models import Organization
@@ -40,7 +40,7 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     #: Markdown source, rendered and sanitized once, when saved, into body_html.
     body: Mapped[str] = mapped_column(sa.Text, default="")
-    #: What pages, the API and mail show (campaign.markdown_fields); set with body.
+    #: What pages, the API and mail show (campaign.core.markdown_fields); set with body.
     body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: The language the appeal was written in (the original of any translations).
     language: Mapped[str] = mapped_column(sa.String(8), default="en")

@@ -13,11 +13,11 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, signing_open
 from campaign.audit.services import record
-from campaign.database import utcnow
-from campaign.extensions import db
-from campaign.markdown_fields import EMPTY, Rendered, stored
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.markdown_fields import EMPTY, Rendered, stored
+from campaign.core.validation import InvalidInput, require
 from campaign.responses.models import Authority
-from campaign.validation import InvalidInput, require
 
 MAX_DEMANDS = 50
 

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, AppealTranslation, Demand, DemandTranslation
 from campaign.audit.services import record
-from campaign.database import utcnow
-from campaign.extensions import db
-from campaign.markdown_fields import EMPTY, Rendered, stored
-from campaign.validation import InvalidInput
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.markdown_fields import EMPTY, Rendered, stored
+from campaign.core.validation import InvalidInput
 
 TITLE_MAX = 300
 
@@ -136,7 +136,7 @@ def save_translation(
 ) -> AppealTranslation:
     """Add or replace the `language` translation of the appeal and of every demand. Every
     demand must have its text: a translation missing one is refused, naming the demand.
-    `body` is rendered already (campaign.markdown_fields)."""
+    `body` is rendered already (campaign.core.markdown_fields)."""
     body = stored(body)
     if language not in translatable_languages(appeal):
         message = _("Choose a language other than the original.")

@@ -21,7 +21,7 @@ from campaign.appeals.models import Appeal
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
-from campaign.extensions import cache, db
+from campaign.core.extensions import cache, db
 from campaign.signatures.counting import count_expression, signature_count
 
 bp = Blueprint("appeals", __name__)

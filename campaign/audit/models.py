@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.accounts.models import User
-from campaign.database import IdMixin, UTCDateTime, utcnow
-from campaign.extensions import db
+from campaign.core.database import IdMixin, UTCDateTime, utcnow
+from campaign.core.extensions import db
 
 
 class AuditEntry(IdMixin, db.Model):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from campaign.audit.models import AuditEntry
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 def record(user, action: str, subject, detail=None) -> AuditEntry:

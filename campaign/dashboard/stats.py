@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal, DemandTarget
 from campaign.appeals.status import demand_status, today_utc
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
 from campaign.endorsements.models import Endorsement
-from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
 from campaign.signatures.counting import signature_counts
 from campaign.signatures.models import Signature

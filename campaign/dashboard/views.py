@@ -15,9 +15,9 @@ from werkzeug.exceptions import NotFound
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
+from campaign.core.errors import json_error
 from campaign.dashboard import charts
 from campaign.dashboard.stats import daily_series, first_day, last_day, public_stats
-from campaign.errors import json_error
 
 blp = Blueprint(
     "open_data", __name__, url_prefix="",

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from campaign.appeals.services import get_appeal_by_slug
 from campaign.commands import export
-from campaign.csvexport import csv_line
+from campaign.core.csvexport import csv_line
 from campaign.endorsements.queries import export_rows
 
 COLUMNS = (

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 
-from campaign import limits
+from campaign.core import limits
+from campaign.core.forms import Form, max_length
+from campaign.core.labels import label
 from campaign.endorsements.models import ORGANIZATION_KINDS
 from campaign.endorsements.services import EndorsementInput, country_codes
-from campaign.forms import Form, max_length
-from campaign.labels import label
 
 
 def country_choices() -> list[tuple[str, str]]:

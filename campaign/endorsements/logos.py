@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from campaign.validation import InvalidInput
+from campaign.core.validation import InvalidInput
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.appeals.models import Appeal
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.extensions import db
 
 ORGANIZATION_KINDS = ("ngo", "media", "union", "association", "other")
 ENDORSEMENT_STATES = ("pending", "submitted", "approved", "rejected", "withdrawn")

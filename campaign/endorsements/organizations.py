@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from campaign.appeals.services import unique_slug
+from campaign.core.extensions import db
 from campaign.endorsements.models import Organization
-from campaign.extensions import db
 
 
 def name_key(name: str) -> str:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from campaign.appeals.models import Appeal
+from campaign.core.extensions import db
 from campaign.endorsements.models import ENDORSEMENT_STATES, Endorsement, Organization
-from campaign.extensions import db
 
 
 def get_endorsement(endorsement_id: int) -> Endorsement | None:

@@ -25,7 +25,11 @@ from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.security import TokenError, keyed_hash, make_token, read_token
+from campaign.core.urls import external_url
+from campaign.core.validation import InvalidInput, is_http_url
 from campaign.endorsements import queries
 from campaign.endorsements.logos import Logo, store_logo
 from campaign.endorsements.models import (
@@ -41,11 +45,7 @@ from campaign.endorsements.organizations import (
     website_domain,
 )
 from campaign.endorsements.queries import get_endorsement
-from campaign.extensions import db
 from campaign.mail.services import enqueue, forget_addresses
-from campaign.security import TokenError, keyed_hash, make_token, read_token
-from campaign.urls import external_url
-from campaign.validation import InvalidInput, is_http_url
 
 MAX_CONFIRMATION_MAILS = 5
 

@@ -17,13 +17,13 @@ from flask_babel import get_locale
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
+from campaign.core.extensions import db
+from campaign.core.net import client_address
+from campaign.core.security import TokenError
+from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import EndorsementForm
 from campaign.endorsements.logos import logo_folder, logo_path, read_logo
-from campaign.extensions import db
-from campaign.net import client_address
-from campaign.security import TokenError
-from campaign.validation import InvalidInput
 
 bp = Blueprint("endorsements", __name__)
 

@@ -5,8 +5,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from campaign.database import utcnow
-from campaign.extensions import db
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
 from campaign.mail import shutdown
 from campaign.mail.queue import work_rq
 from campaign.mail.worker import drain, work_forever

@@ -7,8 +7,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, utcnow
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, utcnow
+from campaign.core.extensions import db
 
 
 class OutboxMessage(IdMixin, CreatedMixin, db.Model):

@@ -102,7 +102,7 @@ def push_send_job() -> bool:
 
 def send_job() -> int:
     """The RQ job: the same sending code as the polling worker."""
-    from campaign.extensions import db
+    from campaign.core.extensions import db
     from campaign.mail.worker import drain
 
     if has_app_context():
@@ -158,7 +158,7 @@ def _serve_jobs(idle_seconds: int) -> None:
 
 
 def _safety_net(poll_seconds: float, when_idle) -> None:
-    from campaign.extensions import db
+    from campaign.core.extensions import db
     from campaign.mail.worker import drain
 
     try:

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
-from campaign.database import utcnow
-from campaign.extensions import db
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.security import make_token
 from campaign.mail.headers import fit, one_line
 from campaign.mail.models import OutboxMessage
 from campaign.mail.queue import mark_outbox_written
-from campaign.security import make_token
 
 _SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 
@@ -90,8 +90,9 @@ def _outbox_insert() -> sa.Insert:
 
 
 def token_url(prefix: str, purpose: str, payload) -> dict:
-    """For an enqueue_later() context: a link ending in a signed token (campaign.security), made
-    when the worker renders the mail, so the token's age counts from sending."""
+    """For an enqueue_later() context: a link ending in a signed token
+    (campaign.core.security), made when the worker renders the mail, so the token's age
+    counts from sending."""
     return {"token_url": prefix, "purpose": purpose, "payload": payload}
 
 

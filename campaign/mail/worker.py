@@ -28,8 +28,8 @@ import flask_mail
 import sqlalchemy as sa
 from flask import current_app
 
-from campaign.database import utcnow
-from campaign.extensions import db
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
 from campaign.mail import shutdown
 from campaign.mail.message import Outgoing, Sender, compose, send, sender_from
 from campaign.mail.models import OutboxMessage

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 privacy = AppGroup("privacy", help="Erase personal data that is no longer needed.")
 

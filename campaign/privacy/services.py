@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from campaign.appeals.models import Appeal
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
 from campaign.endorsements.models import Endorsement
-from campaign.extensions import db
 from campaign.mail.services import blank_old_messages, forget_addresses
 from campaign.signatures.models import Signature
 from campaign.signatures.services import erase_personal_data

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from campaign.extensions import db
-from campaign.security import TokenError, read_token
+from campaign.core.extensions import db
+from campaign.core.security import TokenError, read_token
 from campaign.signatures.forms import ButtonForm
 from campaign.signatures.services import get_signature, withdraw_signature
 

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from campaign.appeals.services import list_public_appeals
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.signatures.counting import signature_counts
 
 bp = Blueprint("public", __name__)

@@ -7,9 +7,9 @@ from flask import abort
 
 from campaign.appeals.services import unique_slug
 from campaign.audit.services import record
-from campaign.extensions import db
+from campaign.core.extensions import db
+from campaign.core.validation import InvalidInput, is_http_url, require
 from campaign.responses.models import AUTHORITY_KINDS, Authority
-from campaign.validation import InvalidInput, is_http_url, require
 
 AUTHORITY_FIELDS = ("name", "kind", "country", "website", "contact_email")
 

@@ -3,7 +3,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.responses.mailshots import run_pending
 
 mailshots = AppGroup("mailshots", help="Update and status-change mailshots to subscribers.")

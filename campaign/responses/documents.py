@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from campaign.validation import InvalidInput
+from campaign.core.validation import InvalidInput
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000

@@ -15,10 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from campaign import limits
 from campaign.appeals.models import TARGET_STATUSES
-from campaign.forms import Form, max_length
-from campaign.labels import label
+from campaign.core import limits
+from campaign.core.forms import Form, max_length
+from campaign.core.labels import label
 from campaign.responses.models import RESPONSE_KINDS
 
 

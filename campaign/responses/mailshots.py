@@ -16,16 +16,16 @@ from campaign.appeals.models import Appeal, Demand, DemandTarget, Update
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.security import TokenError, make_token, read_token
+from campaign.core.urls import external_url
+from campaign.core.validation import InvalidInput
 from campaign.endorsements.models import Endorsement
-from campaign.extensions import db
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.services import enqueue
 from campaign.responses.models import StatusChange
-from campaign.security import TokenError, make_token, read_token
 from campaign.signatures.models import Signature
-from campaign.urls import external_url
-from campaign.validation import InvalidInput
 
 PAGE_SIZE = 200
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.appeals.models import TARGET_STATUSES, Appeal, Demand, DemandTarget
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
+from campaign.core.extensions import db
 
 AUTHORITY_KINDS = (
     "ministry",

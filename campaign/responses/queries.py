@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
-from campaign.extensions import db
+from campaign.core.extensions import db
+from campaign.core.validation import InvalidInput, require
 from campaign.responses.models import Authority, Response, StatusChange
-from campaign.validation import InvalidInput, require
 
 #: Ids are 32-bit integers in the database; a bigger one names nothing (and would make
 #: PostgreSQL raise instead of answering "not found").

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget
 from campaign.appeals.status import today_utc
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.responses.models import Authority, Response, StatusChange
 
 PUBLIC_STATES = ("published", "closed", "archived")

@@ -18,9 +18,10 @@ from campaign.appeals.models import (
 )
 from campaign.appeals.services import set_due_date
 from campaign.audit.services import record
-from campaign.database import utcnow
-from campaign.extensions import db
-from campaign.markdown_fields import Rendered, stored
+from campaign.core.database import utcnow
+from campaign.core.extensions import db
+from campaign.core.markdown_fields import Rendered, stored
+from campaign.core.validation import InvalidInput, is_http_url, require
 from campaign.responses.documents import (
     CheckedDocument,
     check_document,
@@ -29,7 +30,6 @@ from campaign.responses.documents import (
 )
 from campaign.responses.models import RESPONSE_KINDS, Authority, Response, StatusChange
 from campaign.responses.queries import find_target
-from campaign.validation import InvalidInput, is_http_url, require
 
 MAX_SUMMARY = 20_000
 MAX_NOTE = 5_000
@@ -284,7 +284,7 @@ def change_due_date(user, target: DemandTarget, due_on: dt.date | None, reason: 
 
 def post_update(user, appeal: Appeal, title: str | None, body: Rendered) -> Update:
     """Publish news on the appeal; the caller starts its mailshot (mailshots.start_mailing).
-    `body` is rendered already (campaign.markdown_fields), its length checked there."""
+    `body` is rendered already (campaign.core.markdown_fields), its length checked there."""
     _check_trackable(appeal)
     title = _text(title)
     body = stored(body)

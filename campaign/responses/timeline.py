@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
 from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
-from campaign.labels import label
+from campaign.core.labels import label
 from campaign.responses.models import Authority, Response, StatusChange
 from campaign.responses.queries import (
     appeal_due_date_changes,

@@ -15,7 +15,9 @@ from flask import (
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import today_utc
 from campaign.appeals.views import appeal_context, appeal_context_provider
-from campaign.extensions import csrf, db
+from campaign.core.extensions import csrf, db
+from campaign.core.urls import external_url
+from campaign.core.validation import InvalidInput
 from campaign.responses import mailshots
 from campaign.responses.authorities import get_authority_or_404, list_authorities
 from campaign.responses.documents import content_type_for, documents_folder
@@ -23,8 +25,6 @@ from campaign.responses.feed import atom_feed
 from campaign.responses.queries import get_public_document, get_update
 from campaign.responses.scorecard import SORTS, authority_record, authority_records, sorted_records
 from campaign.responses.timeline import build_timeline, build_tracker
-from campaign.urls import external_url
-from campaign.validation import InvalidInput
 
 bp = Blueprint("responses", __name__)
 

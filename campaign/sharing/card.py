@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from campaign.appeals.models import Appeal
 from campaign.appeals.status import Progress, appeal_progress
 from campaign.appeals.translations import localized
-from campaign.extensions import cache
+from campaign.core.extensions import cache
 from campaign.signatures.counting import signature_count
 
 WIDTH, HEIGHT = 1200, 630

@@ -12,10 +12,10 @@ from markupsafe import escape
 
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import get_published_appeal_or_404
-from campaign.extensions import cache, db
+from campaign.core.extensions import cache, db
+from campaign.core.urls import external_url
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
-from campaign.urls import external_url
 
 #: Channels a `ref` may name; anything else is stored as "other".
 CHANNELS = ("telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr")

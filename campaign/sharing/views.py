@@ -10,10 +10,10 @@ from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import localized
 from campaign.appeals.views import appeal_context_provider
-from campaign.i18n import supported_languages
+from campaign.core.i18n import supported_languages
+from campaign.core.urls import external_url
 from campaign.sharing import services
 from campaign.signatures.counting import signature_count
-from campaign.urls import external_url
 
 bp = Blueprint("sharing", __name__)
 

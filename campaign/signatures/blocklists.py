@@ -9,12 +9,12 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from campaign import limits
 from campaign.abuse import forget_blocklists
 from campaign.audit.services import record
-from campaign.extensions import db
+from campaign.core import limits
+from campaign.core.extensions import db
+from campaign.core.validation import InvalidInput, text_error
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
-from campaign.validation import InvalidInput, text_error
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 

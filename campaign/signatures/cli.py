@@ -8,7 +8,7 @@ import click
 
 from campaign.appeals.services import get_appeal_by_slug
 from campaign.commands import export
-from campaign.database_setup import reads_before_writes
+from campaign.core.engine import reads_before_writes
 from campaign.signatures.export import appeal_signatures, signature_csv
 
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from campaign.database import dialect_insert
-from campaign.extensions import db
+from campaign.core.database import dialect_insert
+from campaign.core.extensions import db
 from campaign.signatures.models import COUNTER_SHARDS, Signature, SignatureCounter
 
 

@@ -11,9 +11,9 @@ from operator import attrgetter
 
 import sqlalchemy as sa
 
-from campaign.csvexport import csv_line, csv_rows, neutralize, text_cells
-from campaign.database import UTCDateTime
-from campaign.extensions import db
+from campaign.core.csvexport import csv_line, csv_rows, neutralize, text_cells
+from campaign.core.database import UTCDateTime
+from campaign.core.extensions import db
 from campaign.signatures.models import Signature
 
 COLUMNS = (

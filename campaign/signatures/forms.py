@@ -12,8 +12,8 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from campaign import limits
-from campaign.forms import Form, max_length
+from campaign.core import limits
+from campaign.core.forms import Form, max_length
 from campaign.signatures.services import SignatureInput, clean_ref, country_choices
 
 

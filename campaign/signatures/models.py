@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.appeals.models import Appeal
-from campaign.database import CreatedMixin, IdMixin, UTCDateTime, one_of
-from campaign.extensions import db
+from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.extensions import db
 
 SIGNATURE_STATES = ("pending", "confirmed", "withdrawn", "invalidated")
 #: Number of counter rows per appeal; a confirmation bumps one chosen at random, so no single

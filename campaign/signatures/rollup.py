@@ -17,8 +17,8 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from campaign.database import dialect_insert
-from campaign.extensions import db
+from campaign.core.database import dialect_insert
+from campaign.core.extensions import db
 from campaign.signatures.models import HOURLY_SHARDS, Signature, SignatureHourly
 
 #: The ref stored for signers who came without a share channel.

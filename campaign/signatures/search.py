@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from campaign.limits import DOMAIN, SEARCH, unstorable
+from campaign.core.limits import DOMAIN, SEARCH, unstorable
+from campaign.core.validation import UNSTORABLE, InvalidInput
 from campaign.signatures.models import SIGNATURE_STATES, Signature
-from campaign.validation import UNSTORABLE, InvalidInput
 
 FILTER_STATES = (*SIGNATURE_STATES, "flagged")
 
@@ -107,7 +107,7 @@ def filtered_signatures(appeal_id: int, f: SignatureFilter) -> sa.Select:
 
 
 def count_of(query: sa.Select) -> int:
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     subquery = query.order_by(None).with_only_columns(Signature.id).subquery()
     return db.session.execute(sa.select(sa.func.count()).select_from(subquery)).scalar_one()

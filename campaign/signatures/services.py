@@ -18,21 +18,21 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
-from campaign import limits
 from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import AppealFacts
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
-from campaign.database import dialect_insert, utcnow
-from campaign.extensions import db
+from campaign.core import limits
+from campaign.core.database import dialect_insert, utcnow
+from campaign.core.extensions import db
+from campaign.core.security import keyed_hash
+from campaign.core.validation import InvalidInput, text_error
 from campaign.mail.services import enqueue_later, forget_addresses, token_url
-from campaign.security import keyed_hash
 from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
 from campaign.signatures.rollup import record_signature
-from campaign.validation import InvalidInput, text_error
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
 SHARE_CHANNELS = frozenset(

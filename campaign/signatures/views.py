@@ -16,10 +16,11 @@ from campaign.appeals.services import (
     list_public_appeals,
 )
 from campaign.appeals.views import appeal_context, appeal_context_provider
-from campaign.database_setup import reads_before_writes
-from campaign.extensions import db
-from campaign.net import client_address
-from campaign.security import TokenError, read_token
+from campaign.core.engine import reads_before_writes
+from campaign.core.extensions import db
+from campaign.core.net import client_address
+from campaign.core.security import TokenError, read_token
+from campaign.core.validation import InvalidInput
 from campaign.signatures.counting import signature_count
 from campaign.signatures.forms import ButtonForm, ResendForm, SignForm
 from campaign.signatures.services import (
@@ -33,7 +34,6 @@ from campaign.signatures.services import (
     store_signature,
     withdraw_signature,
 )
-from campaign.validation import InvalidInput
 
 bp = Blueprint("signatures", __name__)
 

@@ -5,7 +5,7 @@ Revises: 0003_outbox_render_later
 Create Date: 2026-12-06 12:00:00
 
 Appeals, their translations and updates get a body_html column, filled here for the rows that
-exist by the renderer the application uses on save (campaign.markdown_render, which imports
+exist by the renderer the application uses on save (campaign.core.markdown_render, which imports
 nothing else of the application), under the same time budget. A stored body that takes longer
 than the budget is kept as escaped plain text, and named in the log, for a campaigner to
 simplify and save again.
@@ -40,7 +40,7 @@ def upgrade():
 
 
 def _render_bodies(table: str) -> None:
-    from campaign.markdown_render import TooComplex, plain_html, render_bounded
+    from campaign.core.markdown_render import TooComplex, plain_html, render_bounded
 
     bind = op.get_bind()
     rows = bind.execute(sa.text(f"SELECT id, body FROM {table} WHERE body != ''")).all()  # noqa: S608

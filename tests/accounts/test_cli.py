@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from campaign.accounts.models import ApiToken, User
 from campaign.accounts.services import authenticate, find_user
 from campaign.appeals.models import Appeal, Demand
+from campaign.core.security import hash_api_token
 from campaign.responses.models import Authority
-from campaign.security import hash_api_token
 
 
 def _count(db, model) -> int:

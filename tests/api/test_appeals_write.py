@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from campaign.accounts.models import ApiToken
 from campaign.appeals.models import Appeal, Demand
 from campaign.audit.models import AuditEntry
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.responses.models import StatusChange
 from tests.api.helpers import assert_error
 

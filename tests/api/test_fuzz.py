@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign.limits import MAX_INT, MAX_JSON_DEPTH
+from campaign.core.limits import MAX_INT, MAX_JSON_DEPTH
 from tests.stored_text import bad_stored_text
 
 #: What used to answer 500 or be stored silently: NUL, unpaired surrogates, text past every

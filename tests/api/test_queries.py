@@ -35,7 +35,7 @@ def _appeals(make_appeal, make_authority, n: int) -> None:
     for i in range(n):
         appeal = make_appeal(demands=3, authority=authorities[i % 2])
         bump_signature_count(appeal.id, i + 1)
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     db.session.commit()
 

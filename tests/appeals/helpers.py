@@ -7,7 +7,8 @@ import time
 
 
 def renderer_children() -> list[int]:
-    """Processes started by this one that run the Markdown renderer (campaign.markdown_render)."""
+    """Processes started by this one that run the Markdown renderer
+    (campaign.core.markdown_render)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

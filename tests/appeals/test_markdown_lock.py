@@ -10,7 +10,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from campaign.extensions import db as _db
+from campaign.core.extensions import db as _db
 from campaign.signatures.models import Signature
 from tests.appeals.helpers import renderer_children, wait_for_renderer
 from tests.conftest import PASSWORD

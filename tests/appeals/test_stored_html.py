@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from campaign.appeals.demo import DEMO_SLUG
 from campaign.appeals.models import Appeal, AppealTranslation, Update
-from campaign.database import utcnow
-from campaign.limits import APPEAL_BODY_MAX, UPDATE_BODY_MAX
+from campaign.core.database import utcnow
+from campaign.core.limits import APPEAL_BODY_MAX, UPDATE_BODY_MAX
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.signatures.models import Signature
 from tests.api.helpers import assert_error

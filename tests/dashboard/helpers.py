@@ -7,7 +7,7 @@ import itertools
 
 import time_machine
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.signatures.services import SignatureInput, confirm_signature, sign_appeal
 from tests import factories
 

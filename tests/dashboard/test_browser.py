@@ -16,7 +16,7 @@ from tests.dashboard.helpers import signed
 def test_a_campaigner_sees_charts_and_the_country_table(
     db, browser, live_server, make_user, make_appeal, artifacts_dir
 ):
-    from campaign.database import utcnow
+    from campaign.core.database import utcnow
 
     make_user("moderator", email="campaigner@example.org")
     appeal = make_appeal(title="Free the reporters", timezone="Asia/Bishkek")

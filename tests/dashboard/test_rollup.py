@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 from campaign.signatures.counting import signature_count, verify_rollups
 from campaign.signatures.models import SignatureHourly
 from campaign.signatures.rollup import NO_REF, recounted_keys, stored_keys

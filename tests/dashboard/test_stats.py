@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import time_machine
 
+from campaign.core.extensions import db
 from campaign.dashboard import charts
 from campaign.dashboard.stats import appeal_summaries, daily_series, group_small_countries
-from campaign.extensions import db
 from campaign.mail.models import OutboxMessage
 from tests.dashboard.helpers import appeal_at, signed, utc
 

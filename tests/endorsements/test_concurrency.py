@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
+from campaign.core.extensions import db as _db
 from campaign.endorsements import services
 from campaign.endorsements.models import Endorsement
-from campaign.extensions import db as _db
 from tests.endorsements.helpers import endorse, link, mails
 
 pytestmark = [

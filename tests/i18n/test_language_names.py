@@ -2,7 +2,7 @@
 
 from babel import Locale
 
-from campaign.i18n import NATIVE_NAMES, language_name
+from campaign.core.i18n import NATIVE_NAMES, language_name
 
 
 def test_the_table_matches_babel():

@@ -2,7 +2,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.mail.cli import _idle_tasks
 from campaign.signatures.models import SignatureHourly
 

@@ -13,7 +13,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from campaign.extensions import db as _db
+from campaign.core.extensions import db as _db
 from campaign.mail import queue
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import enqueue

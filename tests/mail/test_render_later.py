@@ -8,10 +8,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from campaign.core.security import read_token
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import enqueue_later, token_url
 from campaign.mail.worker import drain
-from campaign.security import read_token
 
 
 def _body(message) -> str:

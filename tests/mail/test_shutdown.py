@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import enqueue
 from campaign.mail.worker import drain

@@ -10,7 +10,7 @@ import collections
 import pytest
 import sqlalchemy as sa
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.mail import worker
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import enqueue

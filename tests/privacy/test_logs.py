@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from campaign.logging_setup import mask, mask_record
+from campaign.core.logs import mask, mask_record
 from campaign.mail.worker import drain
 from tests.signatures.helpers import deliver, links, sign
 

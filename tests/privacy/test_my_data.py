@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from campaign.security import make_token
+from campaign.core.security import make_token
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
 from tests.signatures.helpers import body, deliver, links, sign

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from campaign.appeals.services import close_appeal
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.endorsements.models import Endorsement, Organization
 from campaign.mail.models import OutboxMessage
 from campaign.signatures.counting import signature_count

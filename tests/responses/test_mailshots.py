@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.appeals.demo import SCNS
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.validation import InvalidInput
 from campaign.endorsements.models import Endorsement
 from campaign.endorsements.organizations import get_or_create_organization
 from campaign.mail.models import Mailing, OutboxMessage
@@ -19,7 +20,6 @@ from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.queries import find_target
 from campaign.responses.services import change_demand_status, post_update, retract_status_change
 from campaign.signatures.models import Signature
-from campaign.validation import InvalidInput
 from tests.factories import markdown
 
 

@@ -12,6 +12,7 @@ from campaign.appeals.demo import AUTHORITIES, SCNS
 from campaign.appeals.models import DueDateChange
 from campaign.appeals.status import appeal_progress
 from campaign.audit.models import AuditEntry
+from campaign.core.validation import InvalidInput
 from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.models import Response, StatusChange
 from campaign.responses.queries import find_target
@@ -22,7 +23,6 @@ from campaign.responses.services import (
     record_response,
     retract_status_change,
 )
-from campaign.validation import InvalidInput
 
 
 def _counts(db):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
+from campaign.core.security import make_token
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.responses import mailshots
 from campaign.responses.services import post_update
-from campaign.security import make_token
 from campaign.signatures.models import Signature
 from tests.factories import markdown
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign import create_app
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 @pytest.fixture(
@@ -39,7 +39,7 @@ def _get(app, path):
 
 
 def test_pages_answer_503_with_the_friendly_page(down_app, caplog):
-    caplog.set_level(logging.ERROR, logger="campaign.errors")
+    caplog.set_level(logging.ERROR, logger="campaign.core.errors")
     response = _get(down_app, "/")
     assert response.status_code == 503
     page = response.get_data(as_text=True)

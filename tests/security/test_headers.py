@@ -9,8 +9,8 @@ import pytest
 from flask import g
 
 from campaign import create_app
-from campaign.net import client_address
-from campaign.security_headers import NO_REFERRER_PREFIXES
+from campaign.core.headers import NO_REFERRER_PREFIXES
+from campaign.core.net import client_address
 from tests.conftest import PASSWORD
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -121,7 +121,7 @@ def proxied_app(app_config):
         return client_address()
 
     yield proxied
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     with proxied.app_context():
         db.engine.dispose()
@@ -157,7 +157,7 @@ def test_session_cookie_is_httponly_and_samesite_lax(app, client, make_user):
 def test_session_cookie_is_secure_in_production(app_config, make_user):
     user = make_user("editor")
     email = user.email
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     db.session.commit()
     production = create_app("production", **app_config, SECRET_KEY="x" * 40, WTF_CSRF_ENABLED=False)

@@ -10,8 +10,8 @@ import json
 import click
 import pytest
 
+from campaign.core.limits import MAX_INT, MAX_JSON_DEPTH
 from campaign.endorsements.models import Endorsement
-from campaign.limits import MAX_INT, MAX_JSON_DEPTH
 from campaign.responses.models import Authority
 from campaign.signatures.models import Signature
 from tests.api.helpers import assert_error

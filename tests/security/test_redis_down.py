@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from campaign.extensions import cache, limiter
+from campaign.core.extensions import cache, limiter
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -51,12 +51,12 @@ def test_config_fails_open_by_default_with_short_timeouts(app):
     assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
     assert app.config["RATELIMIT_SWALLOW_ERRORS"] is True
     assert app.config["RATELIMIT_STORAGE_OPTIONS"]["socket_connect_timeout"] <= 5
-    assert app.config["CACHE_TYPE"] == "campaign.caching.FailSafeRedisCache"
+    assert app.config["CACHE_TYPE"] == "campaign.core.cache.FailSafeRedisCache"
 
 
 def test_fail_open_can_be_turned_off(app_config):
     from campaign import create_app
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     closed = create_app("testing", **app_config, RATELIMIT_FAIL_OPEN=False)
     assert closed.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is False
@@ -78,9 +78,9 @@ def test_home_and_login_answer_and_limits_fall_back_to_memory(app, caplog):
 
 
 def test_cache_errors_degrade_to_no_cache_with_a_warning(app, caplog):
-    from campaign.caching import FailSafeRedisCache
+    from campaign.core.cache import FailSafeRedisCache
 
-    caplog.set_level(logging.WARNING, logger="campaign.caching")
+    caplog.set_level(logging.WARNING, logger="campaign.core.cache")
     FailSafeRedisCache._last_warning = 0.0
     calls = []
 
@@ -112,7 +112,7 @@ def _redis_up() -> bool:
 def test_the_fail_safe_cache_caches_when_redis_is_up():
     from redis import from_url
 
-    from campaign.caching import FailSafeRedisCache
+    from campaign.core.cache import FailSafeRedisCache
 
     live = FailSafeRedisCache(host=from_url("redis://127.0.0.1:6379/15"), key_prefix="sec-test:")
     try:
@@ -124,7 +124,7 @@ def test_the_fail_safe_cache_caches_when_redis_is_up():
 
 def test_another_cache_type_with_redis_url_gets_no_redis_options(app_config):
     from campaign import create_app
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     other = create_app("testing", **app_config, CACHE_TYPE="SimpleCache")
     assert "CACHE_OPTIONS" not in other.config or not other.config["CACHE_OPTIONS"]

@@ -7,7 +7,7 @@ import pytest
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 
-from campaign.sessions import SessionInterface
+from campaign.core.sessions import SessionInterface
 
 
 def test_new_cookies_are_plain_and_old_ones_still_load(app):

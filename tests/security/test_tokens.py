@@ -8,7 +8,7 @@ import itertools
 import pytest
 import time_machine
 
-from campaign.security import TOKEN_PURPOSES, TokenError, make_token, read_token
+from campaign.core.security import TOKEN_PURPOSES, TokenError, make_token, read_token
 
 
 @pytest.mark.parametrize(("made_for", "used_as"), itertools.permutations(sorted(TOKEN_PURPOSES), 2))

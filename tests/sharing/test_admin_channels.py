@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.signatures.models import Signature
 
 _seq = itertools.count(1)

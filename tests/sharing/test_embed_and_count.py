@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.extensions import cache
+from campaign.core.extensions import cache
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import Signature
 from tests.sharing.helpers import tags

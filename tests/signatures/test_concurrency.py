@@ -9,9 +9,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from campaign.extensions import db as _db
+from campaign.core.extensions import db as _db
+from campaign.core.security import make_token
 from campaign.mail.models import OutboxMessage
-from campaign.security import make_token
 from campaign.signatures.counting import signature_count, verify_counts
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
 from tests.signatures.helpers import form

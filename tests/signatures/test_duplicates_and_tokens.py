@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign.security import make_token
+from campaign.core.security import make_token
 from campaign.signatures.canonical import canonical_email
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature

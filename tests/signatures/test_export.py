@@ -12,7 +12,7 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from campaign.csvexport import neutralize
+from campaign.core.csvexport import neutralize
 from campaign.signatures.export import COLUMNS, appeal_signatures, signature_csv
 from campaign.signatures.models import Signature
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal
-from campaign.database_setup import reads_before_writes
+from campaign.core.engine import reads_before_writes
 
 
 @pytest.fixture

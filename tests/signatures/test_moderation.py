@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.audit.models import AuditEntry
+from campaign.core.validation import InvalidInput
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature, SignatureCounter
 from campaign.signatures.services import invalidate_signatures
-from campaign.validation import InvalidInput
 from tests.signatures.helpers import deliver, links, sign
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from campaign.database import utcnow
+from campaign.core.database import utcnow
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
 from tests.signatures.helpers import deliver, form, links, sign

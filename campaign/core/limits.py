@@ -3,7 +3,7 @@ schemas and services share, so a form, the OpenAPI document and the database agr
 
 Lengths are in characters. Where a value lands in a `String(n)` column the limit is at most n
 (tests/test_input_limits.py checks it against the models); `Text` columns have a limit chosen
-here. Markdown fields are limited before anything renders them (campaign.markdown_fields)."""
+here. Markdown fields are limited before anything renders them (campaign.core.markdown_fields)."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     #: Compiled catalogs (`make translations`); a string missing there falls back to English.
-    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parents[2] / "translations")
     LANGUAGES = ("en", "ru", "ky")
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -100,7 +100,7 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     #: Wall-clock seconds Markdown may take to render when a text is saved; a text that takes
-    #: longer is refused as too complex (campaign.markdown_fields).
+    #: longer is refused as too complex (campaign.core.markdown_fields).
     MARKDOWN_RENDER_SECONDS = float(os.environ.get("MARKDOWN_RENDER_SECONDS", "2"))
     #: Bytes in an API request body (JSON only, no uploads): an appeal with 50 demands, every
     #: field at its limit and a 100,000-character body, all as \\u escapes, is about 2.1 MB.
@@ -109,7 +109,7 @@ class Config:
     #: CLI commands and workers write after reading: take the write lock at BEGIN.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = True
     #: Writers queue on a lock file beside the database instead of SQLite's sleeping busy
-    #: handler (campaign.database_setup.WriterQueue).
+    #: handler (campaign.core.engine.WriterQueue).
     SQLITE_WRITE_QUEUE = _bool("SQLITE_WRITE_QUEUE", True)
 
 
@@ -177,7 +177,7 @@ def _fill_defaults(app) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'answerable.db'}"
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     redis_url = app.config.get("REDIS_URL")
-    # Without Redis: limits' memory storage with a cheap sweep (campaign/ratelimit_storage.py).
+    # Without Redis: limits' memory storage with a cheap sweep (campaign/core/ratelimit_storage.py).
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "answerable-memory://")
     # Set whatever the storage: Flask-Limiter's limiter object is shared by every app in the
     # process and keeps the first app's values, and with memory:// nothing can fail anyway.
@@ -189,7 +189,7 @@ def _fill_defaults(app) -> None:
         redis_options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(redis_options))
         # Cache errors (Redis down) degrade to no cache with a warning, never an error page.
-        cache_type = app.config.setdefault("CACHE_TYPE", "campaign.caching.FailSafeRedisCache")
+        cache_type = app.config.setdefault("CACHE_TYPE", "campaign.core.cache.FailSafeRedisCache")
         app.config.setdefault("CACHE_REDIS_URL", redis_url)
         if "Redis" in cache_type:  # the options are redis-py's; another cache type refuses them
             app.config.setdefault("CACHE_OPTIONS", dict(redis_options))

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.limits import unstorable
+from campaign.core.limits import unstorable
 
-#: Said of text holding NUL or unpaired surrogates (campaign.limits.unstorable).
+#: Said of text holding NUL or unpaired surrogates (campaign.core.limits.unstorable).
 UNSTORABLE = _l("This text holds characters that cannot be stored.")
 #: Said of text longer than its limit; formatted with `max`.
 TOO_LONG = _l("At most %(max)d characters.")

@@ -30,7 +30,7 @@ def add_backup_commands() -> None:
 
 def _site_database() -> Path:
     """The site's SQLite file; a one-line error for any other database."""
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
@@ -132,7 +132,7 @@ def restore_command(path: Path, yes: bool):
 
     PATH must be a sound SQLite database at a revision these migrations know. The current
     database is kept beside it as <name>.before-restore-<time>."""
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     target = _site_database()
     path = path.expanduser().resolve()

@@ -13,9 +13,9 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from campaign import ratelimit_storage  # noqa: F401  (registers answerable-memory://)
-from campaign.database import Base
-from campaign.net import client_address
+from campaign.core import ratelimit_storage  # noqa: F401  (registers answerable-memory://)
+from campaign.core.database import Base
+from campaign.core.net import client_address
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
@@ -28,14 +28,14 @@ limiter = Limiter(key_func=client_address, default_limits=[])
 
 class AnswerableApi(Api):
     """flask-smorest without its app-wide JSON error handler: errors are rendered by
-    campaign.errors (HTML pages, and the JSON envelope under /api/)."""
+    campaign.core.errors (HTML pages, and the JSON envelope under /api/)."""
 
     def _register_error_handlers(self):
         pass
 
     @property
     def ERROR_SCHEMA(self):  # the name flask-smorest reads
-        """The envelope campaign.errors renders, so the documented errors match the real ones
+        """The envelope campaign.core.errors renders, so the documented errors match the real ones
         (imported late: campaign.api imports this module)."""
         from campaign.api.common import ErrorSchema
 

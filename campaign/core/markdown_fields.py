@@ -2,7 +2,7 @@
 rendered into sanitized HTML once, when saved. Pages, the API, feeds and mail show the stored
 HTML and never render Markdown again.
 
-Rendering may take up to MARKDOWN_RENDER_SECONDS (campaign.markdown_render kills it there), so
+Rendering may take up to MARKDOWN_RENDER_SECONDS (campaign.core.markdown_render kills it there), so
 it must not run while the request holds a database lock: on SQLite a write request's
 transaction holds the one write lock from its first statement (the campaigner's own lookup)
 to its commit, and every signer would wait. Views call `render_before_writes` first; services
@@ -17,9 +17,9 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 
-from campaign.extensions import db
-from campaign.markdown_render import TooComplex, render_bounded
-from campaign.validation import InvalidInput
+from campaign.core.extensions import db
+from campaign.core.markdown_render import TooComplex, render_bounded
+from campaign.core.validation import InvalidInput
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context, has_request_context, request
 
-from campaign.extensions import db
+from campaign.core.extensions import db
 
 
 def init_database(app: Flask) -> None:

@@ -9,7 +9,7 @@ both, ids beyond the integer columns on SQLite, RecursionError in the JSON parse
 - Commands: an argument no database can store (bytes that are not UTF-8 arrive as unpaired
   surrogates) is a usage error with a one-line message, not a traceback from the driver.
 
-Form fields are checked by campaign.forms.Form, API body fields by campaign.api.common.Text."""
+Form fields are checked by campaign.core.forms.Form, API body fields by campaign.api.common.Text."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from flask import Flask, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
-from campaign.errors import ApiError
-from campaign.limits import MAX_INT, MAX_JSON_DEPTH, MAX_PAGE, unstorable
+from campaign.core.errors import ApiError
+from campaign.core.limits import MAX_INT, MAX_JSON_DEPTH, MAX_PAGE, unstorable
 
 #: Said when nesting goes past the limit.
 TOO_DEEP = f"arrays and objects nested deeper than {MAX_JSON_DEPTH} levels"
@@ -143,7 +143,7 @@ def check_command_arguments(group: click.Group) -> None:
 
 def init_inputs(app: Flask) -> None:
     """Before any blueprint registers its routes (they bind the `int` converter then)."""
-    from campaign import limits
+    from campaign.core import limits
 
     app.url_map.converters["int"] = IdConverter
     app.json = JSONProvider(app)

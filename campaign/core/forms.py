@@ -2,7 +2,7 @@
 
 - refusing, beside the field, any value no database can store (NUL, unpaired surrogates),
   whatever the field and its validators: every form gets it by deriving from `Form`;
-- with `max_length(n)`, the length limit each text field declares (campaign.limits), with a
+- with `max_length(n)`, the length limit each text field declares (campaign.core.limits), with a
   translated message and a `maxlength` attribute on the input;
 - with WTForms' own messages ("Not a valid choice", CSRF errors) translated from a catalog
   loaded once per language per process. Flask-WTF loads and parses that catalog again on
@@ -20,8 +20,8 @@ from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms.validators import Length
 
-from campaign.limits import unstorable
-from campaign.validation import TOO_LONG, UNSTORABLE
+from campaign.core.limits import unstorable
+from campaign.core.validation import TOO_LONG, UNSTORABLE
 
 
 @lru_cache(maxsize=8)

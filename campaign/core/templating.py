@@ -9,13 +9,13 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
 from campaign.appeals.translations import localized
-from campaign.i18n import language_name
-from campaign.labels import label
+from campaign.core.i18n import language_name
+from campaign.core.labels import label
 
 
 def stored_html(html: str | None) -> Markup:
     """A Markdown field's HTML as stored when it was saved: rendered and sanitized then
-    (campaign.markdown_fields), so pages and mail never render Markdown."""
+    (campaign.core.markdown_fields), so pages and mail never render Markdown."""
     return Markup(html or "")  # noqa: S704 - sanitized by nh3 when saved
 
 

@@ -69,7 +69,7 @@ def _fields_from(error: HTTPException) -> dict:
 def _discard_changes() -> None:
     """An error answer commits nothing: drop whatever a service flushed before refusing, so
     it cannot ride along with a later commit on the same session."""
-    from campaign.extensions import db
+    from campaign.core.extensions import db
 
     try:
         db.session.rollback()
@@ -124,7 +124,7 @@ def handle_invalid_input(error):
 
 
 def init_errors(app: Flask) -> None:
-    from campaign.validation import InvalidInput
+    from campaign.core.validation import InvalidInput
 
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InvalidInput, handle_invalid_input)
