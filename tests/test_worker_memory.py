@@ -32,7 +32,8 @@ NOT_IN_A_WORKER = (
     "statistics",
     "flask_mail",  # only the outbox worker sends; web workers write outbox rows
     "smtplib",
-    "campaign.commands",  # the `flask ...` commands: the CLI and the suite build them
+    "campaign.signatures.cli",  # the `flask ...` commands: the CLI and the suite build them
+    "campaign.worker",
     "campaign.mail.worker",
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.

@@ -11,7 +11,6 @@ import click
 from flask.cli import with_appcontext
 
 from campaign.appeals.services import get_appeal_by_slug
-from campaign.commands import export
 from campaign.core.csvexport import csv_line
 from campaign.endorsements.queries import export_rows
 
@@ -63,7 +62,7 @@ def _row(e) -> tuple:
     )
 
 
-@export.command("endorsements")
+@click.command("endorsements")
 @click.argument("slug")
 @with_appcontext
 def export_endorsements(slug: str):

@@ -1,19 +1,62 @@
-"""`flask export signatures SLUG`: an appeal's signatures as CSV on stdout, streamed."""
+"""`flask counts ...` (the counters kept by campaign.signatures.counting and the hourly rollup)
+and `flask export signatures SLUG` (an appeal's signatures as CSV on stdout, streamed).
+create_app() registers them (campaign.register_commands)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
+from flask.cli import AppGroup, with_appcontext
 
 from campaign.appeals.services import get_appeal_by_slug
-from campaign.commands import export
+from campaign.core.database import utcnow
 from campaign.core.engine import reads_before_writes
+from campaign.core.extensions import db
+from campaign.signatures.counting import verify_counts, verify_rollups
 from campaign.signatures.export import appeal_signatures, signature_csv
+from campaign.signatures.rollup import fold_shards
+
+counts = AppGroup("counts", help="Signature and endorsement counters.")
 
 
-@export.command("signatures")
+@counts.command("verify")
+@click.option("--fix", is_flag=True, help="Repair counters that drifted.")
+def counts_verify(fix: bool):
+    """Recompute counters from the rows; exit 1 when any drifted."""
+    drift = verify_counts(fix=fix)
+    rollup_drift = verify_rollups(fix=fix)
+    if fix:
+        db.session.commit()
+    for appeal_id, stored, actual in drift:
+        click.echo(f"appeal {appeal_id}: counter says {stored}, signatures say {actual}")
+    for appeal_id, stored, actual, hours in rollup_drift:
+        click.echo(
+            f"appeal {appeal_id}: hourly rollup says {stored}, signatures say {actual}"
+            f" ({hours} hour/country/channel row(s) differ)"
+        )
+    if drift or rollup_drift:
+        fixed = " and were fixed." if fix else "."
+        click.echo(f"{len(drift) + len(rollup_drift)} counter(s) drifted{fixed}")
+        raise SystemExit(1)
+    click.echo("Counts are exact.")
+
+
+@counts.command("fold")
+@click.option("--hours", default=2, show_default=True, help="Leave the last N hours sharded.")
+def counts_fold(hours: int):
+    """Fold the hourly rollup's shards of past hours into one row each (cheaper charts)."""
+    if hours < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--hours")
+    removed = fold_shards(utcnow() - dt.timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"Folded the hourly rollup: {removed} row(s) fewer.")
+
+
+@click.command("signatures")
 @click.argument("slug")
+@with_appcontext
 def export_signatures(slug: str):
     """Write the appeal's signatures (with personal data) as CSV to stdout."""
     appeal = get_appeal_by_slug(slug)
