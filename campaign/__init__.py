@@ -59,8 +59,10 @@ def register_extensions(app: Flask) -> None:
     from campaign.core.headers import init_security_headers
     from campaign.core.i18n import select_locale
     from campaign.core.sessions import init_sessions
+    from campaign.mail.queue import init_queue
 
     init_database(app)
+    init_queue()  # with REDIS_URL, a commit that wrote mail pushes a send job
     init_sessions(app)
     register_migrations(app)
     csrf.init_app(app)

@@ -10,6 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, utcnow
 from campaign.core.extensions import db
 
+#: Set in `session.info` by whatever writes outbox rows (campaign.mail.services); after that
+#: session commits, campaign.mail.queue pushes a send job (with REDIS_URL).
+OUTBOX_WRITTEN = "outbox_written"
+
+
+def mark_outbox_written(session) -> None:
+    session.info[OUTBOX_WRITTEN] = True
+
 
 class OutboxMessage(IdMixin, CreatedMixin, db.Model):
     __tablename__ = "outbox_messages"

@@ -1,9 +1,10 @@
 """With REDIS_URL, the outbox is also a queue: after a transaction that wrote outbox rows
-commits, an RQ job is pushed that runs the same sending code (worker.drain), so mail leaves
-at once instead of at the next poll. The rows stay the source of truth: if Redis is
-unreachable the push is skipped with a warning and the polling worker sends the mail; the
-RQ worker (`flask outbox work` with REDIS_URL) also polls the table now and then as a
-safety net for retries whose backoff has passed.
+commits, an RQ job (campaign.mail.job) is pushed that runs the same sending code
+(campaign.mail.worker.drain), so mail leaves at once instead of at the next poll. The rows stay
+the source of truth: if Redis is unreachable the push is skipped with a warning and the
+polling worker sends the mail; the RQ worker (`flask outbox work` with REDIS_URL, composed in
+campaign.worker) also polls the table now and then as a safety net for retries whose backoff
+has passed.
 
 One job at a time is enough (it drains everything due), so the job has a fixed id and is
 pushed with unique=True: while one is queued or running, further pushes are no-ops.
@@ -25,22 +26,24 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from campaign.mail import shutdown
+from campaign.mail.models import OUTBOX_WRITTEN
 
 log = logging.getLogger(__name__)
 
 #: Seconds to skip pushes after Redis failed, so requests do not each wait for a timeout.
 RETRY_REDIS_AFTER = 30.0
-#: Marks a session whose transaction wrote outbox rows (set by enqueue()).
-PENDING_FLAG = "outbox_written"
 
 
-def mark_outbox_written(session) -> None:
-    session.info[PENDING_FLAG] = True
+def init_queue() -> None:
+    """Push a send job after every commit that wrote outbox rows (campaign.mail.models.
+    mark_outbox_written), when the app has REDIS_URL. The hook is on the Session class, shared
+    by every app a process builds, so it is added once; each commit reads its app's config."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session) -> None:
-    if not session.info.pop(PENDING_FLAG, False) or not has_app_context():
+    if not session.info.pop(OUTBOX_WRITTEN, False) or not has_app_context():
         return
     if current_app.config.get("REDIS_URL"):
         push_send_job()
@@ -81,7 +84,7 @@ def push_send_job() -> bool:
         return False  # Redis failed moments ago; do not make every request wait on it
     try:
         mail_queue().enqueue(
-            "campaign.mail.queue.send_job",
+            "campaign.mail.job.send_job",
             job_id=job_id(),
             unique=True,
             result_ttl=0,
@@ -98,25 +101,6 @@ def push_send_job() -> bool:
         log.warning("Redis unreachable (%s); the polling outbox worker sends the mail", exc)
         return False
     return True
-
-
-def send_job() -> int:
-    """The RQ job: the same sending code as the polling worker."""
-    from campaign.core.extensions import db
-    from campaign.mail.worker import drain
-
-    if has_app_context():
-        try:
-            return drain()
-        finally:
-            db.session.remove()
-    from campaign import create_app
-
-    with create_app().app_context():
-        try:
-            return drain()
-        finally:
-            db.session.remove()
 
 
 def work_rq(poll_seconds: float, safety_poll_seconds: int = 10, when_idle=None) -> bool:

@@ -14,8 +14,7 @@ from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.security import make_token
 from campaign.mail.headers import fit, one_line
-from campaign.mail.models import OutboxMessage
-from campaign.mail.queue import mark_outbox_written
+from campaign.mail.models import OutboxMessage, mark_outbox_written
 
 _SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 

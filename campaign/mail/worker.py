@@ -306,23 +306,3 @@ def drain(max_rounds: int = 1000) -> int:
         if batch.claimed == 0 or batch.smtp_down:
             break
     return total
-
-
-def work_forever(poll_seconds: float = 1.0, when_idle=None) -> None:
-    """Poll and send until a stop is asked for (SIGTERM, SIGINT: campaign.mail.shutdown).
-    `when_idle()` runs whenever nothing was due (the CLI passes the mailshot expansion, so one
-    worker process does all mail work). A round that fails (the database restarting, say)
-    is logged and tried again after `poll_seconds`; it never ends the worker."""
-    log.info("outbox worker started")
-    while not shutdown.requested():
-        busy = False
-        try:
-            batch = send_due()
-            busy = batch.claimed > 0 and not batch.smtp_down
-            if not busy and when_idle is not None:
-                when_idle()
-        except Exception:
-            log.exception("outbox round failed; trying again in %s s", poll_seconds)
-        if not busy:
-            db.session.remove()
-            shutdown.wait(poll_seconds)

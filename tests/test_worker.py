@@ -3,8 +3,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from campaign.core.database import utcnow
-from campaign.mail.cli import _idle_tasks
 from campaign.signatures.models import SignatureHourly
+from campaign.worker import idle_chores
 
 
 def test_the_idle_worker_finishes_mailshots_and_folds_past_hours(db, make_appeal):
@@ -19,7 +19,7 @@ def test_the_idle_worker_finishes_mailshots_and_folds_past_hours(db, make_appeal
     db.session.commit()
     mailshot_runs = []
 
-    idle = _idle_tasks(lambda: mailshot_runs.append(1))
+    idle = idle_chores(lambda: mailshot_runs.append(1))
     idle()
     idle()  # folds once per FOLD_EVERY, mailshots every time
 
