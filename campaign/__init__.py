@@ -72,7 +72,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     # Every limit is declared on its route, and the route's decorator checks it when the view
     # runs. Flask-Limiter's app-wide before_request check looks for app and blueprint limits
-    # (there are none) on every request, about 8% of a cached page's time: it goes.
+    # (there are none) on every request, a share of a cached page's time worth having back
+    # (docs/performance.md): it goes.
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
         hooks.remove(limiter._check_request_limit)
@@ -83,7 +84,7 @@ def register_extensions(app: Flask) -> None:
 def register_migrations(app: Flask) -> None:
     """Flask-Migrate and the `flask db ...` commands (with backup and restore), only where
     something migrates: the CLI, the suite, or MIGRATIONS=True. Web workers never migrate,
-    and Alembic with Mako and Pygments would add ~11 MB to each of them."""
+    and Alembic with Mako and Pygments would weigh on each of them (docs/performance.md)."""
     wanted = app.config.get("MIGRATIONS")
     if not (_runs_commands(app) if wanted is None else wanted):
         return
@@ -145,7 +146,7 @@ def _runs_commands(app: Flask) -> bool:
 def register_commands(app: Flask) -> None:
     """The `flask ...` commands, where a command can run: web workers would only carry their
     modules (the outbox worker with Flask-Mail, smtplib and the email package, the demo data,
-    the exports), ~1 MB each. Each area's cli.py defines its commands; the groups that span
+    the exports). Each area's cli.py defines its commands; the groups that span
     areas (`export`) are built here, so no module adds commands by being imported."""
     if not _runs_commands(app):
         return

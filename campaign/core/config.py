@@ -92,7 +92,7 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
     #: Build Flask-Migrate (and load Alembic) in this app: None decides by itself (the
-    #: `flask` command and tests do, web workers do not: about 11 MB each).
+    #: `flask` command and tests do, web workers do not: see docs/performance.md).
     MIGRATIONS: bool | None = None
 
     #: Seconds an anonymous visitor's appeal page may be served from the cache (0: off).

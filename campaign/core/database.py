@@ -54,7 +54,7 @@ class UTCDateTime(sa.types.TypeDecorator):
 def dialect_insert(dialect: str):
     """The INSERT construct with ON CONFLICT support for `dialect` (postgresql or sqlite).
     PostgreSQL's dialect module is imported only when it is the database: a SQLite site's web
-    workers would carry it (about 2 MB each) for nothing."""
+    workers would carry it for nothing."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:

@@ -1,7 +1,7 @@
 """Extension objects, created unbound; create_app() binds them.
 
-Flask-Migrate is not here: importing it loads Alembic (with Mako and Pygments), ~11 MB in
-every process, and only the `flask db` commands and the suite migrate. create_app() builds it
+Flask-Migrate is not here: importing it loads Alembic (with Mako and Pygments) into every
+process, and only the `flask db` commands and the suite migrate. create_app() builds it
 when needed (campaign.register_migrations). Nor is Flask-Mail: only the outbox worker sends
 mail, and it binds Flask-Mail itself (campaign.mail.worker)."""
 

@@ -20,7 +20,7 @@ def select_locale() -> str:
 
 
 #: The site's languages by their own names. Asking Babel loads each language's whole locale
-#: data (about 2.5 MB per worker for ru and ky) for one word; Babel answers for the others.
+#: data into every worker for one word; Babel answers for the others.
 NATIVE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 
 

@@ -49,7 +49,7 @@ def to_html(source: str) -> str:
     from markdown.extensions.sane_lists import SaneListExtension
 
     # The extension as an object: by its name Markdown scans every installed package's entry
-    # points first (~0.1 s in a fresh interpreter).
+    # points first, slowly in a fresh interpreter.
     rendered = markdown.markdown(
         source or "", extensions=[SaneListExtension()], output_format="html"
     )
@@ -120,8 +120,8 @@ def _child(seconds: float) -> None:
     limit = math.ceil(seconds) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
     to_html("warm up")  # loads Markdown and nh3 before the clock starts
-    # The text then renders behind the web workers' requests: an ordinary text needs a few
-    # milliseconds of CPU (tens for 100,000 characters), well inside the budget even so.
+    # The text then renders behind the web workers' requests: an ordinary text, even a long
+    # one, needs little CPU (docs/performance.md), well inside the budget even so.
     os.nice(10)
     sys.stdout.buffer.write(_READY)
     sys.stdout.buffer.flush()

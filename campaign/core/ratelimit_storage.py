@@ -3,9 +3,9 @@ once a second instead of 10 ms after every hit.
 
 MemoryStorage starts a timer thread 10 ms after a hit, and the thread walks every key it
 holds. Each signer's address is a key, kept for the longest window (an hour), so on a busy
-day the walk ran up to a hundred times a second over thousands of keys and took the CPU from
-the requests: signing at 32 clients fell from about 200 to 100 flows/s after a few thousand
-signers. Sweeping only frees memory; every hit checks the timestamps it needs itself.
+day the walk ran many times a second over thousands of keys and took the CPU from the
+requests: signing slowed down as signers accumulated (docs/performance.md). Sweeping only
+frees memory; every hit checks the timestamps it needs itself.
 With Redis (REDIS_URL) none of this is used."""
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def hash_api_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# argon2 (with its cffi bindings, ~1 MB) is imported where passwords are checked, not by every
+# argon2 (with its cffi bindings) is imported where passwords are checked, not by every
 # web worker: public pages and signing never need it.
 
 

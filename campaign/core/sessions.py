@@ -1,10 +1,11 @@
 """Flask's signed-cookie session, with zlib only where it can help.
 
 itsdangerous' URL-safe serializer runs zlib.compress on every payload it signs, to keep the
-shorter form. Setting up a zlib stream costs about 0.25 ms, paid on every first visit to an
-appeal page, while a visitor's session (a CSRF token) never gets shorter. Small payloads are
-signed plain; larger ones (flashed messages pile up in campaigners' sessions, and a cookie
-must stay under 4 KB) are compressed as before. Both forms load, as do older cookies."""
+shorter form. Setting up a zlib stream has a cost (docs/performance.md), paid on every first
+visit to an appeal page, while a visitor's session (a CSRF token) never gets shorter. Small
+payloads are signed plain; larger ones (flashed messages pile up in campaigners' sessions,
+and a cookie must stay under 4 KB) are compressed as before. Both forms load, as do older
+cookies."""
 
 from __future__ import annotations
 
