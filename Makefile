@@ -47,7 +47,7 @@ run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:5000 
 	@$(FLASK) outbox work & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-worker: deps ## Run the outbox mail worker
+worker: deps ## Run the background worker: mail, mailshots, rollup folds (campaign/worker.py)
 	$(FLASK) outbox work
 
 test: dev-deps ## Run the whole suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)

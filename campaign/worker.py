@@ -76,6 +76,17 @@ def poll_outbox(poll_seconds: float = 1.0, when_idle: Callable[[], None] | None 
             shutdown.wait(poll_seconds)
 
 
+def watch_mailshots(poll_seconds: float, finished: Callable[[int], None]) -> None:
+    """`flask mailshots send --watch`: the mailshot chore alone, every `poll_seconds`, until
+    interrupted; `finished(n)` hears of each round that finished some."""
+    while True:
+        db.session.remove()
+        time.sleep(poll_seconds)
+        count = run_pending()
+        if count:
+            finished(count)
+
+
 def idle_chores(finish_mailshots: Callable[[], object] = run_pending) -> Callable[[], None]:
     """What the worker does when no mail is due: finish mailshots every time; fold the
     rollup's shards of hours older than KEEP_SHARDED every FOLD_EVERY seconds."""

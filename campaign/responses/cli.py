@@ -1,9 +1,7 @@
-import time
-
 import click
 from flask.cli import AppGroup
 
-from campaign.core.extensions import db
+from campaign import worker
 from campaign.responses.mailshots import run_pending
 
 mailshots = AppGroup("mailshots", help="Update and status-change mailshots to subscribers.")
@@ -17,9 +15,5 @@ def mailshots_send(watch: bool, poll: float):
     recipient gets one message per mailshot, also after a crash)."""
     count = run_pending()
     click.echo(f"Finished {count} mailshot(s).")
-    while watch:
-        db.session.remove()
-        time.sleep(poll)
-        count = run_pending()
-        if count:
-            click.echo(f"Finished {count} mailshot(s).")
+    if watch:
+        worker.watch_mailshots(poll, lambda n: click.echo(f"Finished {n} mailshot(s)."))
