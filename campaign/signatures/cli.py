@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 from campaign.commands import export
 from campaign.core.engine import reads_before_writes
 from campaign.signatures.export import appeal_signatures, signature_csv
