@@ -107,10 +107,13 @@ def get_status_change_or_404(
     """A status change by id, of `appeal`'s targets when an appeal is given; 404 (described
     by `message`) otherwise."""
     change = db.session.get(StatusChange, change_id) if 0 < change_id <= MAX_ID else None
-    elsewhere = appeal is not None and change and change.demand_target.demand.appeal_id != appeal.id
-    if change is None or elsewhere:
+    if change is None or (appeal is not None and _appeal_id(change) != appeal.id):
         abort(404, description=message)
     return change
+
+
+def _appeal_id(change: StatusChange) -> int:
+    return change.demand_target.demand.appeal_id
 
 
 # --- responses and updates -------------------------------------------------------------------
