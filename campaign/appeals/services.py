@@ -334,7 +334,7 @@ def archive_appeal(user, appeal: Appeal) -> Appeal:
     return _move(user, appeal, "closed", "archived", "Close the appeal before archiving it.")
 
 
-#: The audit action of each move, by the state it reaches from the state it leaves.
+#: The audit action of each move from one state to another: the moves there are.
 _MOVES = {
     ("draft", "published"): "appeal.publish",
     ("published", "closed"): "appeal.close",
