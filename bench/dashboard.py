@@ -113,9 +113,9 @@ def main() -> None:
                 create_appeal,
                 publish_appeal,
             )
+            from campaign.authorities.services import create_authority
             from campaign.core.limits import APPEAL_BODY_MAX
             from campaign.core.markdown_fields import render
-            from campaign.responses.authorities import create_authority
 
             upgrade()
             body = render("Text.", field="body", max_length=APPEAL_BODY_MAX)

@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from campaign.admin import bp as admin_bp
     from campaign.api import register_api
     from campaign.appeals.views import bp as appeals_bp
+    from campaign.authorities.views import bp as authorities_bp
     from campaign.endorsements.views import bp as endorsements_bp
     from campaign.privacy.views import bp as privacy_bp
     from campaign.public.views import bp as public_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         signatures_bp,
         endorsements_bp,
         responses_bp,
+        authorities_bp,
         sharing_bp,
         privacy_bp,
         accounts_bp,

@@ -13,14 +13,10 @@ from campaign.appeals.models import (  # noqa: F401
     Update,
 )
 from campaign.audit.models import AuditEntry  # noqa: F401
+from campaign.authorities.models import Authority  # noqa: F401
 from campaign.endorsements.models import Endorsement, Organization  # noqa: F401
 from campaign.mail.models import Mailing, OutboxMessage  # noqa: F401
-from campaign.responses.models import (  # noqa: F401
-    Authority,
-    Response,
-    StatusChange,
-    response_demands,
-)
+from campaign.responses.models import Response, StatusChange, response_demands  # noqa: F401
 from campaign.signatures.models import (  # noqa: F401
     BlockedEmailDomain,
     BlockedNetwork,

@@ -6,10 +6,10 @@ import itertools
 
 from campaign.accounts.services import create_user
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
+from campaign.authorities.services import create_authority
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import Rendered, render
-from campaign.responses.authorities import create_authority
 
 _seq = itertools.count(1)
 

@@ -290,7 +290,7 @@ def _defaults(fields: list[dict]) -> dict[str, str]:
 @pytest.fixture
 def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
     """An admin logged in, and one of each thing a form acts on."""
-    from campaign.responses.authorities import get_authority_by_slug
+    from campaign.authorities.queries import get_authority_by_slug
     from campaign.responses.services import change_demand_status, post_update, record_response
     from campaign.signatures.blocklists import add_blocked_domain
 

@@ -22,10 +22,11 @@ from wtforms.validators import Length
 import campaign
 from campaign.accounts.models import User
 from campaign.appeals.models import Appeal, AppealTranslation, Update
+from campaign.authorities.models import Authority
 from campaign.core import limits
 from campaign.core.forms import Form
 from campaign.endorsements.models import Endorsement, Organization
-from campaign.responses.models import Authority, Response, StatusChange
+from campaign.responses.models import Response, StatusChange
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork, Signature
 
 #: (String column, the limit of what fills it).

@@ -10,8 +10,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from campaign.authorities.models import Authority
 from campaign.endorsements.models import Endorsement, Organization
-from campaign.responses.models import Authority
 from campaign.signatures.models import Signature
 from tests.endorsements.helpers import endorse, link
 from tests.endorsements.helpers import mails as endorsement_mails

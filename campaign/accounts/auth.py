@@ -15,10 +15,10 @@ from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from campaign.accounts.models import ROLES, ApiToken, User
+from campaign.accounts.queries import find_live_token
 from campaign.accounts.services import record_token_use, token_use_due
 from campaign.core.database import utcnow
 from campaign.core.extensions import db, login_manager
-from campaign.core.security import hash_api_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: How long noting a token's use after a read may wait for a lock before it gives up.
@@ -75,13 +75,7 @@ def bearer_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         abort(401, description="Use 'Authorization: Bearer <token>'.")
-    row = db.session.execute(
-        sa.select(ApiToken)
-        .join(ApiToken.user)
-        .where(ApiToken.token_hash == hash_api_token(token.strip()))
-        .where(ApiToken.revoked_at.is_(None))
-        .where(User.active.is_(True))
-    ).scalar_one_or_none()
+    row = find_live_token(token.strip())
     if row is None:
         abort(401, description="The bearer token is invalid or revoked.")
     _note_use(row)

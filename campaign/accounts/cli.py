@@ -4,7 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from campaign.accounts.models import ROLES
-from campaign.accounts.services import AccountError, create_user, find_user, issue_token
+from campaign.accounts.queries import find_user
+from campaign.accounts.services import AccountError, create_user, issue_token
 from campaign.core.extensions import db
 
 users = AppGroup("users", help="Campaigner accounts.")

@@ -1,4 +1,5 @@
-"""Campaigner accounts: creation, login with lockout, sessions, passwords, API tokens."""
+"""What can happen to campaigner accounts: creation, login with lockout, sessions, passwords,
+roles, API tokens. Services flush, never commit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.accounts import lockout
 from campaign.accounts.models import ROLES, ApiToken, User
+from campaign.accounts.queries import find_user
 from campaign.audit.services import record
 from campaign.core.database import utcnow
 from campaign.core.engine import reads_before_writes
@@ -27,14 +29,6 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-def find_user(email: str) -> User | None:
-    if "\x00" in email:
-        return None  # no stored address holds NUL, and PostgreSQL refuses it in a query
-    return db.session.execute(
-        sa.select(User).where(User.email == email.strip().lower())
-    ).scalar_one_or_none()
 
 
 def create_user(email: str, password: str, role: str, by: User | None = None) -> User:
@@ -58,10 +52,6 @@ def _check_password(password: str) -> None:
         raise AccountError(
             f"the password needs at least {MIN_PASSWORD_LENGTH} characters", "password"
         )
-
-
-def list_users() -> list[User]:
-    return list(db.session.execute(sa.select(User).order_by(User.email)).scalars())
 
 
 def end_sessions(user: User) -> None:

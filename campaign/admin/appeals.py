@@ -11,15 +11,13 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.admin.forms import AppealForm, demand_form, show_errors
+from campaign.appeals.queries import get_appeal_or_404, get_demand_or_404, list_all_appeals
 from campaign.appeals.services import (
     add_demand,
     archive_appeal,
     close_appeal,
     create_appeal,
     edit_demand,
-    get_appeal_or_404,
-    get_demand_or_404,
-    list_all_appeals,
     move_demand,
     publish_appeal,
     remove_demand,
@@ -28,12 +26,12 @@ from campaign.appeals.services import (
 )
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.views import appeal_context
+from campaign.authorities.queries import list_authorities
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
 from campaign.core.validation import InvalidInput
 from campaign.endorsements.organizations import get_or_create_organization
-from campaign.responses.authorities import list_authorities
 from campaign.signatures.counting import signature_counts
 
 add_nav("admin.appeals", _l("Appeals"), "moderator")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.audit.services import search_entries
+from campaign.audit.queries import search_entries
 from campaign.core import limits
 from campaign.core.extensions import db
 from campaign.core.inputs import page_arg

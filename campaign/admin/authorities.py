@@ -10,14 +10,10 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.admin.forms import AuthorityForm, show_errors
+from campaign.authorities.queries import get_authority_or_404, list_authorities
+from campaign.authorities.services import create_authority, update_authority
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput
-from campaign.responses.authorities import (
-    create_authority,
-    get_authority_or_404,
-    list_authorities,
-    update_authority,
-)
 
 add_nav("admin.authorities", _l("Authorities"), "moderator")
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
-from campaign.appeals.services import get_appeal_or_404, list_all_appeals
+from campaign.appeals.queries import get_appeal_or_404, list_all_appeals
 from campaign.appeals.status import today_utc
 from campaign.core.labels import label
 from campaign.dashboard import charts

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
+from campaign.appeals.queries import get_appeal_or_404, list_public_appeals
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries, services
@@ -27,13 +27,6 @@ def _endorsement_or_404(endorsement_id: int):
     if endorsement is None:
         abort(404)
     return endorsement
-
-
-def _appeal_or_404(slug: str):
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        abort(404)
-    return appeal
 
 
 def _back(endorsement):
@@ -94,7 +87,7 @@ def reject_endorsement(endorsement_id: int):
 @bp.route("/appeals/<slug>/endorsements")
 @require_role("moderator")
 def appeal_endorsements(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_appeal_or_404(slug)
     by_state = queries.endorsements_by_state(appeal)
     return render_template(
         "admin/endorsements/appeal.html",
@@ -107,7 +100,7 @@ def appeal_endorsements(slug: str):
 @bp.route("/appeals/<slug>/endorsements/add", methods=["GET", "POST"])
 @require_role("editor")
 def add_endorsement(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_appeal_or_404(slug)
     form = CampaignerEndorsementForm()
     if form.validate_on_submit():
         try:

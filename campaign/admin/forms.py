@@ -22,11 +22,11 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 
 from campaign.appeals.services import TargetInput
+from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.core import limits
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import LABELS
 from campaign.core.validation import InvalidInput
-from campaign.responses.models import AUTHORITY_KINDS
 
 #: Fits the database's integer column on every backend.
 MAX_GOAL = 1_000_000_000

@@ -3,21 +3,21 @@ retract a change, set due dates, post updates and notify subscribers. Editors an
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.services import get_appeal_by_slug, list_public_appeals
+from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
 from campaign.appeals.status import appeal_progress, today_utc
+from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.extensions import db
 from campaign.core.limits import UPDATE_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
 from campaign.core.validation import InvalidInput
 from campaign.responses import mailshots
-from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
 from campaign.responses.forms import (
     RetractForm,
@@ -26,7 +26,7 @@ from campaign.responses.forms import (
     response_form,
     status_form,
 )
-from campaign.responses.queries import appeal_targets, get_status_change
+from campaign.responses.queries import appeal_targets, get_appeal_target, get_status_change_or_404
 from campaign.responses.services import (
     StatusMove,
     change_demand_status,
@@ -40,22 +40,11 @@ from campaign.responses.timeline import build_tracker
 add_nav("admin.responses_index", _l("Responses"), "editor")
 
 
-def _appeal_or_404(slug: str):
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None or appeal.state == "draft":
-        abort(404)
-    return appeal
-
-
 def _authorities(appeal):
     seen = {}
     for target in appeal_targets(appeal):
         seen.setdefault(target.authority.slug, target.authority)
     return list(seen.values())
-
-
-def _target(appeal, target_id: str | None):
-    return next((t for t in appeal_targets(appeal) if str(t.id) == target_id), None)
 
 
 def _show_errors(form, exc: InvalidInput) -> None:
@@ -95,13 +84,13 @@ def responses_index():
 @bp.route("/appeals/<slug>/responses")
 @require_role("editor")
 def appeal_responses(slug: str):
-    return _page(_appeal_or_404(slug))
+    return _page(get_published_appeal_or_404(slug))
 
 
 @bp.route("/appeals/<slug>/responses/record", methods=["POST"])
 @require_role("editor")
 def record_response_view(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_published_appeal_or_404(slug)
     form = response_form(appeal, _authorities(appeal))
     if not form.validate_on_submit():
         return _page(appeal, 400, record_form=form)
@@ -122,7 +111,7 @@ def record_response_view(slug: str):
     except InvalidInput as exc:
         db.session.rollback()
         _show_errors(form, exc)
-        return _page(_appeal_or_404(slug), 400, record_form=form)
+        return _page(get_published_appeal_or_404(slug), 400, record_form=form)
     db.session.commit()
     flash(_("The response is recorded."), "success")
     return redirect(url_for("admin.appeal_responses", slug=slug))
@@ -131,19 +120,19 @@ def record_response_view(slug: str):
 @bp.route("/appeals/<slug>/responses/status", methods=["POST"])
 @require_role("editor")
 def change_status_view(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_published_appeal_or_404(slug)
     form = status_form(appeal)
     if not form.validate_on_submit():
         return _page(appeal, 400, status_form=form)
     try:
         change_demand_status(
-            current_user, _target(appeal, form.target.data), form.status.data,
+            current_user, get_appeal_target(appeal, form.target.data), form.status.data,
             note=form.note.data, source_url=form.source_url.data,
         )  # fmt: skip
     except InvalidInput as exc:
         db.session.rollback()
         _show_errors(form, exc)
-        return _page(_appeal_or_404(slug), 400, status_form=form)
+        return _page(get_published_appeal_or_404(slug), 400, status_form=form)
     db.session.commit()
     flash(_("The status is changed."), "success")
     return redirect(url_for("admin.appeal_responses", slug=slug))
@@ -152,10 +141,8 @@ def change_status_view(slug: str):
 @bp.route("/appeals/<slug>/responses/changes/<int:change_id>/retract", methods=["POST"])
 @require_role("editor")
 def retract_view(slug: str, change_id: int):
-    appeal = _appeal_or_404(slug)
-    change = get_status_change(change_id)
-    if change is None or change.demand_target.demand.appeal_id != appeal.id:
-        abort(404)
+    appeal = get_published_appeal_or_404(slug)
+    change = get_status_change_or_404(change_id, appeal)
     try:
         retract_status_change(current_user, change, request.form.get("reason"))
     except InvalidInput as exc:
@@ -170,18 +157,19 @@ def retract_view(slug: str, change_id: int):
 @bp.route("/appeals/<slug>/responses/due", methods=["POST"])
 @require_role("editor")
 def due_view(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_published_appeal_or_404(slug)
     form = due_form(appeal)
     if not form.validate_on_submit():
         return _page(appeal, 400, due_form=form)
     try:
         change_due_date(
-            current_user, _target(appeal, form.target.data), form.due_on.data, form.reason.data
-        )
+            current_user, get_appeal_target(appeal, form.target.data), form.due_on.data,
+            form.reason.data,
+        )  # fmt: skip
     except InvalidInput as exc:
         db.session.rollback()
         _show_errors(form, exc)
-        return _page(_appeal_or_404(slug), 400, due_form=form)
+        return _page(get_published_appeal_or_404(slug), 400, due_form=form)
     db.session.commit()
     flash(_("The due date is saved."), "success")
     return redirect(url_for("admin.appeal_responses", slug=slug))
@@ -190,7 +178,7 @@ def due_view(slug: str):
 @bp.route("/appeals/<slug>/updates", methods=["POST"])
 @require_role("editor")
 def post_update_view(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_published_appeal_or_404(slug)
     form = UpdateForm()
     if not form.validate_on_submit():
         return _page(appeal, 400, update_form=form)
@@ -201,7 +189,7 @@ def post_update_view(slug: str):
     except InvalidInput as exc:
         db.session.rollback()
         _show_errors(form, exc)
-        return _page(_appeal_or_404(slug), 400, update_form=form)
+        return _page(get_published_appeal_or_404(slug), 400, update_form=form)
     db.session.commit()
     _flash_mailing(mailshots.run_inline(mailing.id), _("The update is published."))
     return redirect(url_for("admin.appeal_responses", slug=slug))
@@ -210,7 +198,7 @@ def post_update_view(slug: str):
 @bp.route("/appeals/<slug>/responses/notify", methods=["POST"])
 @require_role("editor")
 def notify_view(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_published_appeal_or_404(slug)
     try:
         mailing = mailshots.start_status_mailing(current_user, appeal)
     except InvalidInput as exc:

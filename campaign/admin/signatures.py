@@ -3,7 +3,6 @@ a confirmation step), CSV export (streamed), and the abuse blocklists."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Response,
     abort,
@@ -20,8 +19,7 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.models import Appeal
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_or_404, list_appeals_by_creation
 from campaign.core.extensions import db
 from campaign.core.inputs import bounded_int, page_arg
 from campaign.core.validation import InvalidInput
@@ -43,13 +41,6 @@ add_nav("admin.signature_appeals", _l("Signatures"), "moderator")
 add_nav("admin.blocklists", _l("Blocklists"), "moderator")
 
 
-def _appeal_or_404(slug: str) -> Appeal:
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        abort(404)
-    return appeal
-
-
 def _filter_or_errors(args) -> tuple[SignatureFilter, dict]:
     try:
         return parse_filter(args), {}
@@ -60,14 +51,14 @@ def _filter_or_errors(args) -> tuple[SignatureFilter, dict]:
 @bp.route("/signatures")
 @require_role("moderator")
 def signature_appeals():
-    appeals = db.session.execute(sa.select(Appeal).order_by(Appeal.id.desc())).scalars().all()
+    appeals = list_appeals_by_creation()
     return render_template("admin/signatures/appeals.html", appeals=appeals)
 
 
 @bp.route("/appeals/<slug>/signatures")
 @require_role("moderator")
 def signatures(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_appeal_or_404(slug)
     filters, errors = _filter_or_errors(request.args)
     query = filtered_signatures(appeal.id, filters)
     page = db.paginate(query, page=page_arg(), per_page=PER_PAGE)
@@ -87,7 +78,7 @@ def signatures(slug: str):
 @require_role("moderator")
 def invalidate(slug: str):
     """Step 1 shows how many signatures would change; step 2 (confirm=1) changes them."""
-    appeal = _appeal_or_404(slug)
+    appeal = get_appeal_or_404(slug)
     source = request.form if request.method == "POST" else request.args
     ids = [i for i in map(bounded_int, source.getlist("ids")) if i is not None]
     filters, errors = _filter_or_errors(source)
@@ -125,7 +116,7 @@ def invalidate(slug: str):
 @bp.route("/appeals/<slug>/signatures.csv")
 @require_role("moderator")
 def export_signatures(slug: str):
-    appeal = _appeal_or_404(slug)
+    appeal = get_appeal_or_404(slug)
     filters, _errors = _filter_or_errors(request.args)
     lines = signature_csv(
         filtered_signatures(appeal.id, filters).order_by(None).order_by(Signature.id)

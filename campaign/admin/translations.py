@@ -12,7 +12,7 @@ from wtforms import StringField, TextAreaField
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
 from campaign.admin.forms import show_errors
-from campaign.appeals.services import get_appeal_or_404
+from campaign.appeals.queries import get_appeal_or_404
 from campaign.appeals.translations import (
     TITLE_MAX,
     get_translation,

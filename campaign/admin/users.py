@@ -11,7 +11,8 @@ from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from campaign.accounts.auth import require_role, start_session
-from campaign.accounts.models import ROLES, User
+from campaign.accounts.models import ROLES
+from campaign.accounts.queries import get_user_or_404, list_users
 from campaign.accounts.services import (
     MIN_PASSWORD_LENGTH,
     AccountError,
@@ -19,7 +20,6 @@ from campaign.accounts.services import (
     change_role,
     create_user,
     deactivate_user,
-    list_users,
 )
 from campaign.admin import add_nav, bp
 from campaign.core import limits
@@ -88,13 +88,6 @@ add_nav("admin.users", _l("Campaigners"), "admin")
 add_nav("admin.password", _l("Your password"), "moderator")
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _render_list(status: int = 200, errors: dict | None = None):
     users = list_users()
     forms = {u.id: RoleForm(prefix=f"u{u.id}", role=u.role) for u in users}
@@ -135,7 +128,7 @@ def new_user():
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @require_role("admin")
 def user_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
         return _render_list(400, {user.id: _("Choose one of the roles.")})
@@ -152,7 +145,7 @@ def user_role(user_id: int):
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @require_role("admin")
 def user_deactivate(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id)
     if not DeactivateForm().validate_on_submit():
         abort(400)
     try:

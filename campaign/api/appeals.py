@@ -21,13 +21,13 @@ from campaign.api.common import (
     require_changes,
 )
 from campaign.api.serializers import AppealSchema, AppealSummarySchema
-from campaign.appeals import services
+from campaign.appeals import queries, services
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
+from campaign.authorities.queries import authorities_by_slug
 from campaign.core import limits
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
-from campaign.responses.authorities import authorities_by_slug
 
 bp = ApiBlueprint(
     "api_appeals",
@@ -138,7 +138,7 @@ class AppealPatch(AppealIn):
 @bp.response(200, page_schema(AppealSummarySchema))
 def list_appeals(args):
     """Published and closed appeals, newest first, with counts and demand progress."""
-    items, total = services.public_appeals_page(args["page"], args["per_page"])
+    items, total = queries.public_appeals_page(args["page"], args["per_page"])
     return paginated(items, total, args["page"], args["per_page"])
 
 
@@ -151,7 +151,7 @@ def get_appeal(slug: str):
     """One appeal with its demands, their targets and statuses.
 
     A draft is 404 unless the call carries the token of an editor or above (to preview it)."""
-    return services.get_visible_appeal_or_404(slug, bearer_user())
+    return queries.get_visible_appeal_or_404(slug, bearer_user())
 
 
 # --- campaigners -----------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def update_appeal(data: dict, slug: str):
     """Edit an appeal. A demand given with its `id` keeps its identity and history; the
     demands given replace the set, in that order; one with a recorded history cannot go."""
     require_changes(data)
-    appeal = services.get_appeal_or_404(slug)
+    appeal = queries.get_appeal_or_404(slug)
     data = render_before_writes(data, body=APPEAL_BODY_MAX)  # read again after it: as it is now
     demands = data.pop("demands", None)
     services.update_appeal(bearer_user(), appeal, demands=demands, **data)
@@ -192,7 +192,7 @@ def update_appeal(data: dict, slug: str):
 @bp.alt_response(404, response="NOT_FOUND")
 def publish_appeal(slug: str):
     """Publish a draft: it becomes public and open for signatures."""
-    appeal = services.publish_appeal(bearer_user(), services.get_appeal_or_404(slug))
+    appeal = services.publish_appeal(bearer_user(), queries.get_appeal_or_404(slug))
     db.session.commit()
     return appeal
 
@@ -203,6 +203,6 @@ def publish_appeal(slug: str):
 @bp.alt_response(404, response="NOT_FOUND")
 def close_appeal(slug: str):
     """Close a published appeal: no more signing; it stays readable and tracking goes on."""
-    appeal = services.close_appeal(bearer_user(), services.get_appeal_or_404(slug))
+    appeal = services.close_appeal(bearer_user(), queries.get_appeal_or_404(slug))
     db.session.commit()
     return appeal

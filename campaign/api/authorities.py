@@ -17,10 +17,10 @@ from campaign.api.common import (
     require_changes,
 )
 from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
+from campaign.authorities import queries, services
+from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.core import limits
 from campaign.core.extensions import db
-from campaign.responses import authorities as services
-from campaign.responses.models import AUTHORITY_KINDS
 
 bp = ApiBlueprint(
     "api_authorities",
@@ -40,7 +40,7 @@ class AuthorityIn(Schema):
     )
 
 
-#: The rules the register applies beyond the schema (campaign.responses.authorities).
+#: The rules the register applies beyond the schema (campaign.authorities.services).
 RULES = (
     "name: 1 to 300 characters. kind: one of the listed kinds (other when left out). "
     "country: two letters, an ISO 3166-1 alpha-2 code (upper-cased). website: an http(s) URL. "
@@ -59,7 +59,7 @@ class AuthorityPatch(AuthorityIn):
 @bp.response(200, page_schema(AuthoritySchema))
 def list_authorities(args):
     """The register, by name (without the private contact emails)."""
-    items, total = services.authorities_page(args["page"], args["per_page"])
+    items, total = queries.authorities_page(args["page"], args["per_page"])
     return paginated(items, total, args["page"], args["per_page"])
 
 
@@ -82,8 +82,6 @@ def create_authority(data: dict):
 def update_authority(data: dict, slug: str):
     """Edit an authority's entry: the fields given change, the others stay."""
     require_changes(data)
-    authority = services.update_authority(
-        bearer_user(), services.get_authority_or_404(slug), **data
-    )
+    authority = services.update_authority(bearer_user(), queries.get_authority_or_404(slug), **data)
     db.session.commit()
     return authority

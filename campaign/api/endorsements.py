@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import bearer_user, require_role
 from campaign.api.common import ApiBlueprint, PageArgs, Text, page_schema, paginated
-from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.core import limits
 from campaign.core.errors import ApiError
 from campaign.core.extensions import db

@@ -17,23 +17,21 @@ from campaign.api.common import (
 )
 from campaign.api.serializers import AuthorityRefSchema as AuthorityRef
 from campaign.appeals.models import TARGET_STATUSES
-from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_or_404
+from campaign.appeals.queries import get_appeal_or_404, get_published_appeal_or_404
 from campaign.appeals.status import demand_overdue, demand_status, today_utc
+from campaign.authorities.queries import get_authority_by_slug, get_authority_or_404
+from campaign.authorities.scorecard import authority_record
 from campaign.core import limits
-from campaign.core.errors import ApiError
 from campaign.core.extensions import db
 from campaign.core.urls import external_url
 from campaign.core.validation import InvalidInput
-from campaign.responses.authorities import get_authority_by_slug, get_authority_or_404
 from campaign.responses.models import RESPONSE_KINDS
 from campaign.responses.queries import (
     appeal_responses,
-    find_target,
-    get_demand,
     get_response,
-    get_status_change,
+    get_status_change_or_404,
+    get_target_or_404,
 )
-from campaign.responses.scorecard import authority_record
 from campaign.responses.services import (
     StatusMove,
     change_demand_status,
@@ -291,29 +289,6 @@ def authority(slug: str):
 # --- campaigner calls ------------------------------------------------------------------------
 
 
-def _authority(slug: str):
-    """The authority with that slug; None for an unknown one (or one no slug can be)."""
-    return None if "\x00" in slug else get_authority_by_slug(slug)
-
-
-def _appeal_for_campaigner(slug: str):
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        raise ApiError(404, f"No appeal {slug!r}.")
-    return appeal
-
-
-def _demand_target(demand_id: int, authority_slug: str):
-    demand = get_demand(demand_id)
-    if demand is None:
-        raise ApiError(404, f"No demand {demand_id}.", fields={"demand": "Unknown demand."})
-    authority = _authority(authority_slug)
-    if authority is None:
-        raise ApiError(400, f"Unknown authority {authority_slug!r}.", "invalid",
-                       {"authority": "Unknown authority."})  # fmt: skip
-    return find_target(demand, authority)
-
-
 @bp.route("/appeals/<slug>/responses", methods=["POST"])
 @require_role("editor")
 @bp.arguments(
@@ -326,9 +301,9 @@ def _demand_target(demand_id: int, authority_slug: str):
 @bp.alt_response(400, schema=ResponsesError)
 def create_response(data, slug: str):
     """Record a response, the demands it concerns and optional new statuses."""
-    appeal = _appeal_for_campaigner(slug)
+    appeal = get_appeal_or_404(slug, f"No appeal {slug!r}.")
     response = record_response(
-        acting_user(), appeal, authority=_authority(data["authority"]),
+        acting_user(), appeal, authority=get_authority_by_slug(data["authority"]),
         occurred_on=data["occurred_on"], kind=data["kind"], summary=data["summary"],
         source_url=data["source_url"], demands=data["demands"],
         moves={m["demand"]: StatusMove(m["status"], m["note"]) for m in data["statuses"]},
@@ -344,7 +319,7 @@ def create_response(data, slug: str):
 @bp.alt_response(400, schema=ResponsesError)
 def change_status(data, demand_id: int):
     """Move one target's status: a new StatusChange with a note, a source or a response."""
-    target = _demand_target(demand_id, data["authority"])
+    target = get_target_or_404(demand_id, data["authority"])
     response = None
     if data["response"] is not None:
         response = get_response(data["response"])
@@ -369,7 +344,7 @@ def change_status(data, demand_id: int):
 @bp.alt_response(400, schema=ResponsesError)
 def set_due(data, demand_id: int):
     """Set, extend or clear (null) a target's due date; a change needs a reason."""
-    target = _demand_target(demand_id, data["authority"])
+    target = get_target_or_404(demand_id, data["authority"])
     change_due_date(acting_user(), target, data["due_on"], data["reason"])
     db.session.commit()
     return _target(target)
@@ -382,9 +357,7 @@ def set_due(data, demand_id: int):
 @bp.alt_response(400, schema=ResponsesError)
 def retract(data, change_id: int):
     """Retract a change (kept, marked); the status before it comes back."""
-    change = get_status_change(change_id)
-    if change is None:
-        raise ApiError(404, f"No status change {change_id}.")
+    change = get_status_change_or_404(change_id, message=f"No status change {change_id}.")
     retract_status_change(acting_user(), change, data["reason"])
     db.session.commit()
     return _change(change)

@@ -16,7 +16,7 @@ from marshmallow import Schema, fields, pre_dump
 from campaign.appeals.models import APPEAL_STATES, TARGET_STATUSES, Appeal
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
-from campaign.responses.models import AUTHORITY_KINDS
+from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.signatures.counting import signature_counts
 
 # --- authorities and organizations -----------------------------------------------------------

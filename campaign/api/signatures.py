@@ -10,7 +10,8 @@ from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, Text, page_schema, paginated
-from campaign.appeals.services import get_appeal_by_slug, get_published_appeal_facts_or_404
+from campaign.appeals.queries import get_appeal_or_404
+from campaign.appeals.services import get_published_appeal_facts_or_404
 from campaign.core import limits
 from campaign.core.engine import reads_before_writes
 from campaign.core.errors import ApiError
@@ -152,9 +153,7 @@ def sign(data: dict, slug: str):
 @blp.arguments(SignatureListArgs, location="query")
 def list_signatures(args: dict, slug: str):
     """Signatures with personal data, newest first (moderators and above)."""
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        raise ApiError(404, _("No such appeal."))
+    appeal = get_appeal_or_404(slug, _("No such appeal."))
     query = sa.select(Signature).where(Signature.appeal_id == appeal.id)
     if args.get("state"):
         query = query.where(Signature.state == args["state"])

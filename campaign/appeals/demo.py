@@ -7,18 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 from campaign.appeals.models import Appeal
-from campaign.appeals.services import (
-    DemandInput,
-    TargetInput,
-    create_appeal,
-    get_appeal_by_slug,
-    publish_appeal,
-)
+from campaign.appeals.queries import get_appeal_by_slug
+from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
 from campaign.appeals.translations import get_translation, save_translation
+from campaign.authorities.queries import get_authority_by_slug
+from campaign.authorities.services import create_authority
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import Rendered, render
 from campaign.endorsements.organizations import get_or_create_organization
-from campaign.responses.authorities import create_authority, get_authority_by_slug
 
 DEMO_SLUG = "stop-the-pressure-on-kloop"
 SCNS = "state-committee-for-national-security"

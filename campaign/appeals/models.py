@@ -14,8 +14,9 @@ from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, u
 from campaign.core.extensions import db
 
 if TYPE_CHECKING:
+    from campaign.authorities.models import Authority
     from campaign.endorsements.models import Organization
-    from campaign.responses.models import Authority, StatusChange
+    from campaign.responses.models import StatusChange
 
 APPEAL_STATES = ("draft", "published", "closed", "archived")
 TARGET_STATUSES = ("awaiting", "acknowledged", "in_progress", "partially_met", "met", "rejected")

@@ -9,15 +9,16 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import lazyload, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, signing_open
 from campaign.audit.services import record
+from campaign.authorities.models import Authority
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.markdown_fields import EMPTY, Rendered, stored
+from campaign.core.slugs import unique_slug
 from campaign.core.validation import InvalidInput, require
-from campaign.responses.models import Authority
+from campaign.responses.queries import demand_has_history
 
 MAX_DEMANDS = 50
 
@@ -36,38 +37,7 @@ class DemandInput:
     id: int | None = None  # an existing demand keeps its identity and history
 
 
-# --- lookups ---------------------------------------------------------------------------------
-
-
-def appeal_query():
-    """Appeals with demands, targets and authorities loaded in a fixed number of queries."""
-    demands = selectinload(Appeal.demands)
-    return sa.select(Appeal).options(
-        demands.selectinload(Demand.targets).joinedload(DemandTarget.authority),
-        demands.selectinload(Demand.translations),
-        selectinload(Appeal.translations),
-    )
-
-
-@lru_cache(maxsize=2)
-def _by_slug(eager: bool) -> sa.Select:
-    # Built once (every public page starts here); eager=False reads the appeal's own row
-    # only, its issuer loading if asked for.
-    query = appeal_query() if eager else sa.select(Appeal).options(lazyload(Appeal.issued_by))
-    return query.where(Appeal.slug == sa.bindparam("slug"))
-
-
-def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
-    return db.session.execute(_by_slug(eager), {"slug": slug}).scalar_one_or_none()
-
-
-def get_published_appeal_or_404(slug: str, eager: bool = True) -> Appeal:
-    """The one public visibility rule: drafts do not exist for the public. With eager=False
-    only the appeal's own row is read (for a page served from the cache)."""
-    appeal = get_appeal_by_slug(slug, eager)
-    if appeal is None or not appeal.is_public:
-        abort(404)
-    return appeal
+# --- the signing path's read of an appeal ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -107,88 +77,6 @@ def get_published_appeal_facts_or_404(slug: str) -> AppealFacts:
     if row is None or not row.public:
         abort(404)
     return AppealFacts(*row[:6])
-
-
-def get_appeal_or_404(slug: str) -> Appeal:
-    """Any appeal, drafts included: for campaigners' pages and API calls, after their role
-    is checked."""
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        abort(404)
-    return appeal
-
-
-def get_demand_or_404(appeal: Appeal, demand_id: int) -> Demand:
-    for demand in appeal.demands:
-        if demand.id == demand_id:
-            return demand
-    abort(404)
-
-
-def list_all_appeals() -> list[Appeal]:
-    """Every appeal, drafts first, then the newest; for campaigners."""
-    return list(
-        db.session.execute(
-            appeal_query().order_by(
-                (Appeal.state == "draft").desc(),
-                Appeal.published_at.desc().nulls_first(),
-                Appeal.id.desc(),
-            )
-        ).scalars()
-    )
-
-
-def get_visible_appeal_or_404(slug: str, user=None) -> Appeal:
-    """What `user` may read: editors and above also see drafts (to preview them); anyone
-    else, signed in or not, gets the public rule."""
-    if user is not None and user.has_role("editor"):
-        return get_appeal_or_404(slug)
-    return get_published_appeal_or_404(slug)
-
-
-#: The states listed publicly (an archived appeal stays readable by its URL, but is not listed).
-LISTED_STATES = ("published", "closed")
-
-
-def _public_listing():
-    return appeal_query().where(Appeal.state.in_(LISTED_STATES))
-
-
-def list_public_appeals() -> list[Appeal]:
-    return list(
-        db.session.execute(
-            _public_listing().order_by(Appeal.published_at.desc(), Appeal.id.desc())
-        ).scalars()
-    )
-
-
-def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:
-    """One page of the public listing, newest first, and the total (a fixed number of
-    queries whatever the page holds)."""
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(Appeal).where(Appeal.state.in_(LISTED_STATES))
-    ).scalar_one()
-    items = db.session.execute(
-        _public_listing()
-        .order_by(Appeal.published_at.desc(), Appeal.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).scalars()
-    return list(items), total
-
-
-def unique_slug(model, text: str, exclude_id: int | None = None) -> str:
-    from slugify import slugify  # only campaigners' edits make slugs: not in every worker
-
-    base = slugify(text, max_length=80, word_boundary=True) or "item"
-    candidate, n = base, 2
-    while True:
-        query = sa.select(model.id).where(model.slug == candidate)
-        if exclude_id is not None:
-            query = query.where(model.id != exclude_id)
-        if db.session.execute(query).first() is None:
-            return candidate
-        candidate, n = f"{base}-{n}", n + 1
 
 
 # --- creating and editing --------------------------------------------------------------------
@@ -304,16 +192,8 @@ def set_demands(appeal: Appeal, demands: Sequence[DemandInput]) -> None:
 
 
 def _check_removable(demand: Demand) -> None:
-    from campaign.responses.models import StatusChange
-
-    has_history = db.session.execute(
-        sa.select(StatusChange.id)
-        .join(DemandTarget)
-        .where(DemandTarget.demand_id == demand.id)
-        .limit(1)
-    ).first()
     require(
-        has_history is None,
+        not demand_has_history(demand),
         "demands",
         f"Demand {demand.position} has a recorded history and cannot be removed.",
     )
@@ -434,42 +314,45 @@ def _targets_of(demand: Demand) -> list[TargetInput]:
 
 
 def publish_appeal(user, appeal: Appeal, at: dt.datetime | None = None) -> Appeal:
-    if appeal.state != "draft":
-        raise InvalidInput(f"Only a draft can be published; this appeal is {appeal.state}.")
-    require(bool(appeal.demands), "demands", "Add at least one demand before publishing.")
-    appeal.state = "published"
-    appeal.published_at = at or utcnow()
-    db.session.flush()
-    record(user, "appeal.publish", appeal)
-    return appeal
+    if appeal.state == "draft":
+        require(bool(appeal.demands), "demands", "Add at least one demand before publishing.")
+    refusal = f"Only a draft can be published; this appeal is {appeal.state}."
+    return _move(user, appeal, "draft", "published", refusal, published_at=at or utcnow())
 
 
 def close_appeal(user, appeal: Appeal) -> Appeal:
-    if appeal.state != "published":
-        raise InvalidInput(f"Only a published appeal can be closed; this one is {appeal.state}.")
-    appeal.state = "closed"
-    appeal.closed_at = utcnow()
-    db.session.flush()
-    record(user, "appeal.close", appeal)
-    return appeal
+    refusal = f"Only a published appeal can be closed; this one is {appeal.state}."
+    return _move(user, appeal, "published", "closed", refusal, closed_at=utcnow())
 
 
 def reopen_appeal(user, appeal: Appeal) -> Appeal:
-    if appeal.state != "closed":
-        raise InvalidInput("Only a closed appeal can be reopened.")
-    appeal.state = "published"
-    appeal.closed_at = None
-    db.session.flush()
-    record(user, "appeal.reopen", appeal)
-    return appeal
+    refusal = "Only a closed appeal can be reopened."
+    return _move(user, appeal, "closed", "published", refusal, closed_at=None)
 
 
 def archive_appeal(user, appeal: Appeal) -> Appeal:
-    if appeal.state != "closed":
-        raise InvalidInput("Close the appeal before archiving it.")
-    appeal.state = "archived"
+    return _move(user, appeal, "closed", "archived", "Close the appeal before archiving it.")
+
+
+#: The audit action of each move from one state to another: the moves there are.
+_MOVES = {
+    ("draft", "published"): "appeal.publish",
+    ("published", "closed"): "appeal.close",
+    ("closed", "published"): "appeal.reopen",
+    ("closed", "archived"): "appeal.archive",
+}
+
+
+def _move(user, appeal: Appeal, source: str, target: str, refusal: str, **stamps) -> Appeal:
+    """Move the appeal from the `source` state to `target`, setting `stamps` (its dates), or
+    refuse with `refusal` when it is in another state."""
+    if appeal.state != source:
+        raise InvalidInput(refusal)
+    appeal.state = target
+    for name, value in stamps.items():
+        setattr(appeal, name, value)
     db.session.flush()
-    record(user, "appeal.archive", appeal)
+    record(user, _MOVES[source, target], appeal)
     return appeal
 
 

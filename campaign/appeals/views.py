@@ -9,20 +9,17 @@ forms, is cut out of the cached copy and put back on every request. The response
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, make_response, render_template, request, session
+from flask import Blueprint, current_app, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from campaign.appeals.models import Appeal
-from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.queries import get_public_version_or_404, get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
-from campaign.core.extensions import cache, db
-from campaign.signatures.counting import count_expression, signature_count
+from campaign.core.extensions import cache
+from campaign.signatures.counting import signature_count
 
 bp = Blueprint("appeals", __name__)
 
@@ -70,22 +67,10 @@ def _page_cache_seconds() -> int:
     return 0 if current_user.is_authenticated else seconds
 
 
-@lru_cache(maxsize=1)
-def _page_key_query() -> sa.Select:
-    # Built once: constructing it cost as much as running it.
-    return sa.select(
-        Appeal.id, Appeal.updated_at, Appeal.is_public, count_expression(Appeal.id)
-    ).where(Appeal.slug == sa.bindparam("slug"))
-
-
 def _page_key(slug: str) -> str:
-    """The cache key of the shared page: the appeal's version, its count and the language, read
-    in one small Core query (no ORM objects), so a cached page is never stale. 404 for a draft."""
-    row = db.session.connection().execute(_page_key_query(), {"slug": slug}).first()
-    if row is None or not row.is_public:
-        abort(404)
-    appeal_id, updated_at, _public, count = row
-    version = updated_at.timestamp() if updated_at else 0
+    """The cache key of the shared page: the appeal's version, its count and the language, so
+    a cached page is never stale. 404 for a draft."""
+    appeal_id, version, count = get_public_version_or_404(slug)
     return f"appeal-page:{appeal_id}:{version}:{count}:{get_locale()}"
 
 

@@ -1,3 +1,5 @@
+"""Writing the audit log: one entry per change, in the transaction that makes the change."""
+
 from __future__ import annotations
 
 import json
@@ -17,21 +19,3 @@ def record(user, action: str, subject, detail=None) -> AuditEntry:
     )
     db.session.add(entry)
     return entry
-
-
-def search_entries(action: str = "", user_email: str = "", subject: str = ""):
-    """A select of audit entries, newest first, filtered by what each value starts with
-    (action "appeal." finds every appeal action; subject "appeal:" every appeal)."""
-    import sqlalchemy as sa
-    from sqlalchemy.orm import joinedload
-
-    from campaign.accounts.models import User
-
-    query = sa.select(AuditEntry).options(joinedload(AuditEntry.user))
-    if action:
-        query = query.where(AuditEntry.action.startswith(action.strip(), autoescape=True))
-    if subject:
-        query = query.where(AuditEntry.subject.startswith(subject.strip(), autoescape=True))
-    if user_email:
-        query = query.join(AuditEntry.user).where(User.email == user_email.strip().lower())
-    return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

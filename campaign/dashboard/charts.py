@@ -63,90 +63,97 @@ def _sparse_labels(n: int, room: int) -> int:
     return max(1, -(-n // max(room, 1)))
 
 
-def _frame(chart_id, title, desc, rows, columns, width, height, right):
-    """The chart, its opening SVG with the axis, and the plot's geometry
-    (top, left, plot width, plot height, axis maximum), shared by both chart kinds."""
+@dataclass(frozen=True)
+class _Plot:
+    """Where a bar or line chart draws its marks: the area inside the axes, the value at its
+    top, and the baseline of the labels under it."""
+
+    top: int
+    left: int
+    width: float
+    height: float
+    peak: int
+    label_y: int
+
+    def span(self, value: int) -> float:
+        """How far up from the bottom the value reaches."""
+        return self.height * max(value, 0) / self.peak
+
+    def y(self, value: int) -> float:
+        return self.top + self.height - self.span(value)
+
+
+def _plotted(draw, right: int, chart_id, title, desc, rows, columns, width, height) -> Chart:
+    """A bar or line chart: the frame and the axis every such chart shares, then the marks
+    `draw(plot, rows)` returns (nothing is drawn for no rows)."""
     chart = Chart(chart_id, str(title), str(desc), list(rows), columns)
     top, bottom, left = 10, 24, 44
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((v for _, v in rows), default=0))
+    plot = _Plot(top, left, width - left - right, height - top - bottom, peak, height - 6)
     parts = _open(chart, width, height)
-    parts.append(_axis(left, top, plot_w, plot_h, peak))
-    return chart, parts, (top, left, plot_w, plot_h, peak)
+    parts.append(_axis(left, top, plot.width, plot.height, peak))
+    if chart.rows:
+        parts.extend(draw(plot, chart.rows))
+    return _finish(chart, parts)
 
 
-def bar_chart(
-    chart_id: str,
-    title: str,
-    desc: str,
-    rows: list[tuple[str, int]],
-    columns: tuple[str, str] = ("", ""),
-    width: int = 640,
-    height: int = 200,
-) -> Chart:
+Rows = list[tuple[str, int]]
+NO_COLUMNS = ("", "")
+
+
+def bar_chart(chart_id, title, desc, rows: Rows, columns=NO_COLUMNS, width=640, height=200):
     """Vertical bars, one per row (hours, days)."""
-    chart, parts, (top, left, plot_w, plot_h, peak) = _frame(
-        chart_id, title, desc, rows, columns, width, height, right=8
-    )
-    n = len(rows)
-    if n:
-        slot = plot_w / n
-        every = _sparse_labels(n, int(plot_w // 60))
-        for i, (label, value) in enumerate(rows):
-            h = plot_h * max(value, 0) / peak
-            x = left + i * slot
-            bar_w = min(max(slot * 0.8, 0.5), 48)
-            parts.append(
-                f'<rect {_BAR} x="{x + (slot - bar_w) / 2:.1f}" y="{top + plot_h - h:.1f}" '
-                f'width="{bar_w:.1f}" height="{h:.1f}">'
-                f"<title>{escape(label)}: {value}</title></rect>"
-            )
-            if i % every == 0:
-                parts.append(
-                    f'<text {_LABEL} x="{x + slot / 2:.1f}" y="{height - 6}" '
-                    f'text-anchor="middle">{escape(label)}</text>'
-                )
-    return _finish(chart, parts)
+    return _plotted(_bars, 8, chart_id, title, desc, rows, columns, width, height)
 
 
-def line_chart(
-    chart_id: str,
-    title: str,
-    desc: str,
-    rows: list[tuple[str, int]],
-    columns: tuple[str, str] = ("", ""),
-    width: int = 640,
-    height: int = 200,
-) -> Chart:
+def line_chart(chart_id, title, desc, rows: Rows, columns=NO_COLUMNS, width=640, height=200):
     """A line through the rows' values (e.g. the running total by day)."""
-    chart, parts, (top, left, plot_w, plot_h, peak) = _frame(
-        chart_id, title, desc, rows, columns, width, height, right=12
-    )
+    return _plotted(_line, 12, chart_id, title, desc, rows, columns, width, height)
+
+
+def _bars(plot: _Plot, rows: Rows) -> list[str]:
     n = len(rows)
-    if n:
-        step = plot_w / max(n - 1, 1)
-        start = left if n > 1 else left + plot_w / 2
-        points = [
-            (start + i * step, top + plot_h - plot_h * max(v, 0) / peak)
-            for i, (_, v) in enumerate(rows)
-        ]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    slot = plot.width / n
+    every = _sparse_labels(n, int(plot.width // 60))
+    parts = []
+    for i, (label, value) in enumerate(rows):
+        h = plot.span(value)
+        x = plot.left + i * slot
+        bar_w = min(max(slot * 0.8, 0.5), 48)
         parts.append(
-            f'<polyline class="line" fill="none" stroke="#2f6f9f" stroke-width="2" '
-            f'points="{path}"/>'
+            f'<rect {_BAR} x="{x + (slot - bar_w) / 2:.1f}" y="{plot.top + plot.height - h:.1f}" '
+            f'width="{bar_w:.1f}" height="{h:.1f}">'
+            f"<title>{escape(label)}: {value}</title></rect>"
         )
-        every = _sparse_labels(n, int(plot_w // 70))
-        for i, ((label, value), (x, y)) in enumerate(zip(rows, points, strict=True)):
+        if i % every == 0:
             parts.append(
-                f'<circle {_POINT} cx="{x:.1f}" cy="{y:.1f}" r="2.5">'
-                f"<title>{escape(label)}: {value}</title></circle>"
+                f'<text {_LABEL} x="{x + slot / 2:.1f}" y="{plot.label_y}" '
+                f'text-anchor="middle">{escape(label)}</text>'
             )
-            if i % every == 0 or i == n - 1:
-                parts.append(
-                    f'<text {_LABEL} x="{x:.1f}" y="{height - 6}" '
-                    f'text-anchor="middle">{escape(label)}</text>'
-                )
-    return _finish(chart, parts)
+    return parts
+
+
+def _line(plot: _Plot, rows: Rows) -> list[str]:
+    n = len(rows)
+    step = plot.width / max(n - 1, 1)
+    start = plot.left if n > 1 else plot.left + plot.width / 2
+    points = [(start + i * step, plot.y(v)) for i, (_, v) in enumerate(rows)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    parts = [
+        f'<polyline class="line" fill="none" stroke="#2f6f9f" stroke-width="2" points="{path}"/>'
+    ]
+    every = _sparse_labels(n, int(plot.width // 70))
+    for i, ((label, value), (x, y)) in enumerate(zip(rows, points, strict=True)):
+        parts.append(
+            f'<circle {_POINT} cx="{x:.1f}" cy="{y:.1f}" r="2.5">'
+            f"<title>{escape(label)}: {value}</title></circle>"
+        )
+        if i % every == 0 or i == n - 1:
+            parts.append(
+                f'<text {_LABEL} x="{x:.1f}" y="{plot.label_y}" '
+                f'text-anchor="middle">{escape(label)}</text>'
+            )
+    return parts
 
 
 def hbar_chart(

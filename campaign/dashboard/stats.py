@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal, DemandTarget
+from campaign.appeals.queries import list_published_appeals
 from campaign.appeals.status import demand_status, today_utc
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
@@ -142,18 +143,6 @@ class MailHealth:
     sent_last_hour: int
 
 
-def live_appeals() -> list[Appeal]:
-    from campaign.appeals.services import appeal_query
-
-    return list(
-        db.session.execute(
-            appeal_query()
-            .where(Appeal.state == "published")
-            .order_by(Appeal.published_at.desc(), Appeal.id.desc())
-        ).scalars()
-    )
-
-
 def _recent_submissions(appeal_id: int, since: dt.datetime) -> tuple[int, int, int]:
     """(submitted, confirmed or later, flagged) among the appeal's latest RATE_SAMPLE
     signatures created since `since`."""
@@ -190,7 +179,7 @@ def overdue_targets(appeal: Appeal, today: dt.date | None = None) -> list[Demand
 
 def appeal_summaries(now: dt.datetime | None = None) -> list[AppealSummary]:
     now = now or utcnow()
-    appeals = live_appeals()
+    appeals = list_published_appeals()
     ids = [a.id for a in appeals]
     if not ids:
         return []

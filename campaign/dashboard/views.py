@@ -11,9 +11,8 @@ from flask import Response, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from werkzeug.exceptions import NotFound
 
-from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.errors import json_error
 from campaign.dashboard import charts
@@ -94,11 +93,10 @@ def _date(name: str) -> dt.date | None:
 
 
 def _stats_or_error():
-    """(stats dict, None) or (None, JSON error response)."""
-    try:
-        appeal = get_published_appeal_or_404(flask_request.view_args["slug"])
-    except NotFound:
-        return None, json_error(404, "There is no published appeal with this address.")
+    """(stats dict, None) or (None, JSON error response); 404 for no published appeal."""
+    appeal = get_published_appeal_or_404(
+        flask_request.view_args["slug"], message="There is no published appeal with this address."
+    )
     try:
         start, end = _date("from"), _date("to")
     except BadRange as exc:

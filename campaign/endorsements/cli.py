@@ -10,7 +10,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 from campaign.core.csvexport import csv_line
 from campaign.endorsements.queries import export_rows
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from campaign.appeals.services import unique_slug
 from campaign.core.extensions import db
+from campaign.core.slugs import unique_slug
 from campaign.endorsements.models import Organization
 
 

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale
 
-from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.extensions import db
 from campaign.core.net import client_address

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from campaign.appeals.services import list_public_appeals
+from campaign.appeals.queries import list_public_appeals
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
 from campaign.core.extensions import db

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from campaign.appeals.models import Appeal, Demand, DemandTarget, Update
+from campaign.appeals.models import Appeal, Update
+from campaign.appeals.queries import appeal_query
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
@@ -25,6 +26,7 @@ from campaign.endorsements.models import Endorsement
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.services import enqueue
 from campaign.responses.models import StatusChange
+from campaign.responses.queries import appeal_status_changes
 from campaign.signatures.models import Signature
 
 PAGE_SIZE = 200
@@ -42,15 +44,7 @@ def start_update_mailing(user, update: Update) -> Mailing:
 
 
 def unmailed_changes(appeal: Appeal) -> list[StatusChange]:
-    return list(
-        db.session.execute(
-            sa.select(StatusChange)
-            .join(DemandTarget)
-            .join(Demand)
-            .where(Demand.appeal_id == appeal.id, StatusChange.mailed_at.is_(None))
-            .order_by(StatusChange.recorded_at, StatusChange.id)
-        ).scalars()
-    )
+    return appeal_status_changes(appeal.id, StatusChange.mailed_at.is_(None))
 
 
 def start_status_mailing(user, appeal: Appeal) -> Mailing:
@@ -69,62 +63,48 @@ def start_status_mailing(user, appeal: Appeal) -> Mailing:
 
 
 def batch_changes(mailing: Mailing) -> list[StatusChange]:
-    return [
-        c
-        for c in db.session.execute(
-            sa.select(StatusChange)
-            .join(DemandTarget)
-            .join(Demand)
-            .where(Demand.appeal_id == mailing.appeal_id)
-            .where(StatusChange.mailed_at == mailing.created_at)
-            .order_by(StatusChange.recorded_at, StatusChange.id)
-        ).scalars()
-        if c.retracted_at is None
-    ]
+    changes = appeal_status_changes(mailing.appeal_id, StatusChange.mailed_at == mailing.created_at)
+    return [c for c in changes if c.retracted_at is None]
 
 
 # --- expanding -------------------------------------------------------------------------------
 
 
 def _signers_page(mailing: Mailing, size: int) -> list[Signature]:
-    return list(
-        db.session.execute(
-            sa.select(Signature)
-            .where(
-                Signature.appeal_id == mailing.appeal_id,
-                Signature.state == "confirmed",
-                Signature.flagged.is_(None),
-                Signature.wants_updates.is_(True),
-                Signature.email.is_not(None),
-                Signature.id > mailing.last_signature_id,
-            )
-            .order_by(Signature.id)
-            .limit(size)
-        ).scalars()
-    )
+    return _subscribers_page(
+        Signature, mailing.last_signature_id, size, mailing.appeal_id,
+        Signature.state == "confirmed", Signature.email.is_not(None),
+    )  # fmt: skip
 
 
 def _endorsers_page(mailing: Mailing, size: int) -> list[Endorsement]:
+    return _subscribers_page(
+        Endorsement, mailing.last_endorsement_id, size, mailing.appeal_id,
+        Endorsement.state == "approved", Endorsement.contact_email.is_not(None),
+    )  # fmt: skip
+
+
+def _subscribers_page(model, after_id: int, size: int, appeal_id: int, *where) -> list:
+    """The next `size` rows of `model` (signatures or endorsements) after `after_id` that
+    asked for updates about the appeal and are not flagged; `where` says which are counted
+    and reachable."""
     return list(
         db.session.execute(
-            sa.select(Endorsement)
+            sa.select(model)
             .where(
-                Endorsement.appeal_id == mailing.appeal_id,
-                Endorsement.state == "approved",
-                Endorsement.flagged.is_(None),
-                Endorsement.wants_updates.is_(True),
-                Endorsement.contact_email.is_not(None),
-                Endorsement.id > mailing.last_endorsement_id,
+                model.appeal_id == appeal_id,
+                *where,
+                model.flagged.is_(None),
+                model.wants_updates.is_(True),
+                model.id > after_id,
             )
-            .order_by(Endorsement.id)
+            .order_by(model.id)
             .limit(size)
         ).scalars()
     )
 
 
 def _context(mailing: Mailing) -> dict:
-    from campaign.appeals.services import appeal_query
-
     appeal = db.session.execute(appeal_query().where(Appeal.id == mailing.appeal_id)).scalar_one()
     context = {
         "appeal": appeal,

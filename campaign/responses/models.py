@@ -1,8 +1,9 @@
-"""Authorities, their responses to appeals, and the append-only history of status changes."""
+"""Authorities' responses to appeals, and the append-only history of status changes."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,17 +12,9 @@ from campaign.appeals.models import TARGET_STATUSES, Appeal, Demand, DemandTarge
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
 from campaign.core.extensions import db
 
-AUTHORITY_KINDS = (
-    "ministry",
-    "security_service",
-    "government",
-    "parliament",
-    "court",
-    "prosecutor",
-    "head_of_state",
-    "local_government",
-    "other",
-)
+if TYPE_CHECKING:
+    from campaign.authorities.models import Authority
+
 RESPONSE_KINDS = (
     "official_letter",
     "public_statement",
@@ -31,19 +24,6 @@ RESPONSE_KINDS = (
     "refusal_to_comment",
     "media_report",
 )
-
-
-class Authority(IdMixin, CreatedMixin, db.Model):
-    __tablename__ = "authorities"
-    __table_args__ = (one_of("kind", AUTHORITY_KINDS),)
-
-    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(300))
-    kind: Mapped[str] = mapped_column(sa.String(24), default="other")
-    country: Mapped[str | None] = mapped_column(sa.String(2))
-    website: Mapped[str | None] = mapped_column(sa.String(500))
-    #: Private: used to deliver appeals, never shown publicly.
-    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
 
 
 response_demands = sa.Table(

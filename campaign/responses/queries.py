@@ -1,23 +1,36 @@
-"""Read-only lookups of the responses area: what pages, the feed and the API show, and what
-services act on. Lists load what they show in a fixed number of queries."""
+"""How the responses area is read: what pages, the feed and the API show, the lookups
+campaigners' pages and the API share, and what services act on. Lists load what they show in
+a fixed number of queries."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
+from campaign.authorities.models import Authority
+from campaign.authorities.queries import get_authority_by_slug
+from campaign.core.errors import ApiError
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput, require
-from campaign.responses.models import Authority, Response, StatusChange
+from campaign.responses.models import Response, StatusChange
 
 #: Ids are 32-bit integers in the database; a bigger one names nothing (and would make
 #: PostgreSQL raise instead of answering "not found").
 MAX_ID = 2**31 - 1
 
 
+# --- demand targets --------------------------------------------------------------------------
+
+
 def appeal_targets(appeal: Appeal) -> list[DemandTarget]:
     return [t for d in appeal.demands for t in d.targets]
+
+
+def get_appeal_target(appeal: Appeal, target_id: int | str | None) -> DemandTarget | None:
+    """One of the appeal's targets by its id (as a form sends it), or None."""
+    return next((t for t in appeal_targets(appeal) if str(t.id) == str(target_id)), None)
 
 
 def find_target(demand: Demand, authority: Authority | None) -> DemandTarget:
@@ -41,8 +54,69 @@ def get_demand(demand_id: int) -> Demand | None:
     ).scalar_one_or_none()
 
 
-def get_status_change(change_id: int) -> StatusChange | None:
-    return db.session.get(StatusChange, change_id) if 0 < change_id <= MAX_ID else None
+def get_target_or_404(demand_id: int, authority_slug: str) -> DemandTarget:
+    """The target of demand `demand_id` addressed to the authority `authority_slug` (how the
+    API names one): 404 for an unknown demand; InvalidInput (400) for an unknown authority or
+    one the demand is not addressed to."""
+    demand = get_demand(demand_id)
+    if demand is None:
+        raise ApiError(404, f"No demand {demand_id}.", fields={"demand": "Unknown demand."})
+    authority = get_authority_by_slug(authority_slug)
+    if authority is None:
+        raise InvalidInput(
+            f"Unknown authority {authority_slug!r}.", {"authority": "Unknown authority."}
+        )
+    return find_target(demand, authority)
+
+
+# --- the history of targets ------------------------------------------------------------------
+
+
+def _of_appeal_targets(model: type[StatusChange | DueDateChange], appeal_id: int) -> sa.Select:
+    """Rows of a target's history (status changes or due date changes) that belong to the
+    appeal, oldest first: the one join from a target's history to its appeal."""
+    return (
+        sa.select(model)
+        .join(DemandTarget)
+        .join(Demand)
+        .where(Demand.appeal_id == appeal_id)
+        .order_by(model.recorded_at, model.id)
+    )
+
+
+def appeal_status_changes(appeal_id: int, *where) -> list[StatusChange]:
+    """The status changes of the appeal's targets (retracted ones too), oldest first, with
+    their responses; `where` narrows them (e.g. to those not mailed yet)."""
+    query = _of_appeal_targets(StatusChange, appeal_id).where(*where)
+    return list(db.session.execute(query.options(selectinload(StatusChange.response))).scalars())
+
+
+def appeal_due_date_changes(appeal_id: int) -> list[DueDateChange]:
+    return list(db.session.execute(_of_appeal_targets(DueDateChange, appeal_id)).scalars())
+
+
+def demand_has_history(demand: Demand) -> bool:
+    """Whether a status change was ever recorded for one of the demand's targets."""
+    query = sa.select(StatusChange.id).join(DemandTarget).where(DemandTarget.demand_id == demand.id)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def get_status_change_or_404(
+    change_id: int, appeal: Appeal | None = None, message: str | None = None
+) -> StatusChange:
+    """A status change by id, of `appeal`'s targets when an appeal is given; 404 (described
+    by `message`) otherwise."""
+    change = db.session.get(StatusChange, change_id) if 0 < change_id <= MAX_ID else None
+    if change is None or (appeal is not None and _appeal_id(change) != appeal.id):
+        abort(404, description=message)
+    return change
+
+
+def _appeal_id(change: StatusChange) -> int:
+    return change.demand_target.demand.appeal_id
+
+
+# --- responses and updates -------------------------------------------------------------------
 
 
 def get_response(response_id: int) -> Response | None:
@@ -57,32 +131,6 @@ def appeal_responses(appeal: Appeal) -> list[Response]:
             .where(Response.appeal_id == appeal.id)
             .options(selectinload(Response.demands))
             .order_by(Response.occurred_on, Response.id)
-        ).scalars()
-    )
-
-
-def appeal_status_changes(appeal: Appeal) -> list[StatusChange]:
-    """Every status change of the appeal's targets (retracted ones too), oldest first."""
-    return list(
-        db.session.execute(
-            sa.select(StatusChange)
-            .join(DemandTarget)
-            .join(Demand)
-            .where(Demand.appeal_id == appeal.id)
-            .options(selectinload(StatusChange.response))
-            .order_by(StatusChange.recorded_at, StatusChange.id)
-        ).scalars()
-    )
-
-
-def appeal_due_date_changes(appeal: Appeal) -> list[DueDateChange]:
-    return list(
-        db.session.execute(
-            sa.select(DueDateChange)
-            .join(DemandTarget)
-            .join(Demand)
-            .where(Demand.appeal_id == appeal.id)
-            .order_by(DueDateChange.recorded_at, DueDateChange.id)
         ).scalars()
     )
 

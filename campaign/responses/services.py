@@ -18,6 +18,7 @@ from campaign.appeals.models import (
 )
 from campaign.appeals.services import set_due_date
 from campaign.audit.services import record
+from campaign.authorities.models import Authority
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.markdown_fields import Rendered, stored
@@ -28,7 +29,7 @@ from campaign.responses.documents import (
     delete_document,
     store_document,
 )
-from campaign.responses.models import RESPONSE_KINDS, Authority, Response, StatusChange
+from campaign.responses.models import RESPONSE_KINDS, Response, StatusChange
 from campaign.responses.queries import find_target
 
 MAX_SUMMARY = 20_000

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
 from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
+from campaign.authorities.models import Authority
 from campaign.core.labels import label
-from campaign.responses.models import Authority, Response, StatusChange
+from campaign.responses.models import Response, StatusChange
 from campaign.responses.queries import (
     appeal_due_date_changes,
     appeal_responses,
@@ -64,7 +65,7 @@ def build_timeline(
 ) -> list[TimelineEntry]:
     """Oldest first. Retracted status changes are left out (the tracker shows them, marked)."""
     responses = appeal_responses(appeal) if responses is None else responses
-    changes = appeal_status_changes(appeal) if changes is None else changes
+    changes = appeal_status_changes(appeal.id) if changes is None else changes
     updates = appeal_updates(appeal) if updates is None else updates
     targets = {t.id: (d, t) for d in appeal.demands for t in d.targets}
     entries: list[TimelineEntry] = []
@@ -154,8 +155,8 @@ class Tracker:
 
 def build_tracker(appeal: Appeal, today: dt.date) -> Tracker:
     responses = appeal_responses(appeal)
-    changes = appeal_status_changes(appeal)
-    due_changes = appeal_due_date_changes(appeal)
+    changes = appeal_status_changes(appeal.id)
+    due_changes = appeal_due_date_changes(appeal.id)
     by_target: dict[int, list[StatusChange]] = {}
     for change in changes:
         by_target.setdefault(change.demand_target_id, []).append(change)

@@ -1,5 +1,5 @@
 """Public pages of the responses area: the tracker, the timeline on the appeal page, the Atom
-feed, updates, authorities' records, documents and unsubscribing."""
+feed, updates, documents and unsubscribing."""
 
 from __future__ import annotations
 
@@ -12,18 +12,15 @@ from flask import (
     send_from_directory,
 )
 
-from campaign.appeals.services import get_published_appeal_or_404
-from campaign.appeals.status import today_utc
+from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context, appeal_context_provider
 from campaign.core.extensions import csrf, db
 from campaign.core.urls import external_url
 from campaign.core.validation import InvalidInput
 from campaign.responses import mailshots
-from campaign.responses.authorities import get_authority_or_404, list_authorities
 from campaign.responses.documents import content_type_for, documents_folder
 from campaign.responses.feed import atom_feed
 from campaign.responses.queries import get_public_document, get_update
-from campaign.responses.scorecard import SORTS, authority_record, authority_records, sorted_records
 from campaign.responses.timeline import build_timeline, build_tracker
 
 bp = Blueprint("responses", __name__)
@@ -69,21 +66,6 @@ def feed(slug: str):
         title=appeal.title,
     )
     return current_app.response_class(body, mimetype="application/atom+xml")
-
-
-@bp.route("/authorities")
-def authorities():
-    sort = request.args.get("sort", "name")
-    if sort not in SORTS:
-        sort = "name"
-    records = sorted_records(authority_records(list_authorities(), today_utc()), sort)
-    return render_template("responses/authorities.html", records=records, sort=sort)
-
-
-@bp.route("/authorities/<slug>")
-def authority(slug: str):
-    record = authority_record(get_authority_or_404(slug), today_utc())
-    return render_template("responses/authority.html", record=record, today=today_utc())
 
 
 @bp.route("/documents/<name>")

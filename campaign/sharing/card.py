@@ -1,7 +1,7 @@
 """The 1200x630 share image (Open Graph / Twitter card) of an appeal, drawn with Pillow.
 
-Rendering takes tens of milliseconds, and messengers fetch the image whenever a link is
-pasted, so the bytes are cached under a key made of everything drawn: the numbers, the
+Drawing costs far more than serving stored bytes, and messengers fetch the image whenever a
+link is pasted, so the bytes are cached under a key made of everything drawn: the numbers, the
 texts' hash and the language. The image is redrawn only when one of them changes."""
 
 from __future__ import annotations

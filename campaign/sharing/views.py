@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, render_template, request
 from flask_babel import format_decimal, get_locale
 
-from campaign.appeals.services import get_published_appeal_or_404
+from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import localized
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.i18n import supported_languages
 from campaign.core.urls import external_url
-from campaign.sharing import services
+from campaign.sharing import links, queries
 from campaign.signatures.counting import signature_count
 
 bp = Blueprint("sharing", __name__)
@@ -29,21 +29,21 @@ def sharing_context(appeal) -> dict:
     summary = " ".join(localized(appeal).summary.split())
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1].rstrip() + "…"
-    locale = services.og_locale(_page_locale())
+    locale = links.og_locale(_page_locale())
     return {
         "sharing": {
-            "canonical_url": services.canonical_url(appeal),
+            "canonical_url": links.canonical_url(appeal),
             "description": summary,
             "card_url": external_url("sharing.card", slug=appeal.slug),
             "og_locale": locale,
             "og_locale_alternates": [
-                services.og_locale(code)
+                links.og_locale(code)
                 for code in supported_languages()
-                if services.og_locale(code) != locale
+                if links.og_locale(code) != locale
             ],
-            "links": services.share_links(appeal),
-            "copy_url": services.canonical_url(appeal, "copy"),
-            "embed_snippet": services.embed_snippet(appeal),
+            "links": links.share_links(appeal),
+            "copy_url": links.canonical_url(appeal, "copy"),
+            "embed_snippet": links.embed_snippet(appeal),
             "qr_svg_url": external_url("sharing.qr_svg", slug=appeal.slug),
             "qr_png_url": external_url("sharing.qr_png", slug=appeal.slug),
         }
@@ -56,8 +56,8 @@ def _page_locale() -> str:
 
 @bp.route("/appeals/<slug>/card.png")
 def card(slug: str):
-    # Imported here, not at the top: Pillow's drawing and fonts cost each web worker ~2 MB,
-    # and only messengers fetching a pasted link ask for the image (it is cached).
+    # Imported here, not at the top: Pillow's drawing and fonts would weigh on every web
+    # worker, and only messengers fetching a pasted link ask for the image (it is cached).
     from campaign.sharing.card import appeal_card
 
     appeal = get_published_appeal_or_404(slug)
@@ -75,7 +75,7 @@ def qr_svg_image(slug: str):
     from campaign.sharing.qr import qr_svg  # late: see card(); qrcode is rarely asked for
 
     appeal = get_published_appeal_or_404(slug)
-    return _qr_response(qr_svg(services.canonical_url(appeal, "qr")), "image/svg+xml")
+    return _qr_response(qr_svg(links.canonical_url(appeal, "qr")), "image/svg+xml")
 
 
 @bp.route("/appeals/<slug>/qr.png", endpoint="qr_png")
@@ -83,7 +83,7 @@ def qr_png_image(slug: str):
     from campaign.sharing.qr import qr_png  # late: see card()
 
     appeal = get_published_appeal_or_404(slug)
-    return _qr_response(qr_png(services.canonical_url(appeal, "qr")), "image/png")
+    return _qr_response(qr_png(links.canonical_url(appeal, "qr")), "image/png")
 
 
 def _qr_response(data: bytes, mimetype: str) -> Response:
@@ -112,7 +112,7 @@ def embed(slug: str):
             (demand, demand_status(demand), demand_overdue(demand, today))
             for demand in appeal.demands
         ],
-        appeal_url=services.canonical_url(appeal, "embed"),
+        appeal_url=links.canonical_url(appeal, "embed"),
     )
     response = Response(html, mimetype="text/html")
     # Partners' pages load it on every view: let browsers and proxies keep it a minute.
@@ -124,8 +124,8 @@ def embed(slug: str):
 
 @bp.route("/appeals/<slug>/count.json")
 def count_json(slug: str):
-    response = jsonify(services.count_payload(slug))
+    response = jsonify(queries.count_payload(slug))
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.cache_control.public = True
-    response.cache_control.max_age = services.COUNT_MAX_AGE
+    response.cache_control.max_age = queries.COUNT_MAX_AGE
     return response

@@ -10,7 +10,7 @@ import sys
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 from campaign.core.database import utcnow
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db

@@ -10,11 +10,8 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
-from campaign.appeals.services import (
-    get_published_appeal_facts_or_404,
-    get_published_appeal_or_404,
-    list_public_appeals,
-)
+from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
+from campaign.appeals.services import get_published_appeal_facts_or_404
 from campaign.appeals.views import appeal_context, appeal_context_provider
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from campaign.accounts.models import ApiToken, User
-from campaign.accounts.services import authenticate, find_user
+from campaign.accounts.queries import find_user
+from campaign.accounts.services import authenticate
 from campaign.appeals.models import Appeal, Demand
+from campaign.authorities.models import Authority
 from campaign.core.security import hash_api_token
-from campaign.responses.models import Authority
 
 
 def _count(db, model) -> int:

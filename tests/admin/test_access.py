@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal, Demand, DueDateChange
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 
 
 def _new_appeal(client, **overrides):

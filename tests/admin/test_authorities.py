@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign.responses.authorities import get_authority_by_slug
-from campaign.responses.models import Authority
+from campaign.authorities.models import Authority
+from campaign.authorities.queries import get_authority_by_slug
 
 GOOD = {
     "name": "Prosecutor General's Office",

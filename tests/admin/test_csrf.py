@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from campaign.appeals.services import get_appeal_by_slug
+from campaign.appeals.queries import get_appeal_by_slug
 from tests.conftest import PASSWORD
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from campaign.responses.models import Authority
+from campaign.authorities.models import Authority
 from tests.api.helpers import assert_error, assert_no_private_data
 
 

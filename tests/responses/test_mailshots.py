@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.appeals.demo import SCNS
+from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.database import utcnow
 from campaign.core.validation import InvalidInput
 from campaign.endorsements.models import Endorsement
@@ -16,7 +17,6 @@ from campaign.endorsements.organizations import get_or_create_organization
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.worker import drain
 from campaign.responses import mailshots
-from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.queries import find_target
 from campaign.responses.services import change_demand_status, post_update, retract_status_change
 from campaign.signatures.models import Signature

@@ -12,7 +12,7 @@ import time_machine
 
 from campaign.appeals.demo import AUTHORITIES, DEMO_SLUG, SCNS
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
-from campaign.responses.authorities import get_authority_by_slug
+from campaign.authorities.queries import get_authority_by_slug
 from campaign.responses.queries import find_target
 from campaign.responses.services import (
     StatusMove,

@@ -12,8 +12,8 @@ from campaign.appeals.demo import AUTHORITIES, SCNS
 from campaign.appeals.models import DueDateChange
 from campaign.appeals.status import appeal_progress
 from campaign.audit.models import AuditEntry
+from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.validation import InvalidInput
-from campaign.responses.authorities import get_authority_by_slug
 from campaign.responses.models import Response, StatusChange
 from campaign.responses.queries import find_target
 from campaign.responses.services import (

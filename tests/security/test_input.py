@@ -10,9 +10,9 @@ import json
 import click
 import pytest
 
+from campaign.authorities.models import Authority
 from campaign.core.limits import MAX_INT, MAX_JSON_DEPTH
 from campaign.endorsements.models import Endorsement
-from campaign.responses.models import Authority
 from campaign.signatures.models import Signature
 from tests.api.helpers import assert_error
 from tests.stored_text import committed_rows

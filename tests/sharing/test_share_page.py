@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from campaign.sharing.services import known_ref
+from campaign.sharing.links import known_ref
 from tests.sharing.helpers import meta, tags
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget
 from campaign.appeals.status import today_utc
+from campaign.authorities.models import Authority
 from campaign.core.extensions import db
-from campaign.responses.models import Authority, Response, StatusChange
+from campaign.responses.models import Response, StatusChange
 
-PUBLIC_STATES = ("published", "closed", "archived")
 SORTS = ("name", "response_rate", "addressed")
 
 
@@ -91,14 +91,14 @@ def authority_records(
         sa.select(DemandTarget)
         .join(DemandTarget.demand)
         .join(Demand.appeal)
-        .where(DemandTarget.authority_id.in_(records), Appeal.state.in_(PUBLIC_STATES))
+        .where(DemandTarget.authority_id.in_(records), Appeal.is_public)
         .options(contains_eager(DemandTarget.demand).contains_eager(Demand.appeal))
         .order_by(Appeal.published_at.desc(), Appeal.id, Demand.position)
     ).scalars().all()  # fmt: skip
     responses = db.session.execute(
         sa.select(Response)
         .join(Response.appeal)
-        .where(Response.authority_id.in_(records), Appeal.state.in_(PUBLIC_STATES))
+        .where(Response.authority_id.in_(records), Appeal.is_public)
         .options(selectinload(Response.demands), contains_eager(Response.appeal))
         .order_by(Response.occurred_on, Response.id)
     ).scalars().all()  # fmt: skip

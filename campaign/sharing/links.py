@@ -1,21 +1,16 @@
-"""Sharing an appeal: canonical URLs, share links that carry a `ref`, the cached public count,
-and which channel brought how many confirmed signatures."""
+"""Sharing an appeal: the share channels a `ref` names, canonical URLs, share links that carry a
+`ref`, and the snippet partners embed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from campaign.appeals.models import Appeal
-from campaign.appeals.services import get_published_appeal_or_404
-from campaign.core.extensions import cache, db
 from campaign.core.urls import external_url
-from campaign.signatures.counting import signature_count
-from campaign.signatures.models import Signature
 
 #: Channels a `ref` may name; anything else is stored as "other".
 CHANNELS = ("telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr")
@@ -34,10 +29,6 @@ CHANNEL_LABELS = {
     OTHER: _l("Other"),
     None: _l("Direct (no share link)"),
 }
-
-#: Seconds a count.json answer is kept in the cache and may be kept by clients.
-COUNT_CACHE_SECONDS = 5
-COUNT_MAX_AGE = 30
 
 
 def known_ref(value: str | None) -> str | None:
@@ -115,55 +106,4 @@ def embed_snippet(appeal: Appeal) -> str:
     return (
         f'<iframe src="{src}" width="100%" height="460" style="border:0;max-width:40rem" '
         f'title="{escape(appeal.title)}" loading="lazy"></iframe>'
-    )
-
-
-def count_payload(slug: str) -> dict:
-    """What pollers get: public numbers only. Cached a few seconds per appeal, so a burst of
-    pollers costs one lookup; a draft or unknown slug aborts 404 and is never cached (an
-    appeal never goes back to draft)."""
-    key = f"sharing:count:{slug}"
-    payload = cache.get(key)
-    if payload is None:
-        appeal = get_published_appeal_or_404(slug)
-        payload = {
-            "slug": appeal.slug,
-            "signature_count": signature_count(appeal.id),
-            "signature_goal": appeal.signature_goal,
-            "endorsement_count": appeal.endorsement_count,
-            "state": appeal.state,
-        }
-        cache.set(key, payload, timeout=COUNT_CACHE_SECONDS)
-    return payload
-
-
-@dataclass(frozen=True)
-class ChannelRow:
-    ref: str | None
-    label: str
-    count: int
-
-
-def channel_counts(appeal: Appeal) -> list[ChannelRow]:
-    """Confirmed, unflagged signatures per share channel, most first.
-
-    A grouped query over the appeal's signatures (uses the appeal/state index); for very
-    large appeals a fold into signature_hourly would be the cheaper source."""
-    rows = db.session.execute(
-        sa.select(Signature.ref, sa.func.count())
-        .where(Signature.appeal_id == appeal.id)
-        .where(Signature.state == "confirmed")
-        .where(Signature.flagged.is_(None))
-        .group_by(Signature.ref)
-    ).all()
-    result = [ChannelRow(ref, str(CHANNEL_LABELS.get(ref, ref)), int(n)) for ref, n in rows]
-    return sorted(result, key=lambda row: (-row.count, row.ref or ""))
-
-
-def appeals_for_channels() -> list[Appeal]:
-    """Every appeal (drafts included), newest first, for the admin's channel overview."""
-    return list(
-        db.session.execute(
-            sa.select(Appeal).order_by(Appeal.created_at.desc(), Appeal.id.desc())
-        ).scalars()
     )

@@ -1,55 +1,15 @@
-"""The register of authorities that demands are addressed to."""
+"""What can happen to the register of authorities: entries added and edited. Services flush,
+never commit."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort
-
-from campaign.appeals.services import unique_slug
 from campaign.audit.services import record
+from campaign.authorities.models import AUTHORITY_KINDS, Authority
 from campaign.core.extensions import db
+from campaign.core.slugs import unique_slug
 from campaign.core.validation import InvalidInput, is_http_url, require
-from campaign.responses.models import AUTHORITY_KINDS, Authority
 
 AUTHORITY_FIELDS = ("name", "kind", "country", "website", "contact_email")
-
-
-def list_authorities() -> list[Authority]:
-    return list(db.session.execute(sa.select(Authority).order_by(Authority.name)).scalars())
-
-
-def authorities_page(page: int, per_page: int) -> tuple[list[Authority], int]:
-    """One page of the register, by name, and the total."""
-    total = db.session.execute(sa.select(sa.func.count()).select_from(Authority)).scalar_one()
-    items = db.session.execute(
-        sa.select(Authority)
-        .order_by(Authority.name, Authority.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).scalars()
-    return list(items), total
-
-
-def authorities_by_slug(slugs) -> dict[str, Authority]:
-    """The authorities with these slugs, in one query; unknown slugs are simply absent."""
-    wanted = set(slugs)
-    if not wanted:
-        return {}
-    rows = db.session.execute(sa.select(Authority).where(Authority.slug.in_(wanted))).scalars()
-    return {authority.slug: authority for authority in rows}
-
-
-def get_authority_by_slug(slug: str) -> Authority | None:
-    return db.session.execute(
-        sa.select(Authority).where(Authority.slug == slug)
-    ).scalar_one_or_none()
-
-
-def get_authority_or_404(slug: str) -> Authority:
-    authority = get_authority_by_slug(slug)
-    if authority is None:
-        abort(404)
-    return authority
 
 
 def _clean(fields: dict) -> dict:
