@@ -22,6 +22,7 @@ from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import get_appeal_by_slug
+from campaign.core.countries import country_choices
 from campaign.core.extensions import db
 from campaign.core.inputs import bounded_int, page_arg
 from campaign.core.validation import InvalidInput
@@ -35,7 +36,7 @@ from campaign.signatures.search import (
     filtered_signatures,
     parse_filter,
 )
-from campaign.signatures.services import country_choices, invalidate_signatures
+from campaign.signatures.services import invalidate_signatures
 
 PER_PAGE = 50
 

@@ -25,6 +25,7 @@ from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
+from campaign.core.countries import country_codes
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.security import TokenError, keyed_hash, make_token, read_token
@@ -83,13 +84,6 @@ class Submission:
 
 
 # --- validation ------------------------------------------------------------------------------
-
-
-def country_codes() -> set[str]:
-    from babel import Locale
-
-    excluded = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-    return {c for c in Locale("en").territories if len(c) == 2 and c.isalpha()} - excluded
 
 
 def _clean(data: EndorsementInput, *, email_required: bool) -> EndorsementInput:

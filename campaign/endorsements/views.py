@@ -17,6 +17,7 @@ from flask_babel import get_locale
 
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
+from campaign.core.countries import country_name
 from campaign.core.extensions import db
 from campaign.core.net import client_address
 from campaign.core.security import TokenError
@@ -102,7 +103,6 @@ def organization(slug: str):
         organization=found,
         endorsements=endorsements,
         issued=issued,
-        country_name=country_name,
     )
 
 
@@ -114,12 +114,6 @@ def logo(name: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
-
-
-def country_name(code: str | None) -> str:
-    if code is None:
-        return ""
-    return get_locale().territories.get(code, code)
 
 
 @appeal_context_provider

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlalchemy as sa
-from babel import Locale
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
@@ -24,6 +23,7 @@ from campaign.appeals.services import AppealFacts
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core import limits
+from campaign.core.countries import country_codes
 from campaign.core.database import dialect_insert, utcnow
 from campaign.core.extensions import db
 from campaign.core.security import keyed_hash
@@ -38,8 +38,6 @@ from campaign.signatures.rollup import record_signature
 SHARE_CHANNELS = frozenset(
     {"telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr"}
 )
-#: Region codes in CLDR's territory list that are not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
 _URL = re.compile(
     r"([a-z][a-z0-9+.-]*://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|co|me|ru|su|xyz|top|"
     r"site|online|club|ly|gl|to|kg|kz|uz|ua|by|de|uk|cn|tk|ml|ga|cf|gq)\b)",
@@ -64,26 +62,6 @@ class SignatureInput:
     ref: str | None = None
     honeypot: str | None = None
     language: str = "en"
-
-
-@lru_cache(maxsize=1)
-def country_codes() -> frozenset[str]:
-    return frozenset(
-        code
-        for code in Locale("en").territories
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
-@lru_cache(maxsize=16)
-def country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    """(code, localized name) of every country, sorted by name."""
-    try:
-        names = Locale.parse(language).territories
-    except (ValueError, TypeError):
-        names = Locale("en").territories
-    codes = country_codes()
-    return tuple(sorted(((c, names.get(c, c)) for c in codes), key=lambda item: item[1].casefold()))
 
 
 def clean_ref(ref: str | None) -> str | None:

@@ -7,7 +7,6 @@ never leaks to another site; GET never changes anything (mail scanners open link
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
 from campaign.appeals.services import (
@@ -26,7 +25,6 @@ from campaign.signatures.forms import ButtonForm, ResendForm, SignForm
 from campaign.signatures.services import (
     SigningClosed,
     confirm_signature,
-    country_choices,
     get_signature,
     prepare_signature,
     recent_public_signers,
@@ -39,12 +37,6 @@ bp = Blueprint("signatures", __name__)
 
 #: Service field names that differ from the form's.
 FORM_FIELDS = {"public_name": "display", "honeypot": "website"}
-
-
-@bp.app_template_filter("country_name")
-def country_name(code: str) -> str:
-    names = dict(country_choices(str(get_locale() or "en")))
-    return names.get(code, code)
 
 
 @appeal_context_provider
