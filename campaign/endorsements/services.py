@@ -16,12 +16,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
@@ -47,6 +45,8 @@ from campaign.endorsements.organizations import (
 )
 from campaign.endorsements.queries import get_endorsement
 from campaign.mail.services import enqueue, forget_addresses
+from campaign.optin.abuse import abuse_reason
+from campaign.optin.addresses import InvalidEmail, normalize_address
 
 MAX_CONFIRMATION_MAILS = 5
 
@@ -155,12 +155,10 @@ def _email_error(data: EndorsementInput, required: bool) -> str | None:
     if data.contact_email is None:
         return _("Give an email address to confirm the endorsement.") if required else None
     try:
-        data.contact_email = validate_email(
-            data.contact_email, check_deliverability=False
-        ).normalized
-    except EmailNotValidError:
+        data.contact_email = normalize_address(data.contact_email)
+    except InvalidEmail:
         return _("This email address is not valid.")
-    return None if len(data.contact_email) <= 320 else _("This email address is not valid.")
+    return None
 
 
 def _check_accepting(appeal: Appeal) -> None:

@@ -1,5 +1,5 @@
 """The abuse blocklists campaigners edit: IP networks (CIDR) and email domains. Signatures
-that match are not refused; campaign.abuse flags them so they never count."""
+that match are not refused; campaign.optin.abuse flags them so they never count."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from campaign.abuse import forget_blocklists
 from campaign.audit.services import record
 from campaign.core import limits
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput, text_error
+from campaign.optin.abuse import forget_blocklists
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")

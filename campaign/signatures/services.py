@@ -17,7 +17,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 
-from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
 from campaign.appeals.services import AppealFacts
 from campaign.appeals.translations import localized_title
@@ -29,7 +28,9 @@ from campaign.core.extensions import db
 from campaign.core.security import keyed_hash
 from campaign.core.validation import InvalidInput, text_error
 from campaign.mail.services import enqueue_later, forget_addresses, token_url
-from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
+from campaign.optin.abuse import abuse_reason, over_rate_limit
+from campaign.optin.addresses import InvalidEmail, normalize_address
+from campaign.signatures.canonical import canonical_email
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
 from campaign.signatures.rollup import record_signature
@@ -86,8 +87,6 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     email = ""
     try:
         email = normalize_address(data.email or "")
-        if len(email) > limits.EMAIL:
-            raise InvalidEmail("too long")
     except InvalidEmail:
         errors["email"] = str(_l("Enter a valid email address, like name@example.org."))
     country = (data.country or "").strip().upper()
