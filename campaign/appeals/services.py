@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import lazyload, selectinload
 
-from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, signing_open
+from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
 from campaign.audit.services import record
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
@@ -68,45 +68,6 @@ def get_published_appeal_or_404(slug: str, eager: bool = True) -> Appeal:
     if appeal is None or not appeal.is_public:
         abort(404)
     return appeal
-
-
-@dataclass(frozen=True)
-class AppealFacts:
-    """An appeal's own row as signing reads it: a few columns from one prebuilt Core query.
-    Loading the ORM object for this cost more than the INSERT that follows it."""
-
-    id: int
-    slug: str
-    language: str
-    title: str
-    state: str
-    closes_at: dt.datetime | None
-
-    @classmethod
-    def of(cls, appeal: Appeal) -> AppealFacts:
-        return cls(
-            appeal.id, appeal.slug, appeal.language, appeal.title, appeal.state, appeal.closes_at
-        )
-
-    @property
-    def accepts_signatures(self) -> bool:
-        return signing_open(self.state, self.closes_at)
-
-
-@lru_cache(maxsize=1)
-def _facts_by_slug() -> sa.Select:
-    columns = (Appeal.id, Appeal.slug, Appeal.language, Appeal.title, Appeal.state)
-    return sa.select(*columns, Appeal.closes_at, Appeal.is_public.label("public")).where(
-        Appeal.slug == sa.bindparam("slug")
-    )
-
-
-def get_published_appeal_facts_or_404(slug: str) -> AppealFacts:
-    """get_published_appeal_or_404(), as AppealFacts."""
-    row = db.session.connection().execute(_facts_by_slug(), {"slug": slug}).first()
-    if row is None or not row.public:
-        abort(404)
-    return AppealFacts(*row[:6])
 
 
 def get_appeal_or_404(slug: str) -> Appeal:
