@@ -10,8 +10,9 @@ from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
 
+from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import Organization
-from campaign.endorsements.services import EndorsementInput, add_endorsement_by_campaigner
+from campaign.endorsements.services import add_endorsement_by_campaigner
 from campaign.responses.models import Authority
 from campaign.responses.services import post_update, record_response
 from tests.factories import markdown

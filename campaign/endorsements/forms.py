@@ -1,4 +1,4 @@
-"""Forms of the endorsements area. They only parse: the rules live in services.py, whose
+"""Forms of the endorsements area. They only parse: the rules live in inputs.py, whose
 InvalidInput field messages the views put beside the fields. Text fields carry the services'
 length limits too, for the browser (maxlength) to keep within."""
 
@@ -13,8 +13,8 @@ from campaign.core import limits
 from campaign.core.countries import country_choices
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import label
+from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import ORGANIZATION_KINDS
-from campaign.endorsements.services import EndorsementInput
 
 _ORGANIZATION_NAME = [max_length(limits.ORGANIZATION_NAME)]
 _WEBSITE = [max_length(limits.WEBSITE)]

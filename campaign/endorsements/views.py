@@ -25,6 +25,7 @@ from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import EndorsementForm
 from campaign.endorsements.logos import logo_folder, logo_path, read_logo
+from campaign.optin import NotAccepting
 
 bp = Blueprint("endorsements", __name__)
 
@@ -46,7 +47,7 @@ def endorse(slug: str):
         except InvalidInput as exc:
             db.session.rollback()
             form.show_errors(exc.fields)
-        except services.NotAccepting:
+        except NotAccepting:
             db.session.rollback()
             return render_template("endorsements/closed.html", appeal=appeal), 409
         else:
@@ -65,28 +66,27 @@ def sent(slug: str):
 
 @bp.route("/endorsements/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    try:
-        endorsement = services.endorsement_for_confirm_token(token)
-        if request.method == "POST":
-            endorsement = services.confirm_endorsement(token)
-            db.session.commit()
-    except TokenError as exc:
-        return render_template("endorsements/bad_link.html", expired=exc.expired), 400
-    return render_template(
-        "endorsements/confirm.html", endorsement=endorsement, done=request.method == "POST"
-    )
+    page, done = "endorsements/confirm.html", request.method == "POST"
+    return _link_page("endorsement-confirm", token, services.confirm_endorsement, page, done=done)
 
 
 @bp.route("/endorsements/withdraw/<token>", methods=["GET", "POST"])
 def withdraw(token: str):
+    page = "endorsements/withdraw.html"
+    return _link_page("endorsement-withdraw", token, services.withdraw_endorsement, page)
+
+
+def _link_page(purpose: str, token: str, action, page: str, **values):
+    """A mailed link's page; only the POST acts, so mail scanners that open links change
+    nothing."""
     try:
-        endorsement = services.endorsement_for_withdraw_token(token)
-        if request.method == "POST":
-            endorsement = services.withdraw_endorsement(token)
-            db.session.commit()
+        endorsement = queries.endorsement_from_link(purpose, token)
     except TokenError as exc:
         return render_template("endorsements/bad_link.html", expired=exc.expired), 400
-    return render_template("endorsements/withdraw.html", endorsement=endorsement)
+    if request.method == "POST":
+        action(endorsement)
+        db.session.commit()
+    return render_template(page, endorsement=endorsement, **values)
 
 
 @bp.route("/organizations/<slug>")
