@@ -106,22 +106,23 @@ class SignatureHourly(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
-class BlockedNetwork(IdMixin, CreatedMixin, db.Model):
+class _BlocklistEntry(IdMixin, CreatedMixin):
+    """What a blocklist row keeps beside what it blocks: why, and who added it."""
+
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class BlockedNetwork(_BlocklistEntry, db.Model):
     __tablename__ = "blocked_networks"
 
     #: An IPv4 or IPv6 network in CIDR form (a single address is a /32 or /128).
     cidr: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
 
 
-class BlockedEmailDomain(IdMixin, CreatedMixin, db.Model):
+class BlockedEmailDomain(_BlocklistEntry, db.Model):
     __tablename__ = "blocked_email_domains"
 
     domain: Mapped[str] = mapped_column(sa.String(253), unique=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
