@@ -67,8 +67,8 @@ def read_link(purpose: str, token: str):
 def mail_url(endpoint: str, name: str, value: str = "") -> str:
     """external_url(endpoint, **{name: value}) for a value that needs no quoting (a slug; ""
     for the prefix a token is appended to). The address up to the value is worked out once
-    per app: signing builds four of these per signer, and building a URL costs more than the
-    rest of writing the mail."""
+    per app: building it with the URL map is slow next to joining two strings, and signing
+    builds four of these per signer, three while it holds SQLite's write lock."""
     prefixes = current_app.extensions.setdefault("optin_mail_urls", {})
     prefix = prefixes.get((endpoint, name))
     if prefix is None:

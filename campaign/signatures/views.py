@@ -47,8 +47,8 @@ def sign(slug: str):
     if request.method == "GET":
         get_published_appeal_or_404(slug, eager=False)
         return redirect(url_for("appeals.show", slug=slug, _anchor="sign"))
-    # The form is checked before the first query; a form that fails its own checks is not
-    # signed, but the page below still says so first when the appeal is closed.
+    # A form that fails its own checks (lengths) is not signed, and makes no query before the
+    # page below, which says first whether the appeal is closed.
     form = SignForm()
     if form.validate():
         try:
