@@ -11,8 +11,9 @@ from xml.etree import ElementTree as ET
 import sqlalchemy as sa
 
 from campaign.authorities.models import Authority
+from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import Organization
-from campaign.endorsements.services import EndorsementInput, add_endorsement_by_campaigner
+from campaign.endorsements.services import add_endorsement_by_campaigner
 from campaign.responses.services import post_update, record_response
 from tests.factories import markdown
 from tests.test_privacy_markers import public_get_urls

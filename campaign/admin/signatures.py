@@ -20,6 +20,7 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.queries import get_appeal_or_404, list_appeals_by_creation
+from campaign.core.countries import country_choices
 from campaign.core.extensions import db
 from campaign.core.inputs import bounded_int, page_arg
 from campaign.core.validation import InvalidInput
@@ -33,7 +34,7 @@ from campaign.signatures.search import (
     filtered_signatures,
     parse_filter,
 )
-from campaign.signatures.services import country_choices, invalidate_signatures
+from campaign.signatures.services import invalidate_signatures
 
 PER_PAGE = 50
 

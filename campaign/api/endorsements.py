@@ -20,7 +20,9 @@ from campaign.core.extensions import db
 from campaign.core.net import client_address
 from campaign.core.urls import external_url
 from campaign.endorsements import queries, services
+from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
+from campaign.optin import NotAccepting
 
 bp = ApiBlueprint(
     "api_endorsements",
@@ -218,7 +220,7 @@ def list_endorsements(args, slug: str):
     return paginated(items, len(rows), args["page"], args["per_page"])
 
 
-#: The rules endorsing applies beyond the schema's types (campaign.endorsements.services).
+#: The rules endorsing applies beyond the schema's types (campaign.endorsements.inputs).
 ENDORSE_RULES = (
     "organization_name: at most 300 characters on one line, with letters or digits; it is "
     "matched to a known organization by name or website domain. signatory_name (required) and "
@@ -247,10 +249,10 @@ def submit_endorsement(body, slug: str):
     language = body.pop("language", None)
     if language not in current_app.config["LANGUAGES"]:
         language = str(get_locale() or "en")
-    data = services.EndorsementInput(**body, language=language)
+    data = EndorsementInput(**body, language=language)
     try:
         services.submit_endorsement(appeal, data, address=client_address())
-    except services.NotAccepting as exc:
+    except NotAccepting as exc:
         db.session.rollback()
         raise ApiError(409, "This appeal no longer takes endorsements.", "closed") from exc
     db.session.commit()

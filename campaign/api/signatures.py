@@ -11,19 +11,13 @@ from marshmallow import Schema, fields, validate
 from campaign.accounts.auth import require_role
 from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, Text, page_schema, paginated
 from campaign.appeals.queries import get_appeal_or_404
-from campaign.appeals.services import get_published_appeal_facts_or_404
 from campaign.core import limits
-from campaign.core.engine import reads_before_writes
 from campaign.core.errors import ApiError
 from campaign.core.extensions import db
 from campaign.core.net import client_address
+from campaign.optin import NotAccepting
 from campaign.signatures.models import SIGNATURE_STATES, Signature
-from campaign.signatures.services import (
-    SignatureInput,
-    SigningClosed,
-    prepare_signature,
-    store_signature,
-)
+from campaign.signatures.services import SignatureInput, sign_appeal
 
 
 class _Parser(type(ApiBlueprint.ARGUMENTS_PARSER)):
@@ -130,14 +124,10 @@ def sign(data: dict, slug: str):
     language = data.pop("language", None) or str(get_locale() or "en")
     payload = SignatureInput(honeypot=data.pop("website", None), language=language, **data)
     try:
-        # Reads first, in their own transaction, as the signing form does (SQLite's write lock).
-        with reads_before_writes():
-            appeal = get_published_appeal_facts_or_404(slug)
-            prepared = prepare_signature(appeal, payload, client_address())
-    except SigningClosed as exc:
+        sign_appeal(slug, payload, client_address())
+    except NotAccepting as exc:
         db.session.rollback()
         raise ApiError(409, _("This appeal no longer takes signatures."), "closed") from exc
-    store_signature(prepared)
     db.session.commit()
     return {
         "status": "pending_confirmation",

@@ -5,12 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import sqlalchemy as sa
-from flask import abort
-
-from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, signing_open
+from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
 from campaign.audit.services import record
 from campaign.authorities.models import Authority
 from campaign.core.database import utcnow
@@ -35,48 +31,6 @@ class DemandInput:
     #: None keeps an existing demand's targets as they are (a new demand then has none).
     targets: Sequence[TargetInput] | None = ()
     id: int | None = None  # an existing demand keeps its identity and history
-
-
-# --- the signing path's read of an appeal ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AppealFacts:
-    """An appeal's own row as signing reads it: a few columns from one prebuilt Core query.
-    Loading the ORM object for this cost more than the INSERT that follows it."""
-
-    id: int
-    slug: str
-    language: str
-    title: str
-    state: str
-    closes_at: dt.datetime | None
-
-    @classmethod
-    def of(cls, appeal: Appeal) -> AppealFacts:
-        return cls(
-            appeal.id, appeal.slug, appeal.language, appeal.title, appeal.state, appeal.closes_at
-        )
-
-    @property
-    def accepts_signatures(self) -> bool:
-        return signing_open(self.state, self.closes_at)
-
-
-@lru_cache(maxsize=1)
-def _facts_by_slug() -> sa.Select:
-    columns = (Appeal.id, Appeal.slug, Appeal.language, Appeal.title, Appeal.state)
-    return sa.select(*columns, Appeal.closes_at, Appeal.is_public.label("public")).where(
-        Appeal.slug == sa.bindparam("slug")
-    )
-
-
-def get_published_appeal_facts_or_404(slug: str) -> AppealFacts:
-    """get_published_appeal_or_404(), as AppealFacts."""
-    row = db.session.connection().execute(_facts_by_slug(), {"slug": slug}).first()
-    if row is None or not row.public:
-        abort(404)
-    return AppealFacts(*row[:6])
 
 
 # --- creating and editing --------------------------------------------------------------------

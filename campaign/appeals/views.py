@@ -54,6 +54,12 @@ def appeal_context(appeal) -> dict:
     return context
 
 
+def render_appeal_page(appeal, **sections) -> str:
+    """The appeal page. `sections` replace what the providers put in: the signing view passes
+    the form it could not take (`sign_form`), with its errors."""
+    return render_template("appeals/show.html", **{**appeal_context(appeal), **sections})
+
+
 #: Stands for the visitor's CSRF token in a cached page.
 CSRF_SLOT = "\x00csrf-token\x00"
 
@@ -78,14 +84,13 @@ def _page_key(slug: str) -> str:
 def show(slug: str):
     seconds = _page_cache_seconds()
     if not seconds:
-        appeal = get_published_appeal_or_404(slug)
-        return render_template("appeals/show.html", **appeal_context(appeal))
+        return render_appeal_page(get_published_appeal_or_404(slug))
     token = generate_csrf()
     key = _page_key(slug)
     page = cache.get(key)
     if page is None:
         appeal = get_published_appeal_or_404(slug)  # loads demands, targets, authorities
-        page = render_template("appeals/show.html", **appeal_context(appeal))
+        page = render_appeal_page(appeal)
         page = page.replace(token, CSRF_SLOT)
         cache.set(key, page, timeout=seconds)
     response = make_response(page.replace(CSRF_SLOT, token))

@@ -1,4 +1,4 @@
-"""Template filters and globals: stored HTML, dates, labels."""
+"""Template filters and globals: stored HTML, dates, labels, country names."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
 from campaign.appeals.translations import localized
+from campaign.core.countries import country_name
 from campaign.core.i18n import language_name
 from campaign.core.labels import label
 
@@ -24,6 +25,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["appeal_text"] = localized
     app.jinja_env.globals["label"] = label

@@ -1,4 +1,4 @@
-"""Forms of the endorsements area. They only parse: the rules live in services.py, whose
+"""Forms of the endorsements area. They only parse: the rules live in inputs.py, whose
 InvalidInput field messages the views put beside the fields. Text fields carry the services'
 length limits too, for the browser (maxlength) to keep within."""
 
@@ -10,17 +10,11 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 
 from campaign.core import limits
+from campaign.core.countries import country_choices
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import label
+from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import ORGANIZATION_KINDS
-from campaign.endorsements.services import EndorsementInput, country_codes
-
-
-def country_choices() -> list[tuple[str, str]]:
-    territories = get_locale().territories
-    rows = sorted(((territories.get(c, c), c) for c in country_codes()), key=lambda r: r[0])
-    return [("", _l("International / no single country"))] + [(c, n) for n, c in rows]
-
 
 _ORGANIZATION_NAME = [max_length(limits.ORGANIZATION_NAME)]
 _WEBSITE = [max_length(limits.WEBSITE)]
@@ -45,7 +39,9 @@ class EndorsementForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k, label(k)) for k in ORGANIZATION_KINDS]
-        self.country.choices = country_choices()
+        language = str(get_locale() or "en")
+        self.country.choices = [("", _l("International / no single country"))]
+        self.country.choices += country_choices(language)
 
     def to_input(self, language: str = "en") -> EndorsementInput:
         return EndorsementInput(

@@ -43,7 +43,7 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
         # most one of them is approved, i.e. public and counted: NULLs never collide in a
         # unique constraint, so only approved rows (approved_slot true) compete. (A partial
         # index would say the same, but declaring PostgreSQL's makes every web worker import
-        # that dialect, 2.3 MB, even on SQLite.)
+        # that dialect, and its memory, even on SQLite.)
         sa.UniqueConstraint("appeal_id", "organization_id", "approved_slot"),
         sa.CheckConstraint(
             "(state = 'approved') = (approved_slot IS NOT NULL)", name="approved_slot_matches"

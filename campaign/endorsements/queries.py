@@ -10,11 +10,33 @@ from sqlalchemy.orm import joinedload
 
 from campaign.appeals.models import Appeal
 from campaign.core.extensions import db
+from campaign.core.security import TokenError, keyed_hash
 from campaign.endorsements.models import ENDORSEMENT_STATES, Endorsement, Organization
+from campaign.optin.mail import read_link
 
 
 def get_endorsement(endorsement_id: int) -> Endorsement | None:
     return db.session.get(Endorsement, endorsement_id)
+
+
+def address_check(endorsement: Endorsement) -> str:
+    """Ties a confirmation link to the address it was sent to: once that address is gone from
+    the row (a withdrawal erases it), the link confirms nothing."""
+    return keyed_hash(endorsement.contact_email or "", "endorsement-email")[:16]
+
+
+def endorsement_from_link(purpose: str, token: str) -> Endorsement:
+    """The endorsement a mailed link is for; TokenError (with .expired) when the link is bad,
+    too old, or outdated (the endorsement or the address it went to is gone)."""
+    payload = read_link(purpose, token)
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int):
+        raise TokenError()
+    endorsement = get_endorsement(payload["e"])
+    if endorsement is None:
+        raise TokenError()
+    if "m" in payload and payload["m"] != address_check(endorsement):
+        raise TokenError()
+    return endorsement
 
 
 def approved_endorsement_for(

@@ -12,65 +12,36 @@ sees rivals side by side. At most one endorsement per (appeal, organization) is 
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from campaign.abuse import abuse_reason
 from campaign.appeals.models import Appeal
-from campaign.appeals.translations import localized
+from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
-from campaign.core.security import TokenError, keyed_hash, make_token, read_token
-from campaign.core.urls import external_url
-from campaign.core.validation import InvalidInput, is_http_url
+from campaign.core.security import keyed_hash
+from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries
-from campaign.endorsements.logos import Logo, store_logo
-from campaign.endorsements.models import (
-    ORGANIZATION_KINDS,
-    Endorsement,
-    Organization,
-    approved_slot,
-)
+from campaign.endorsements.inputs import EndorsementInput, clean_input
+from campaign.endorsements.logos import store_logo
+from campaign.endorsements.models import Endorsement, Organization, approved_slot
 from campaign.endorsements.organizations import (
     find_organization,
     get_or_create_organization,
-    name_key,
     website_domain,
 )
-from campaign.endorsements.queries import get_endorsement
-from campaign.mail.services import enqueue, forget_addresses
-
-MAX_CONFIRMATION_MAILS = 5
-
-
-class NotAccepting(Exception):
-    """The appeal does not take endorsements now (closed, archived, past its closing time)."""
+from campaign.mail.services import enqueue_later, forget_addresses
+from campaign.optin import require_accepting
+from campaign.optin.abuse import abuse_reason
+from campaign.optin.mail import claim_mail, link, mail_url
 
 
 class AlreadyApproved(InvalidInput):
     """Another endorsement by the same organization is approved for this appeal."""
-
-
-@dataclass
-class EndorsementInput:
-    organization_name: str = ""
-    kind: str = "ngo"
-    country: str | None = None
-    website: str | None = None
-    signatory_name: str = ""
-    signatory_role: str = ""
-    contact_email: str | None = None
-    comment: str = ""
-    wants_updates: bool = True
-    language: str = "en"
-    logo: Logo | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -82,153 +53,34 @@ class Submission:
     outcome: str
 
 
-# --- validation ------------------------------------------------------------------------------
-
-
-def country_codes() -> set[str]:
-    from babel import Locale
-
-    excluded = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-    return {c for c in Locale("en").territories if len(c) == 2 and c.isalpha()} - excluded
-
-
-def _clean(data: EndorsementInput, *, email_required: bool) -> EndorsementInput:
-    """Trim and check every field; InvalidInput names each field at fault."""
-    data.organization_name = (data.organization_name or "").strip()
-    data.signatory_name = (data.signatory_name or "").strip()
-    data.signatory_role = (data.signatory_role or "").strip()
-    data.comment = (data.comment or "").strip()
-    data.country = (data.country or "").strip().upper() or None
-    data.website = (data.website or "").strip() or None
-    data.contact_email = (data.contact_email or "").strip() or None
-    if data.website is not None and "://" not in data.website:
-        data.website = f"https://{data.website}"
-
-    checks = {
-        "organization_name": _line_error(
-            data.organization_name, 300, _("Give the organization's name.")
-        ),
-        "signatory_name": _line_error(
-            data.signatory_name, 200, _("Give the name of the person signing for the organization.")
-        ),
-        "signatory_role": _line_error(data.signatory_role, 200),
-        "kind": None if data.kind in ORGANIZATION_KINDS else _("Choose the kind of organization."),
-        "country": None
-        if data.country is None or data.country in country_codes()
-        else _("Choose a country from the list."),
-        "website": _website_error(data.website),
-        "contact_email": _email_error(data, email_required),
-        "comment": _("The comment is at most 2,000 characters.")
-        if len(data.comment) > 2000
-        else _("Remove the control characters.")
-        if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in data.comment)
-        else None,
-    }
-    if not checks["organization_name"] and not name_key(data.organization_name):
-        checks["organization_name"] = _("Give the organization's name in letters or digits.")
-    errors = {name: message for name, message in checks.items() if message}
-    if errors:
-        raise InvalidInput(_("Please correct the fields marked."), errors)
-    return data
-
-
-def _line_error(value: str, max_length: int, required: str | None = None) -> str | None:
-    if not value:
-        return required
-    if len(value) > max_length:
-        return _("At most %(n)d characters.", n=max_length)
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
-        return _("Use a single line of text.")
-    return None
-
-
-def _website_error(website: str | None) -> str | None:
-    if website is None:
-        return None
-    try:
-        ok = (
-            len(website) <= 500
-            and is_http_url(website)
-            and "." in (website_domain(website) or "")
-            and _line_error(website, 500) is None
-        )
-    except ValueError:  # urlsplit refuses some malformed URLs ("http://[")
-        ok = False
-    return None if ok else _("Give the website's address, like https://example.org.")
-
-
-def _email_error(data: EndorsementInput, required: bool) -> str | None:
-    if data.contact_email is None:
-        return _("Give an email address to confirm the endorsement.") if required else None
-    try:
-        data.contact_email = validate_email(
-            data.contact_email, check_deliverability=False
-        ).normalized
-    except EmailNotValidError:
-        return _("This email address is not valid.")
-    return None if len(data.contact_email) <= 320 else _("This email address is not valid.")
-
-
-def _check_accepting(appeal: Appeal) -> None:
-    if not appeal.accepts_signatures:
-        raise NotAccepting(appeal.slug)
-
-
 # --- mail ------------------------------------------------------------------------------------
 
 
-def _email_check(endorsement: Endorsement) -> str:
-    """Ties a confirmation link to the address it was sent to: once that address is gone from
-    the row (a withdrawal erases it), the link confirms nothing."""
-    return keyed_hash(endorsement.contact_email or "", "endorsement-email")[:16]
-
-
-def confirm_url(endorsement: Endorsement) -> str:
-    token = make_token("endorsement-confirm", {"e": endorsement.id, "m": _email_check(endorsement)})
-    return external_url("endorsements.confirm", token=token)
-
-
-def withdraw_url(endorsement: Endorsement) -> str:
-    token = make_token("endorsement-withdraw", {"e": endorsement.id})
-    return external_url("endorsements.withdraw", token=token)
-
-
-def _appeal_url(appeal: Appeal) -> str:
-    return external_url("appeals.show", slug=appeal.slug)
+def _mail(endorsement: Endorsement, template: str, *, confirm: bool = False) -> None:
+    """A mail to the endorsement's contact address (none without one), rendered later by the
+    worker, which also signs the links' tokens."""
+    if not endorsement.contact_email:
+        return
+    appeal, language = endorsement.appeal, endorsement.language
+    values = {
+        "signatory_name": endorsement.signatory_name,
+        "organization_name": endorsement.organization.name,
+        "appeal_title": localized_title(appeal, language),
+        "appeal_url": mail_url("appeals.show", "slug", appeal.slug),
+    }
+    if confirm:
+        payload = {"e": endorsement.id, "m": queries.address_check(endorsement)}
+        values["confirm_url"] = link("endorsements.confirm", "endorsement-confirm", payload)
+    payload = {"e": endorsement.id}
+    values["withdraw_url"] = link("endorsements.withdraw", "endorsement-withdraw", payload)
+    enqueue_later(endorsement.contact_email, template, language=language, **values)
 
 
 def _send_confirmation(endorsement: Endorsement) -> None:
-    if not endorsement.contact_email or endorsement.mails_sent >= MAX_CONFIRMATION_MAILS:
-        return
-    endorsement.mails_sent += 1
-    enqueue(
-        endorsement.contact_email,
-        "endorsement_confirm",
-        language=endorsement.language,
-        endorsement=endorsement,
-        organization=endorsement.organization,
-        appeal=endorsement.appeal,
-        appeal_title=localized(endorsement.appeal, endorsement.language).title,
-        appeal_url=_appeal_url(endorsement.appeal),
-        confirm_url=confirm_url(endorsement),
-        withdraw_url=withdraw_url(endorsement),
-    )
-
-
-def _notify(endorsement: Endorsement, template: str) -> None:
-    if not endorsement.contact_email:
-        return
-    enqueue(
-        endorsement.contact_email,
-        template,
-        language=endorsement.language,
-        endorsement=endorsement,
-        organization=endorsement.organization,
-        appeal=endorsement.appeal,
-        appeal_title=localized(endorsement.appeal, endorsement.language).title,
-        appeal_url=_appeal_url(endorsement.appeal),
-        withdraw_url=withdraw_url(endorsement),
-    )
+    """The confirmation again, unless the cap is reached (a new row's first one is counted
+    in its INSERT)."""
+    if endorsement.contact_email and claim_mail(endorsement):
+        _mail(endorsement, "endorsement_confirm", confirm=True)
 
 
 # --- the public path -------------------------------------------------------------------------
@@ -250,8 +102,8 @@ def submit_endorsement(
     confirmation again instead of adding a row. The answer is the same in every case. A
     submission that trips an abuse rule gets the same answer and mail but is stored flagged
     and never reaches the moderation queue."""
-    _check_accepting(appeal)
-    data = _clean(data, email_required=True)
+    require_accepting(appeal)
+    data = clean_input(data, email_required=True)
     flagged = abuse_reason("endorse", address, data.contact_email or "", honeypot)
 
     organization = find_organization(data.organization_name, data.website)
@@ -273,10 +125,11 @@ def submit_endorsement(
         ip_key=keyed_hash(address),
         flagged=flagged,
         state="pending",
+        mails_sent=1,  # its confirmation, below
     )
     db.session.add(endorsement)
     db.session.flush()
-    _send_confirmation(endorsement)
+    _mail(endorsement, "endorsement_confirm", confirm=True)
     return Submission(endorsement, "created")
 
 
@@ -317,32 +170,10 @@ def _fill_organization(organization: Organization, data: EndorsementInput) -> No
         organization.logo = store_logo(data.logo, db.session)
 
 
-def _endorsement_from_token(purpose: str, token: str, max_age_key: str) -> Endorsement:
-    payload = read_token(purpose, token, max_age=current_app.config[max_age_key])
-    if not isinstance(payload, dict) or not isinstance(payload.get("e"), int):
-        raise TokenError()
-    endorsement = get_endorsement(payload["e"])
-    if endorsement is None:
-        raise TokenError()
-    if "m" in payload and payload["m"] != _email_check(endorsement):
-        raise TokenError()
-    return endorsement
-
-
-def endorsement_for_confirm_token(token: str) -> Endorsement:
-    """The endorsement a confirmation link is for; TokenError if bad, expired or outdated."""
-    return _endorsement_from_token("endorsement-confirm", token, "CONFIRM_TOKEN_MAX_AGE")
-
-
-def endorsement_for_withdraw_token(token: str) -> Endorsement:
-    return _endorsement_from_token("endorsement-withdraw", token, "WITHDRAW_TOKEN_MAX_AGE")
-
-
-def confirm_endorsement(token: str) -> Endorsement:
+def confirm_endorsement(endorsement: Endorsement) -> Endorsement:
     """pending -> submitted. Confirming twice is harmless. When the contact email is on the
     organization's website domain (or a subdomain of it), this endorsement is domain-verified
     (only this one: the address proved it, not the organization's name)."""
-    endorsement = endorsement_for_confirm_token(token)
     organization = endorsement.organization
     now = utcnow()
     verified = email_on_domain(endorsement.contact_email, organization.website_domain)
@@ -368,12 +199,11 @@ def email_on_domain(email: str | None, domain: str | None) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-def withdraw_endorsement(token: str) -> Endorsement:
+def withdraw_endorsement(endorsement: Endorsement) -> Endorsement:
     """The organization withdraws (link from its emails): it leaves the public list and the
     count, and its contact email and IP hash are erased at once, with the mails already sent
     to that address, as a signer's withdrawal does; the audit log keeps the fact. Public
     details (the organization, the person who signed for it) stay for the audit trail."""
-    endorsement = endorsement_for_withdraw_token(token)
     if endorsement.state == "withdrawn":
         return endorsement
     previous, address = endorsement.state, endorsement.contact_email
@@ -471,7 +301,7 @@ def approve_endorsement(user, endorsement: Endorsement) -> Endorsement:
         raise _moved_meanwhile()
     _bump_count(endorsement.appeal, +1)
     record(user, "endorsement.approve", endorsement, {"appeal": endorsement.appeal.slug})
-    _notify(endorsement, "endorsement_approved")
+    _mail(endorsement, "endorsement_approved")
     db.session.flush()
     return endorsement
 
@@ -501,7 +331,7 @@ def reject_endorsement(user, endorsement: Endorsement, reason: str) -> Endorseme
     if previous == "approved":
         _bump_count(endorsement.appeal, -1)
     record(user, "endorsement.reject", endorsement, {"reason": reason})
-    _notify(endorsement, "endorsement_rejected")
+    _mail(endorsement, "endorsement_rejected")
     db.session.flush()
     return endorsement
 
@@ -513,7 +343,7 @@ def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) 
     if appeal.state not in ("published", "closed"):
         message = _("Endorsements can be added to published or closed appeals only.")
         raise InvalidInput(message, {"appeal": message})
-    data = _clean(data, email_required=False)
+    data = clean_input(data, email_required=False)
     organization = get_or_create_organization(
         data.organization_name, kind=data.kind, country=data.country, website=data.website
     )

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 
 from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
+from campaign.core.countries import country_name
 from campaign.core.extensions import db
 from campaign.core.net import client_address
 from campaign.core.security import TokenError
@@ -24,6 +25,7 @@ from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import EndorsementForm
 from campaign.endorsements.logos import logo_folder, logo_path, read_logo
+from campaign.optin import NotAccepting
 
 bp = Blueprint("endorsements", __name__)
 
@@ -45,7 +47,7 @@ def endorse(slug: str):
         except InvalidInput as exc:
             db.session.rollback()
             form.show_errors(exc.fields)
-        except services.NotAccepting:
+        except NotAccepting:
             db.session.rollback()
             return render_template("endorsements/closed.html", appeal=appeal), 409
         else:
@@ -64,28 +66,27 @@ def sent(slug: str):
 
 @bp.route("/endorsements/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    try:
-        endorsement = services.endorsement_for_confirm_token(token)
-        if request.method == "POST":
-            endorsement = services.confirm_endorsement(token)
-            db.session.commit()
-    except TokenError as exc:
-        return render_template("endorsements/bad_link.html", expired=exc.expired), 400
-    return render_template(
-        "endorsements/confirm.html", endorsement=endorsement, done=request.method == "POST"
-    )
+    page, done = "endorsements/confirm.html", request.method == "POST"
+    return _link_page("endorsement-confirm", token, services.confirm_endorsement, page, done=done)
 
 
 @bp.route("/endorsements/withdraw/<token>", methods=["GET", "POST"])
 def withdraw(token: str):
+    page = "endorsements/withdraw.html"
+    return _link_page("endorsement-withdraw", token, services.withdraw_endorsement, page)
+
+
+def _link_page(purpose: str, token: str, action, page: str, **values):
+    """A mailed link's page; only the POST acts, so mail scanners that open links change
+    nothing."""
     try:
-        endorsement = services.endorsement_for_withdraw_token(token)
-        if request.method == "POST":
-            endorsement = services.withdraw_endorsement(token)
-            db.session.commit()
+        endorsement = queries.endorsement_from_link(purpose, token)
     except TokenError as exc:
         return render_template("endorsements/bad_link.html", expired=exc.expired), 400
-    return render_template("endorsements/withdraw.html", endorsement=endorsement)
+    if request.method == "POST":
+        action(endorsement)
+        db.session.commit()
+    return render_template(page, endorsement=endorsement, **values)
 
 
 @bp.route("/organizations/<slug>")
@@ -102,7 +103,6 @@ def organization(slug: str):
         organization=found,
         endorsements=endorsements,
         issued=issued,
-        country_name=country_name,
     )
 
 
@@ -114,12 +114,6 @@ def logo(name: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
-
-
-def country_name(code: str | None) -> str:
-    if code is None:
-        return ""
-    return get_locale().territories.get(code, code)
 
 
 @appeal_context_provider

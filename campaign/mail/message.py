@@ -1,8 +1,8 @@
 """An outbox row as the email that leaves: headers, body, envelope. Only the worker loads this.
 
 Internationalized addresses are accepted where people type them (signing, endorsing:
-campaign.signatures.canonical.normalize_address and the endorsement form use email-validator,
-which allows them) and sent here as follows:
+campaign.optin.addresses.normalize_address uses email-validator, which allows them) and sent
+here as follows:
 
 - a domain with non-ASCII letters (`joran@exämple.org`) goes out in its IDNA form
   (`joran@xn--exmple-cua.org`), which every server takes;

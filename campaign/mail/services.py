@@ -1,5 +1,5 @@
-"""enqueue(): the only way to send an email. It writes an outbox row in the caller's
-transaction; a worker sends it after commit (campaign.mail.worker)."""
+"""enqueue_later() and enqueue(): the only ways to send an email. Each writes one outbox row
+in the caller's transaction; a worker sends it after commit (campaign.mail.worker)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,19 @@ def render_mail(template: str, language: str = "en", **context) -> tuple[str, st
     return subject, rest.lstrip("\n"), html
 
 
+def enqueue_later(
+    to: str, template: str, *, kind: str | None = None, language: str = "en", **context
+) -> None:
+    """Write one mail to the outbox as its template and context (plain JSON values; links
+    with tokens as token_url()); the worker renders it when it sends, so a link's token is
+    as old as the mail. The way to write mail: one prebuilt Core INSERT and no ORM object
+    (signing holds SQLite's write lock while it runs)."""
+    stored = json.dumps({"language": language, "values": context})
+    row = _new_row(to, kind or template, template=template, context=stored)
+    db.session.connection().execute(_outbox_insert(), row)
+    mark_outbox_written(db.session())
+
+
 def enqueue(
     to: str,
     template: str,
@@ -44,42 +57,23 @@ def enqueue(
     headers: dict | None = None,
     **context,
 ) -> OutboxMessage:
-    """Write one mail to the outbox, rendered now."""
+    """Write one mail to the outbox rendered now, as an ORM object: for a context of objects
+    that cannot wait as JSON (a mailshot's appeal and status changes), with its dedupe key
+    and headers."""
     subject, text, html = render_mail(template, language, **context)
-    message = OutboxMessage(
-        to=to,
-        subject=subject,
-        text=text,
-        html=html,
-        kind=kind or template,
-        dedupe_key=dedupe_key,
-        headers=json.dumps(headers) if headers else None,
-    )
+    headers_json = json.dumps(headers) if headers else None
+    row = _new_row(to, kind or template, subject=subject, text=text, html=html)
+    message = OutboxMessage(**row, dedupe_key=dedupe_key, headers=headers_json)
     db.session.add(message)
     mark_outbox_written(db.session())
     return message
 
 
-def enqueue_later(to: str, template: str, *, kind: str, language: str = "en", **context) -> None:
-    """Write one mail to the outbox as its template and context (plain JSON values; links
-    with tokens as token_url()); the worker renders it when it sends. One Core INSERT and no
-    ORM object: the caller (signing) holds SQLite's write lock while it runs."""
+def _new_row(to: str, kind: str, **values) -> dict:
+    """The columns of a mail waiting for its first attempt, whichever way it is written."""
     now = utcnow()
-    db.session.connection().execute(
-        _outbox_insert(),
-        {
-            "to": to,
-            "subject": "",
-            "text": "",
-            "kind": kind,
-            "template": template,
-            "context": json.dumps({"language": language, "values": context}),
-            "next_attempt_at": now,
-            "attempts": 0,
-            "created_at": now,
-        },
-    )
-    mark_outbox_written(db.session())
+    row = {"to": to, "kind": kind, "subject": "", "text": "", "attempts": 0}
+    return {**row, "next_attempt_at": now, "created_at": now, **values}
 
 
 @lru_cache(maxsize=1)

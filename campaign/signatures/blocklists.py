@@ -1,5 +1,5 @@
 """The abuse blocklists campaigners edit: IP networks (CIDR) and email domains. Signatures
-that match are not refused; campaign.abuse flags them so they never count."""
+that match are not refused; campaign.optin.abuse flags them so they never count."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from campaign.abuse import forget_blocklists
 from campaign.audit.services import record
 from campaign.core import limits
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput, text_error
+from campaign.optin.abuse import forget_blocklists
 from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
@@ -44,14 +44,8 @@ def add_blocked_network(user, cidr: str, reason: str = "") -> BlockedNetwork:
     except ValueError:
         raise _invalid("cidr", _l("Enter an IP address or network, like 203.0.113.0/24.")) from None
     value = str(network)
-    if db.session.execute(sa.select(BlockedNetwork.id).where(BlockedNetwork.cidr == value)).first():
-        raise _invalid("cidr", _l("%(cidr)s is already blocked.", cidr=value))
-    row = BlockedNetwork(cidr=value, reason=reason, created_by_id=user.id)
-    db.session.add(row)
-    db.session.flush()
-    forget_blocklists()
-    record(user, "blocklist.network.add", row, {"cidr": value, "reason": row.reason})
-    return row
+    taken = _l("%(cidr)s is already blocked.", cidr=value)
+    return _add(user, BlockedNetwork, "network", "cidr", value, reason, taken)
 
 
 def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomain:
@@ -63,15 +57,19 @@ def add_blocked_domain(user, domain: str, reason: str = "") -> BlockedEmailDomai
         value = ""
     if not _DOMAIN.match(value):
         raise _invalid("domain", _l("Enter a domain, like example.org."))
-    if db.session.execute(
-        sa.select(BlockedEmailDomain.id).where(BlockedEmailDomain.domain == value)
-    ).first():
-        raise _invalid("domain", _l("%(domain)s is already blocked.", domain=value))
-    row = BlockedEmailDomain(domain=value, reason=reason, created_by_id=user.id)
+    taken = _l("%(domain)s is already blocked.", domain=value)
+    return _add(user, BlockedEmailDomain, "domain", "domain", value, reason, taken)
+
+
+def _add(user, model, kind: str, field: str, value: str, reason: str, taken):
+    """Add one blocklist row (audited); InvalidInput on `field` when it is there already."""
+    if db.session.execute(sa.select(model.id).where(getattr(model, field) == value)).first():
+        raise _invalid(field, taken)
+    row = model(**{field: value}, reason=reason, created_by_id=user.id)
     db.session.add(row)
     db.session.flush()
     forget_blocklists()
-    record(user, "blocklist.domain.add", row, {"domain": value, "reason": row.reason})
+    record(user, f"blocklist.{kind}.add", row, {field: value, "reason": row.reason})
     return row
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
-
 #: Provider domains folded to one name (the same mailboxes under two domains).
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 #: Providers whose local part ignores dots.
@@ -89,25 +87,6 @@ LOOKALIKES = str.maketrans(
         "ε": "e",
     }
 )
-
-
-class InvalidEmail(ValueError):
-    pass
-
-
-def normalize_address(raw: str) -> str:
-    """The address to mail: trimmed and syntax-checked (no DNS). InvalidEmail otherwise.
-
-    Internationalized addresses are accepted (`jöran@exämple.org`); campaign.mail.message says
-    how they are sent (IDNA domain; SMTPUTF8 for a non-ASCII local part)."""
-    value = unicodedata.normalize("NFKC", (raw or "").strip())
-    if not value:
-        raise InvalidEmail("Enter your email address.")
-    try:
-        result = validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise InvalidEmail(str(exc)) from exc
-    return result.normalized
 
 
 def canonical_email(address: str) -> str:

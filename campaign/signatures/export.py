@@ -33,8 +33,8 @@ COLUMNS = (
     "invalidation_reason",
 )
 #: Rows per database fetch and per chunk of text yielded. The per-batch work is noise at
-#: this size, and a batch's objects stay in the CPU cache: 500 rows beat 1,000 by ~10% and
-#: 5,000 by ~25% in CPU time, on SQLite and PostgreSQL alike.
+#: this size, and a batch's objects stay in the CPU cache, so larger batches cost more CPU
+#: time (docs/performance.md has the figures).
 BATCH = 500
 
 Cells = Callable[[Sequence], Sequence[str]]

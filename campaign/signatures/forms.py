@@ -13,8 +13,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from campaign.core import limits
+from campaign.core.countries import country_choices
 from campaign.core.forms import Form, max_length
-from campaign.signatures.services import SignatureInput, clean_ref, country_choices
+from campaign.signatures.services import SignatureInput, clean_ref
 
 
 class SignForm(Form):

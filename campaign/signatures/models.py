@@ -15,7 +15,6 @@ SIGNATURE_STATES = ("pending", "confirmed", "withdrawn", "invalidated")
 #: Number of counter rows per appeal; a confirmation bumps one chosen at random, so no single
 #: row is written by every signer (the UK petitions site's 2019 choke point).
 COUNTER_SHARDS = 16
-MAX_CONFIRMATION_MAILS = 5
 #: Rows per (appeal, hour, country, ref) in signature_hourly; writers pick one at random.
 HOURLY_SHARDS = 16
 
@@ -59,7 +58,8 @@ class Signature(IdMixin, CreatedMixin, db.Model):
     ref: Mapped[str | None] = mapped_column(sa.String(32))
     #: Why the signature tripped an abuse rule (private); a flagged signature never counts.
     flagged: Mapped[str | None] = mapped_column(sa.String(200))
-    #: Confirmation and "already signed" mails sent for this row; capped to stop mail bombing.
+    #: Confirmation and "already signed" mails sent for this row; capped to stop mail bombing
+    #: (campaign.optin.mail).
     mails_sent: Mapped[int] = mapped_column(default=0)
     last_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     personal_data_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -106,22 +106,23 @@ class SignatureHourly(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
 
-class BlockedNetwork(IdMixin, CreatedMixin, db.Model):
+class _BlocklistEntry(IdMixin, CreatedMixin):
+    """What a blocklist row keeps beside what it blocks: why, and who added it."""
+
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class BlockedNetwork(_BlocklistEntry, db.Model):
     __tablename__ = "blocked_networks"
 
     #: An IPv4 or IPv6 network in CIDR form (a single address is a /32 or /128).
     cidr: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
 
 
-class BlockedEmailDomain(IdMixin, CreatedMixin, db.Model):
+class BlockedEmailDomain(_BlocklistEntry, db.Model):
     __tablename__ = "blocked_email_domains"
 
     domain: Mapped[str] = mapped_column(sa.String(253), unique=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )

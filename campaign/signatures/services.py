@@ -3,43 +3,45 @@ in the caller's transaction.
 
 Signing does no SMTP and no slow hashing, and looks rows up only by index: (appeal_id,
 email_key) is unique, so a second attempt by the same person stores nothing new, also when
-two requests race (the loser's insert fails inside a SAVEPOINT and takes the duplicate path).
+two requests race (the loser's INSERT .. ON CONFLICT DO NOTHING stores nothing and takes the
+duplicate path). The statements that make this cheap are in fastpath.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sqlalchemy as sa
-from babel import Locale
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import make_transient_to_detached
 
-from campaign.abuse import abuse_reason, over_rate_limit
 from campaign.appeals.models import Appeal
-from campaign.appeals.services import AppealFacts
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core import limits
-from campaign.core.database import dialect_insert, utcnow
+from campaign.core.countries import country_codes
+from campaign.core.database import utcnow
+from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
 from campaign.core.security import keyed_hash
 from campaign.core.validation import InvalidInput, text_error
-from campaign.mail.services import enqueue_later, forget_addresses, token_url
-from campaign.signatures.canonical import InvalidEmail, canonical_email, normalize_address
+from campaign.mail.services import enqueue_later, forget_addresses
+from campaign.optin import require_accepting
+from campaign.optin.abuse import abuse_reason, over_rate_limit
+from campaign.optin.addresses import InvalidEmail, normalize_address
+from campaign.optin.mail import claim_mail, link, mail_url
+from campaign.signatures.canonical import canonical_email
 from campaign.signatures.counting import bump_signature_count
-from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.signatures.fastpath import AppealFacts, get_published_appeal_facts_or_404, insert_new
+from campaign.signatures.models import Signature
+from campaign.signatures.queries import find_signature
 from campaign.signatures.rollup import record_signature
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
 SHARE_CHANNELS = frozenset(
     {"telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr"}
 )
-#: Region codes in CLDR's territory list that are not countries.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"})
 _URL = re.compile(
     r"([a-z][a-z0-9+.-]*://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|co|me|ru|su|xyz|top|"
     r"site|online|club|ly|gl|to|kg|kz|uz|ua|by|de|uk|cn|tk|ml|ga|cf|gq)\b)",
@@ -47,10 +49,6 @@ _URL = re.compile(
 )
 #: Characters that start a formula in spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-class SigningClosed(Exception):
-    """The appeal does not take signatures (closed, archived or past its closing time)."""
 
 
 @dataclass
@@ -64,26 +62,6 @@ class SignatureInput:
     ref: str | None = None
     honeypot: str | None = None
     language: str = "en"
-
-
-@lru_cache(maxsize=1)
-def country_codes() -> frozenset[str]:
-    return frozenset(
-        code
-        for code in Locale("en").territories
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
-@lru_cache(maxsize=16)
-def country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    """(code, localized name) of every country, sorted by name."""
-    try:
-        names = Locale.parse(language).territories
-    except (ValueError, TypeError):
-        names = Locale("en").territories
-    codes = country_codes()
-    return tuple(sorted(((c, names.get(c, c)) for c in codes), key=lambda item: item[1].casefold()))
 
 
 def clean_ref(ref: str | None) -> str | None:
@@ -108,8 +86,6 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     email = ""
     try:
         email = normalize_address(data.email or "")
-        if len(email) > limits.EMAIL:
-            raise InvalidEmail("too long")
     except InvalidEmail:
         errors["email"] = str(_l("Enter a valid email address, like name@example.org."))
     country = (data.country or "").strip().upper()
@@ -131,45 +107,48 @@ def _language(language: str | None) -> str:
     return language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def find_signature(appeal_id: int, email_key: str) -> Signature | None:
-    return db.session.execute(
-        sa.select(Signature).where(
-            Signature.appeal_id == appeal_id, Signature.email_key == email_key
-        )
-    ).scalar_one_or_none()
+# --- signing ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _MailContext:
     """What the signer's mail says about the appeal, read before the writes."""
 
-    slug: str
     title: str
+    url: str
 
 
-def _mail_context(appeal: Appeal | AppealFacts, language: str) -> _MailContext:
-    return _MailContext(appeal.slug, localized_title(appeal, language))
+def _mail_context(appeal, language: str) -> _MailContext:
+    return _MailContext(
+        localized_title(appeal, language), mail_url("appeals.show", "slug", appeal.slug)
+    )
 
 
 @dataclass(frozen=True)
-class PreparedSignature:
-    """What signing will write, worked out before the first write (see prepare_signature)."""
+class _Prepared:
+    """What signing will write, worked out before the first write."""
 
     values: dict
     mail: _MailContext
 
 
-def sign_appeal(appeal: Appeal, data: SignatureInput, address: str) -> Signature:
-    """Sign, or take the duplicate path. The caller's answer must not depend on which."""
-    return store_signature(prepare_signature(AppealFacts.of(appeal), data, address))
+def sign_appeal(slug: str, data: SignatureInput, address: str) -> Signature:
+    """Sign the published appeal `slug` (404 if there is none): a new signer's pending row
+    and confirmation mail, or, for someone who signed before, the capped 'confirm' or
+    'already signed' mail. The caller's answer must not depend on which. InvalidInput names
+    every bad field; NotAccepting when the appeal takes no signatures.
+
+    Everything that only reads (the appeal, the checks, the abuse rules, the mail's wording)
+    runs first in its own read transaction (reads_before_writes), so on SQLite the write
+    transaction, which holds the one write lock, is only the INSERTs. Call it before anything
+    else in the transaction."""
+    with reads_before_writes():
+        prepared = _prepare(get_published_appeal_facts_or_404(slug), data, address)
+    return _store(prepared)
 
 
-def prepare_signature(appeal: AppealFacts, data: SignatureInput, address: str) -> PreparedSignature:
-    """Everything signing does that only reads: the checks (InvalidInput, SigningClosed), the
-    canonical email, the abuse rules and the mail's wording. Views run it in
-    reads_before_writes(), so SQLite's write lock waits for none of it."""
-    if not appeal.accepts_signatures:
-        raise SigningClosed()
+def _prepare(appeal: AppealFacts, data: SignatureInput, address: str) -> _Prepared:
+    require_accepting(appeal)
     name, email, country, city = _check(data)
     flagged = abuse_reason("sign", address, email, data.honeypot)
     language = _language(data.language)
@@ -193,15 +172,15 @@ def prepare_signature(appeal: AppealFacts, data: SignatureInput, address: str) -
         "last_mailed_at": now,
         "created_at": now,
     }
-    return PreparedSignature(values, _mail_context(appeal, language))
+    return _Prepared(values, _mail_context(appeal, language))
 
 
-def store_signature(prepared: PreparedSignature) -> Signature:
+def _store(prepared: _Prepared) -> Signature:
     """The writes: one INSERT .. ON CONFLICT DO NOTHING and the outbox row for a new signer;
     for someone who signed before, the capped 'confirm' or 'already signed' mail instead."""
     appeal_id, key = prepared.values["appeal_id"], prepared.values["email_key"]
     for _attempt in range(2):
-        signature = _insert_new(prepared.values)
+        signature = insert_new(prepared.values)
         if signature is not None:
             _enqueue(signature, prepared.mail, "signature_confirm")
             return signature
@@ -219,56 +198,14 @@ def store_signature(prepared: PreparedSignature) -> Signature:
     return existing
 
 
-@lru_cache(maxsize=4)
-def _insert_statement_for(dialect: str) -> sa.Insert:
-    insert = dialect_insert(dialect)
-    table = Signature.__table__
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["appeal_id", "email_key"])
-        .returning(table.c.id)
-    )
-
-
-def _insert_new(values: dict) -> Signature | None:
-    """INSERT the signature unless (appeal, email_key) exists: one statement, no savepoint,
-    also when two requests race (the unique index decides). Returns it as a persistent object
-    without reading it back, or None for a duplicate.
-
-    A Core statement on the table, built once per dialect and run on the session's connection:
-    the ORM's INSERT path (and building the statement per signer) cost more than the INSERT."""
-    connection = db.session.connection()
-    statement = _insert_statement_for(connection.dialect.name)
-    new_id = connection.execute(statement, values).scalar()
-    if new_id is None:
-        return None
-    signature = Signature(id=new_id, **values)
-    make_transient_to_detached(signature)
-    db.session.add(signature)
-    return signature
-
-
-def _mail(signature: Signature, mail: _MailContext, template: str) -> bool:
-    """Enqueue a mail unless this signature had MAX_CONFIRMATION_MAILS already (the cap is
-    one atomic UPDATE, so racing requests cannot exceed it)."""
-    result = db.session.execute(
-        sa.update(Signature)
-        .where(Signature.id == signature.id)
-        .where(Signature.mails_sent < MAX_CONFIRMATION_MAILS)
-        .values(mails_sent=Signature.mails_sent + 1, last_mailed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    db.session.refresh(signature, ["mails_sent", "last_mailed_at"])
-    _enqueue(signature, mail, template)
-    return True
+def _mail(signature: Signature, mail: _MailContext, template: str) -> None:
+    """Another mail to someone who signed before, unless the cap is reached."""
+    if claim_mail(signature, last_mailed_at=utcnow()):
+        _enqueue(signature, mail, template)
 
 
 def _enqueue(signature: Signature, mail: _MailContext, template: str) -> None:
-    """The signer's mail, rendered later by the worker, which also signs the links' tokens
-    (three HMACs the signing transaction need not wait for)."""
-    base = current_app.config["BASE_URL"]
+    """The signer's mail, rendered later by the worker, which also signs the links' tokens."""
     enqueue_later(
         signature.email,
         template,
@@ -276,10 +213,10 @@ def _enqueue(signature: Signature, mail: _MailContext, template: str) -> None:
         language=signature.language,
         name=signature.name,
         appeal_title=mail.title,
-        appeal_url=f"{base}/appeals/{mail.slug}",
-        confirm_url=token_url(f"{base}/confirm/", "signature-confirm", signature.id),
-        withdraw_url=token_url(f"{base}/withdraw/", "signature-withdraw", signature.id),
-        data_url=token_url(f"{base}/my-data/", "signature-data", signature.id),
+        appeal_url=mail.url,
+        confirm_url=link("signatures.confirm", "signature-confirm", signature.id),
+        withdraw_url=link("signatures.withdraw", "signature-withdraw", signature.id),
+        data_url=link("privacy.my_data", "signature-data", signature.id),
     )
 
 
@@ -297,20 +234,13 @@ def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
         _mail(signature, _mail_context(appeal, signature.language), "signature_confirm")
 
 
-def get_signature(signature_id) -> Signature | None:
-    if not isinstance(signature_id, int):
-        return None
-    return db.session.get(Signature, signature_id)
-
-
 def confirm_signature(signature: Signature) -> bool:
     """pending -> confirmed (counted unless flagged). Idempotent and race-safe: the state moves
     in one conditional UPDATE, so only one of two concurrent confirmations bumps the count.
     Returns True when this call confirmed it."""
     if signature.state != "pending":
         return False
-    if not signature.appeal.accepts_signatures:
-        raise SigningClosed()
+    require_accepting(signature.appeal)
     result = db.session.execute(
         sa.update(Signature)
         .where(Signature.id == signature.id, Signature.state == "pending")
@@ -390,29 +320,3 @@ def invalidate_signatures(user, signatures, reason: str) -> int:
         )
     db.session.flush()
     return len(changed)
-
-
-@dataclass
-class PublicSigner:
-    name: str
-    #: None for an anonymous signer.
-    country: str | None
-
-
-def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
-    """The latest confirmed, unflagged signers for the appeal page (index on
-    appeal_id, state, confirmed_at). An anonymous signer is "Anonymous" and nothing else: with
-    their country beside the moment they signed, the only signer from a country would be
-    known to have signed, and when."""
-    rows = db.session.execute(
-        sa.select(Signature.name, Signature.public_name, Signature.country)
-        .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")
-        .where(Signature.flagged.is_(None))
-        .order_by(Signature.confirmed_at.desc())
-        .limit(n)
-    ).all()
-    anonymous = PublicSigner(str(_l("Anonymous")), None)
-    return [
-        PublicSigner(name, country) if public_name and name else anonymous
-        for name, public_name, country in rows
-    ]

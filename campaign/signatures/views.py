@@ -6,29 +6,24 @@ never leaks to another site; GET never changes anything (mail scanners open link
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
-from campaign.appeals.services import get_published_appeal_facts_or_404
-from campaign.appeals.views import appeal_context, appeal_context_provider
-from campaign.core.engine import reads_before_writes
+from campaign.appeals.views import appeal_context_provider, render_appeal_page
 from campaign.core.extensions import db
 from campaign.core.net import client_address
-from campaign.core.security import TokenError, read_token
+from campaign.core.security import TokenError
 from campaign.core.validation import InvalidInput
+from campaign.optin import NotAccepting
+from campaign.optin.pages import private_page
 from campaign.signatures.counting import signature_count
 from campaign.signatures.forms import ButtonForm, ResendForm, SignForm
+from campaign.signatures.queries import get_signature, recent_public_signers, signature_from_link
 from campaign.signatures.services import (
-    SigningClosed,
     confirm_signature,
-    country_choices,
-    get_signature,
-    prepare_signature,
-    recent_public_signers,
     resend_confirmation,
-    store_signature,
+    sign_appeal,
     withdraw_signature,
 )
 
@@ -38,17 +33,10 @@ bp = Blueprint("signatures", __name__)
 FORM_FIELDS = {"public_name": "display", "honeypot": "website"}
 
 
-@bp.app_template_filter("country_name")
-def country_name(code: str) -> str:
-    names = dict(country_choices(str(get_locale() or "en")))
-    return names.get(code, code)
-
-
 @appeal_context_provider
 def _signing_section(appeal) -> dict:
-    form = g.pop("sign_form", None) or SignForm(formdata=None, ref=request.args.get("ref", ""))
     return {
-        "sign_form": form,
+        "sign_form": SignForm(formdata=None, ref=request.args.get("ref", "")),
         "accepts_signatures": appeal.accepts_signatures,
         "recent_signers": recent_public_signers(appeal),
     }
@@ -59,48 +47,31 @@ def sign(slug: str):
     if request.method == "GET":
         get_published_appeal_or_404(slug, eager=False)
         return redirect(url_for("appeals.show", slug=slug, _anchor="sign"))
-    # Parse and check the form before the first query, and do every read in its own short
-    # transaction: on SQLite a write transaction holds the one write lock from its first
-    # statement to its commit, so only the INSERTs go in it.
+    # A form that fails its own checks (lengths) is not signed, and makes no query before the
+    # page below, which says first whether the appeal is closed.
     form = SignForm()
-    valid = form.validate()
-    prepared = None
-    try:
-        with reads_before_writes():
-            facts = get_published_appeal_facts_or_404(slug)  # signing needs a few columns
-            if valid:
-                prepared = prepare_signature(facts, form.to_input(), client_address())
-            elif not facts.accepts_signatures:
-                raise SigningClosed()
-    except InvalidInput as exc:
+    if form.validate():
+        try:
+            sign_appeal(slug, form.to_input(), client_address())
+            db.session.commit()
+            return redirect(url_for(".thanks", slug=slug), 303)
+        except InvalidInput as exc:
+            for name, message in exc.fields.items():
+                getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
+        except NotAccepting:
+            pass  # the closed page below
         db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
-    except SigningClosed:
-        db.session.rollback()
-        appeal = get_published_appeal_or_404(slug, eager=False)
-        return render_template("signatures/closed.html", appeal=appeal), 409
-    if prepared is not None:
-        store_signature(prepared)
-        db.session.commit()
-        return redirect(url_for(".thanks", slug=slug), 303)
-    form.website.data = ""  # never echo the honeypot
-    g.sign_form = form
     appeal = get_published_appeal_or_404(slug)  # the page again: demands, targets, authorities
-    return render_template("appeals/show.html", **appeal_context(appeal)), 400
+    if not appeal.accepts_signatures:
+        return render_template("signatures/closed.html", appeal=appeal), 409
+    form.website.data = ""  # never echo the honeypot
+    return render_appeal_page(appeal, sign_form=form), 400
 
 
 @bp.route("/appeals/<slug>/thanks")
 def thanks(slug: str):
     appeal = get_published_appeal_or_404(slug)
     return render_template("signatures/thanks.html", appeal=appeal)
-
-
-def _private(body, status: int = 200):
-    response = current_app.make_response((body, status))
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _bad_token(error: TokenError, purpose: str):
@@ -114,35 +85,27 @@ def _bad_token(error: TokenError, purpose: str):
     page = render_template(
         "signatures/bad_token.html", expired=error.expired, purpose=purpose, form=form
     )
-    return _private(page, 400)
+    return private_page(page, 400)
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    max_age = current_app.config["CONFIRM_TOKEN_MAX_AGE"]
     try:
-        signature = get_signature(read_token("signature-confirm", token, max_age=max_age))
+        signature = signature_from_link("signature-confirm", token)
     except TokenError as error:
         return _bad_token(error, "confirm")
     if signature is None or signature.state in ("withdrawn", "invalidated"):
-        return _private(render_template("signatures/gone.html"), 410)
+        return private_page(render_template("signatures/gone.html"), 410)
     if request.method == "POST" and ButtonForm().validate():
         try:
             confirm_signature(signature)
-        except SigningClosed:
+        except NotAccepting:
             db.session.rollback()
-            return _private(render_template("signatures/closed.html", appeal=signature.appeal))
+            return private_page(render_template("signatures/closed.html", appeal=signature.appeal))
         db.session.commit()
         return redirect(url_for(".confirm", token=token), 303)
-    return _private(
-        render_template(
-            "signatures/confirm.html",
-            signature=signature,
-            appeal=signature.appeal,
-            form=ButtonForm(formdata=None),
-            count=signature_count(signature.appeal_id),
-        )
-    )
+    count = signature_count(signature.appeal_id)
+    return _link_page("signatures/confirm.html", signature, count=count)
 
 
 @bp.route("/confirm/resend", methods=["POST"])
@@ -153,27 +116,27 @@ def resend():
         resend_confirmation(appeal, form.email.data or "", client_address())
         db.session.commit()
     # The same answer whether or not the address signed.
-    return _private(render_template("signatures/resent.html", appeal=appeal))
+    return private_page(render_template("signatures/resent.html", appeal=appeal))
 
 
 @bp.route("/withdraw/<token>", methods=["GET", "POST"])
 def withdraw(token: str):
-    max_age = current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     try:
-        signature = get_signature(read_token("signature-withdraw", token, max_age=max_age))
+        signature = signature_from_link("signature-withdraw", token)
     except TokenError:
-        return _private(render_template("signatures/bad_withdraw_token.html"), 400)
+        return private_page(render_template("signatures/bad_withdraw_token.html"), 400)
     if signature is None:
-        return _private(render_template("signatures/gone.html"), 410)
+        return private_page(render_template("signatures/gone.html"), 410)
     if request.method == "POST" and ButtonForm().validate():
         withdraw_signature(signature)
         db.session.commit()
         return redirect(url_for(".withdraw", token=token), 303)
-    return _private(
-        render_template(
-            "signatures/withdraw.html",
-            signature=signature,
-            appeal=signature.appeal,
-            form=ButtonForm(formdata=None),
-        )
-    )
+    return _link_page("signatures/withdraw.html", signature)
+
+
+def _link_page(template: str, signature, **values):
+    """A mailed link's page: what it is about and a button (GET never acts)."""
+    form = ButtonForm(formdata=None)
+    appeal = signature.appeal
+    page = render_template(template, signature=signature, appeal=appeal, form=form, **values)
+    return private_page(page)

@@ -28,7 +28,7 @@ def signed(appeal, at: dt.datetime, country: str = "KG", ref: str | None = None,
     """A signature submitted and (by default) confirmed at `at`, committed."""
     with time_machine.travel(at, tick=False):
         signature = sign_appeal(
-            appeal,
+            appeal.slug,
             SignatureInput(
                 name="Aida Bekova",
                 email=f"signer{next(_seq)}@example.org",

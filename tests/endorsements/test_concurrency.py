@@ -8,10 +8,13 @@ import os
 import threading
 
 import pytest
+import sqlalchemy as sa
 
 from campaign.core.extensions import db as _db
 from campaign.endorsements import services
 from campaign.endorsements.models import Endorsement
+from campaign.mail.models import OutboxMessage
+from campaign.optin.mail import MAX_CONFIRMATION_MAILS
 from tests.endorsements.helpers import endorse, link, mails
 
 pytestmark = [
@@ -72,3 +75,34 @@ def test_two_rivals_approved_at_once_leave_one_approved(app, client, db, smtp, d
     assert sorted(e.state for e in Endorsement.query) == ["approved", "submitted"]
     db.session.refresh(demo_appeal)
     assert demo_appeal.endorsement_count == 1
+
+
+def test_the_same_submission_at_once_gets_at_most_the_capped_mails(app, db, demo_appeal):
+    """A second click, many times at once: each finds the same pending row, and the cap on its
+    confirmation mails holds (one atomic UPDATE claims each mail)."""
+    assert endorse(app.test_client(), demo_appeal.slug).status_code == 302
+    barrier = threading.Barrier(12)
+    statuses: list = [None] * 12
+
+    def run(i: int):
+        with app.app_context():
+            try:
+                client = app.test_client()
+                barrier.wait(timeout=30)
+                statuses[i] = endorse(client, demo_appeal.slug).status_code
+            except BaseException as exc:  # reported below, in the test's thread
+                statuses[i] = exc
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [302] * 12
+    db.session.expire_all()
+    [endorsement] = Endorsement.query.all()
+    assert endorsement.mails_sent == MAX_CONFIRMATION_MAILS
+    mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    assert mails == MAX_CONFIRMATION_MAILS

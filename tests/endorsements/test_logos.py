@@ -123,7 +123,8 @@ def test_a_logo_saved_in_a_transaction_that_fails_is_removed(app, db, demo_appea
 
 
 def _save_in_failing_then_committed_transactions(db, demo_appeal, app):
-    from campaign.endorsements.services import EndorsementInput, submit_endorsement
+    from campaign.endorsements.inputs import EndorsementInput
+    from campaign.endorsements.services import submit_endorsement
 
     data = EndorsementInput(
         organization_name="Rolled Back",

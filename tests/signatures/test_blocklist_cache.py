@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.abuse import abuse_reason, blocklists
+from campaign.optin.abuse import abuse_reason, blocklists
 from campaign.signatures import blocklists as service
 from campaign.signatures.models import BlockedEmailDomain
 

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from campaign.core.extensions import db as _db
 from campaign.core.security import make_token
 from campaign.mail.models import OutboxMessage
+from campaign.optin.mail import MAX_CONFIRMATION_MAILS
 from campaign.signatures.counting import signature_count, verify_counts
-from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.signatures.models import Signature
 from tests.signatures.helpers import form
 
 pytestmark = [

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.core.security import make_token
+from campaign.optin.mail import MAX_CONFIRMATION_MAILS
 from campaign.signatures.canonical import canonical_email
 from campaign.signatures.counting import signature_count
-from campaign.signatures.models import MAX_CONFIRMATION_MAILS, Signature
+from campaign.signatures.models import Signature
 from tests.signatures.helpers import deliver, links, page, sign
 
 

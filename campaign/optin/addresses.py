@@ -1,0 +1,32 @@
+"""The one normalizer of the address an opt-in mail goes to (a signer's, an endorser's)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+
+from campaign.core import limits
+
+
+class InvalidEmail(ValueError):
+    pass
+
+
+def normalize_address(raw: str) -> str:
+    """The address to mail: trimmed, Unicode NFKC, syntax-checked (no DNS lookup) and at most
+    limits.EMAIL characters. InvalidEmail otherwise.
+
+    Internationalized addresses are accepted (`jöran@exämple.org`); campaign.mail.message says
+    how they are sent (IDNA domain; SMTPUTF8 for a non-ASCII local part). The duplicate key of
+    a signature is another matter: campaign.signatures.canonical."""
+    value = unicodedata.normalize("NFKC", (raw or "").strip())
+    if not value:
+        raise InvalidEmail("Enter your email address.")
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidEmail(str(exc)) from exc
+    if len(result.normalized) > limits.EMAIL:
+        raise InvalidEmail("too long")
+    return result.normalized
