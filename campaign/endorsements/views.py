@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from campaign.appeals.services import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.extensions import db
+from campaign.core.forms import show_errors
 from campaign.core.net import client_address
 from campaign.core.security import TokenError
 from campaign.core.validation import InvalidInput
@@ -44,7 +45,7 @@ def endorse(slug: str):
             )
         except InvalidInput as exc:
             db.session.rollback()
-            form.show_errors(exc.fields)
+            show_errors(form, exc)
         except services.NotAccepting:
             db.session.rollback()
             return render_template("endorsements/closed.html", appeal=appeal), 409

@@ -18,6 +18,7 @@ from campaign.appeals.services import (
 from campaign.appeals.views import appeal_context, appeal_context_provider
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
+from campaign.core.forms import show_errors
 from campaign.core.net import client_address
 from campaign.core.security import TokenError, read_token
 from campaign.core.validation import InvalidInput
@@ -77,8 +78,7 @@ def sign(slug: str):
                 raise SigningClosed()
     except InvalidInput as exc:
         db.session.rollback()
-        for name, message in exc.fields.items():
-            getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
+        show_errors(form, exc, FORM_FIELDS)
     except SigningClosed:
         db.session.rollback()
         appeal = get_published_appeal_or_404(slug, eager=False)
