@@ -4,23 +4,17 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
-
-from campaign.accounts.auth import bearer_user
-from campaign.api.common import (
-    AT_LEAST_ONE_FIELD,
-    ApiBlueprint,
-    PageArgs,
-    Text,
-    page_schema,
-    paginated,
-    require_changes,
+from campaign.accounts.auth import bearer_user, require_role
+from campaign.api.common import AT_LEAST_ONE_FIELD, ApiBlueprint, paginated, require_changes
+from campaign.api.schemas.authorities import (
+    AuthorityAdminSchema,
+    AuthorityIn,
+    AuthorityPatch,
+    AuthoritySchema,
 )
-from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
-from campaign.core import limits
+from campaign.api.schemas.base import PageArgs, page_schema
 from campaign.core.extensions import db
 from campaign.responses import authorities as services
-from campaign.responses.models import AUTHORITY_KINDS
 
 bp = ApiBlueprint(
     "api_authorities",
@@ -30,28 +24,12 @@ bp = ApiBlueprint(
 )
 
 
-class AuthorityIn(Schema):
-    name = Text(limits.ORGANIZATION_NAME, min_length=1, required=True)
-    kind = Text(None, validate=validate.OneOf(AUTHORITY_KINDS))
-    country = Text(limits.COUNTRY, allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
-    website = Text(limits.WEBSITE, allow_none=True, metadata={"description": "An http(s) URL"})
-    contact_email = Text(
-        limits.EMAIL, allow_none=True, metadata={"description": "Private: never shown publicly"}
-    )
-
-
 #: The rules the register applies beyond the schema (campaign.responses.authorities).
 RULES = (
     "name: 1 to 300 characters. kind: one of the listed kinds (other when left out). "
     "country: two letters, an ISO 3166-1 alpha-2 code (upper-cased). website: an http(s) URL. "
     "contact_email: an address with an @; private, never shown publicly."
 )
-
-
-class AuthorityPatch(AuthorityIn):
-    """Changes to an authority: every field is optional; the slug never changes."""
-
-    name = Text(limits.ORGANIZATION_NAME, min_length=1)
 
 
 @bp.route("/authorities")
@@ -64,7 +42,7 @@ def list_authorities(args):
 
 
 @bp.route("/authorities", methods=["POST"])
-@bp.campaigner("editor")
+@require_role("editor")
 @bp.arguments(AuthorityIn, description=RULES)
 @bp.response(201, AuthorityAdminSchema)
 def create_authority(data: dict):
@@ -75,7 +53,7 @@ def create_authority(data: dict):
 
 
 @bp.route("/authorities/<slug>", methods=["PATCH"])
-@bp.campaigner("editor")
+@require_role("editor")
 @bp.arguments(AuthorityPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AuthorityAdminSchema)
 @bp.alt_response(404, response="NOT_FOUND")
