@@ -47,13 +47,12 @@ RULES = (
 def list_appeals(args):
     """Published and closed appeals, newest first, with counts and demand progress."""
     items, total = services.public_appeals_page(args["page"], args["per_page"])
-    return paginated(items, total, args["page"], args["per_page"])
+    return paginated(items, total, args)
 
 
 @bp.route("/appeals/<slug>")
 @bp.response(200, AppealSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(401, 404)
 @bp.doc(security=[{}, {BEARER: []}])
 def get_appeal(slug: str):
     """One appeal with its demands, their targets and statuses.
@@ -81,7 +80,7 @@ def create_appeal(data: dict):
 @require_role("editor")
 @bp.arguments(AppealPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AppealSchema)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def update_appeal(data: dict, slug: str):
     """Edit an appeal. A demand given with its `id` keeps its identity and history; the
     demands given replace the set, in that order; one with a recorded history cannot go."""
@@ -97,20 +96,23 @@ def update_appeal(data: dict, slug: str):
 @bp.route("/appeals/<slug>/publish", methods=["POST"])
 @require_role("editor")
 @bp.response(200, AppealSchema)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def publish_appeal(slug: str):
     """Publish a draft: it becomes public and open for signatures."""
-    appeal = services.publish_appeal(bearer_user(), services.get_appeal_or_404(slug))
-    db.session.commit()
-    return appeal
+    return _move(services.publish_appeal, slug)
 
 
 @bp.route("/appeals/<slug>/close", methods=["POST"])
 @require_role("editor")
 @bp.response(200, AppealSchema)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def close_appeal(slug: str):
     """Close a published appeal: no more signing; it stays readable and tracking goes on."""
-    appeal = services.close_appeal(bearer_user(), services.get_appeal_or_404(slug))
+    return _move(services.close_appeal, slug)
+
+
+def _move(change, slug: str):
+    """An appeal's move to another state (campaign.appeals.services), committed."""
+    appeal = change(bearer_user(), services.get_appeal_or_404(slug))
     db.session.commit()
     return appeal

@@ -38,7 +38,7 @@ RULES = (
 def list_authorities(args):
     """The register, by name (without the private contact emails)."""
     items, total = services.authorities_page(args["page"], args["per_page"])
-    return paginated(items, total, args["page"], args["per_page"])
+    return paginated(items, total, args)
 
 
 @bp.route("/authorities", methods=["POST"])
@@ -56,7 +56,7 @@ def create_authority(data: dict):
 @require_role("editor")
 @bp.arguments(AuthorityPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AuthorityAdminSchema)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def update_authority(data: dict, slug: str):
     """Edit an authority's entry: the fields given change, the others stay."""
     require_changes(data)

@@ -6,9 +6,9 @@
   views let both propagate: campaign.core.errors rolls the session back and answers
   {"error": {"code", "message", "fields"}} with a proper status.
 - Every schema, in and out, lives in campaign/api/schemas/ (never on models); views return
-  models (or the objects a query builds) and `@bp.response` dumps them. Errors are documented
-  with the standard responses (`@bp.alt_response(404, response="NOT_FOUND")`), which refer to
-  the one envelope, campaign.api.schemas.base.ErrorSchema.
+  models (or the objects a query builds) and `@bp.response` dumps them. The errors a call
+  can answer are listed with `@bp.errors(400, 404)`: each refers to the one envelope,
+  campaign.api.schemas.base.ErrorSchema.
 - Request bodies are marshmallow schemas; validation failures answer 400 naming the fields.
   Every string field of a request is `Text(max_length)` (never fields.String): it refuses
   what no database stores and documents its limit (campaign.core.limits) as maxLength. Ids are
@@ -18,12 +18,14 @@
 - Campaigner calls are guarded by `@require_role(role)` (campaign.accounts.auth, which reads
   the bearer token), right under `@bp.route` so the role is checked before the body is read;
   ApiBlueprint documents every such route with bearer security, 401 and 403.
-- Lists take `PageArgs` and answer `paginated(...)`, described by `page_schema(ItemSchema)`.
+- Lists take `PageArgs` and answer `paginated(items, total, args)` (or `page_of(rows, args)`
+  for a list loaded whole), described by `page_schema(ItemSchema)`.
 """
 
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 
 from flask import request
 from flask_smorest import Blueprint
@@ -74,6 +76,18 @@ def _undocumented_campaigner_call(view) -> bool:
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
+    def errors(self, *codes: int):
+        """Decorator: the error statuses a call can answer, documented with flask-smorest's
+        standard responses (NOT_FOUND, CONFLICT...), whose schema is the one error envelope.
+        A campaigner call's 401 and 403 need not be listed: they are added below."""
+
+        def decorator(view):
+            for code in codes:
+                view = self.alt_response(code, response=HTTPStatus(code).name)(view)
+            return view
+
+        return decorator
+
     def add_url_rule(self, rule, endpoint=None, view_func=None, *args, **kwargs):
         # Every view guarded by require_role is documented as a bearer-token call that can
         # answer 401 and 403, so the document cannot forget one.
@@ -84,8 +98,15 @@ class ApiBlueprint(Blueprint):
         return super().add_url_rule(rule, endpoint, view_func, *args, **kwargs)
 
 
-def paginated(items: list, total: int, page: int, per_page: int) -> dict:
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+def paginated(items: list, total: int, args: dict) -> dict:
+    """One page of a list, `args` being the PageArgs the call took."""
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def page_of(rows: list, args: dict) -> dict:
+    """One page of a list loaded whole (an appeal's responses, its endorsements)."""
+    start = (args["page"] - 1) * args["per_page"]
+    return paginated(rows[start : start + args["per_page"]], len(rows), args)
 
 
 #: What a PATCH body says about itself in the document.

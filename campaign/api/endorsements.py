@@ -11,7 +11,7 @@ from flask import current_app, jsonify
 from flask_babel import get_locale
 
 from campaign.accounts.auth import bearer_user, require_role
-from campaign.api.common import ApiBlueprint, paginated
+from campaign.api.common import ApiBlueprint, page_of
 from campaign.api.schemas.base import AcceptedSchema, page_schema
 from campaign.api.schemas.endorsements import (
     EndorsementIn,
@@ -58,9 +58,7 @@ def _endorsement_or_404(endorsement_id: int):
 @bp.route("/appeals/<slug>/endorsements", methods=["GET"])
 @bp.arguments(EndorsementListArgs, location="query")
 @bp.response(200, page_schema(ModerationEndorsementOut))
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(401, 403, 404)
 def list_endorsements(args, slug: str):
     """Approved endorsements, initiators first (public). With `state`, moderators see that
     state with the private fields; `state=submitted` is the moderation queue, oldest first."""
@@ -71,13 +69,9 @@ def list_endorsements(args, slug: str):
     else:
         _moderator()
         rows, schema = queries.endorsements_in_state(appeal, state), ModerationEndorsementOut
-    start = (args["page"] - 1) * args["per_page"]
-    page = paginated(
-        rows[start : start + args["per_page"]], len(rows), args["page"], args["per_page"]
-    )
     # Dumped here, by the schema the caller may see: a public list goes through
     # EndorsementOut, which has no private field (the document shows the moderators' one).
-    return jsonify(page_schema(schema)().dump(page))
+    return jsonify(page_schema(schema)().dump(page_of(rows, args)))
 
 
 #: The rules endorsing applies beyond the schema's types (campaign.endorsements.services).
@@ -96,9 +90,7 @@ ENDORSE_RULES = (
 @bp.route("/appeals/<slug>/endorsements", methods=["POST"])
 @bp.arguments(EndorsementIn, description=ENDORSE_RULES)
 @bp.response(202, AcceptedSchema)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
+@bp.errors(400, 404, 409)
 def submit_endorsement(body, slug: str):
     """Endorse an appeal on behalf of an organization. Answers 202: the contact address gets a
     confirmation link, and a moderator checks the endorsement before it is public. The answer
@@ -125,11 +117,7 @@ def submit_endorsement(body, slug: str):
 @bp.route("/endorsements/<int:endorsement_id>/approve", methods=["POST"])
 @require_role("moderator")
 @bp.response(200, ModerationEndorsementOut)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
+@bp.errors(400, 404, 409)
 def approve_endorsement(endorsement_id: int):
     """Approve a confirmed endorsement: it becomes public and counted; the organization is
     told by email. 409 (`already_endorsed`) while another endorsement of the appeal by the
@@ -147,10 +135,7 @@ def approve_endorsement(endorsement_id: int):
 @require_role("moderator")
 @bp.arguments(RejectIn)
 @bp.response(200, ModerationEndorsementOut)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(400, 404)
 def reject_endorsement(body, endorsement_id: int):
     """Reject with a reason, kept private; the organization is told it was not accepted."""
     endorsement = _endorsement_or_404(endorsement_id)

@@ -4,7 +4,7 @@ move statuses, set due dates and retract changes."""
 from __future__ import annotations
 
 from campaign.accounts.auth import acting_user, require_role
-from campaign.api.common import ApiBlueprint, paginated
+from campaign.api.common import ApiBlueprint, page_of
 from campaign.api.schemas.authorities import AuthorityOut
 from campaign.api.schemas.base import PageArgs, page_schema
 from campaign.api.schemas.responses import (
@@ -52,18 +52,15 @@ bp = ApiBlueprint(
 @bp.route("/appeals/<slug>/responses")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_schema(ResponseOut))
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def list_responses(args, slug: str):
     """An appeal's responses, oldest first."""
-    responses = appeal_responses(get_published_appeal_or_404(slug))
-    page, per_page = args["page"], args["per_page"]
-    items = responses[(page - 1) * per_page : page * per_page]
-    return paginated(items, len(responses), page, per_page)
+    return page_of(appeal_responses(get_published_appeal_or_404(slug)), args)
 
 
 @bp.route("/appeals/<slug>/timeline")
 @bp.response(200, TimelineOut)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def timeline(slug: str):
     """Published, delivered, responses, status changes (not retracted) and updates."""
     entries = build_timeline(get_published_appeal_or_404(slug))
@@ -72,7 +69,7 @@ def timeline(slug: str):
 
 @bp.route("/authorities/<slug>")
 @bp.response(200, AuthorityOut)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def authority(slug: str):
     """An authority and its record across public appeals (never its contact email)."""
     return authority_record(get_authority_or_404(slug), today_utc())
@@ -113,7 +110,7 @@ def _demand_target(demand_id: int, authority_slug: str):
     "appeal's demands, each addressed to the authority.",
 )
 @bp.response(201, ResponseOut)
-@bp.alt_response(400, response="BAD_REQUEST")
+@bp.errors(400)
 def create_response(data, slug: str):
     """Record a response, the demands it concerns and optional new statuses."""
     appeal = _appeal_for_campaigner(slug)
@@ -131,7 +128,7 @@ def create_response(data, slug: str):
 @require_role("editor")
 @bp.arguments(StatusIn)
 @bp.response(201, ChangeOut)
-@bp.alt_response(400, response="BAD_REQUEST")
+@bp.errors(400)
 def change_status(data, demand_id: int):
     """Move one target's status: a new StatusChange with a note, a source or a response."""
     target = _demand_target(demand_id, data["authority"])
@@ -156,7 +153,7 @@ def change_status(data, demand_id: int):
     "it. Changing a due date already set needs a reason; the old one stays in the history.",
 )
 @bp.response(200, TargetOut)
-@bp.alt_response(400, response="BAD_REQUEST")
+@bp.errors(400)
 def set_due(data, demand_id: int):
     """Set, extend or clear (null) a target's due date; a change needs a reason."""
     target = _demand_target(demand_id, data["authority"])
@@ -169,7 +166,7 @@ def set_due(data, demand_id: int):
 @require_role("editor")
 @bp.arguments(RetractIn)
 @bp.response(200, ChangeOut)
-@bp.alt_response(400, response="BAD_REQUEST")
+@bp.errors(400)
 def retract(data, change_id: int):
     """Retract a change (kept, marked); the status before it comes back."""
     change = get_status_change(change_id)

@@ -58,13 +58,12 @@ SIGN_RULES = (
 @bp.route("/appeals/<slug>/signatures", methods=["POST"])
 @bp.arguments(SignatureIn, description=SIGN_RULES)
 @bp.response(202, AcceptedSchema)
-@bp.alt_response(400, response="BAD_REQUEST")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
+@bp.errors(400, 404, 409)
 def sign(data: dict, slug: str):
     """Sign an appeal; a confirmation email is sent.
 
-    404 when no published appeal has that slug; 409 when the appeal is closed. The answer is the same for a new signer and for someone who signed before (who gets the
+    404 when no published appeal has that slug; 409 when the appeal is closed. The answer
+    is the same for a new signer and for someone who signed before (who gets the
     confirmation again, or an 'already signed' email), so it reveals nothing about who signed.
     """
     language = data.pop("language", None) or str(get_locale() or "en")
@@ -103,4 +102,4 @@ def list_signatures(args: dict, slug: str):
         per_page=args["per_page"],
         error_out=False,
     )
-    return paginated(list(page.items), page.total or 0, args["page"], args["per_page"])
+    return paginated(list(page.items), page.total or 0, args)

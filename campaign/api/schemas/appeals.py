@@ -93,6 +93,10 @@ class AppealRefSchema(Schema):
     state = fields.String(required=True, metadata={"enum": list(APPEAL_STATES)})
 
 
+#: What an appeal says in the language asked for (campaign.appeals.translations.Localized).
+_LOCALIZED = ("title", "summary", "body", "body_html", "language", "original_language")
+
+
 def _counted(appeal: Appeal, signature_count: int, today: dt.date) -> Overlay:
     """An appeal with the values a dump needs that are not on its row (looked up once for a
     whole list), and its text in the requested language (?lang= or Accept-Language) when
@@ -102,14 +106,9 @@ def _counted(appeal: Appeal, signature_count: int, today: dt.date) -> Overlay:
         appeal,
         signature_count=signature_count,
         progress=appeal_progress(appeal, today),
-        title=text.title,
-        summary=text.summary,
-        body=text.body,
-        body_html=text.body_html,
-        language=text.language,
-        original_language=appeal.language,
         languages=available_languages(appeal),
         demands=[Overlay(demand, text=text.demand(demand)) for demand in appeal.demands],
+        **{name: getattr(text, name) for name in _LOCALIZED},
     )
 
 
