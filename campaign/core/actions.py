@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from flask import flash as flash_message
 from flask import request
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from campaign.core.extensions import db
 from campaign.core.forms import show_errors
@@ -44,16 +45,13 @@ def run_action(
     the form's page again, with 400 when a form was posted. A button may leave `render` out:
     refused, it answers as when done, `success(None)` (back to the page it was on).
     Any other exception propagates to the error handlers, which roll back too."""
-    if not isinstance(form, dict) and form is not None and not form.validate_on_submit():
+    if isinstance(form, FlaskForm) and not form.validate_on_submit():
         return _again(form, render, success)
     try:
         result = action()
     except InvalidInput as error:
         db.session.rollback()
-        if form is None:
-            flash_message(error.message, "error")
-        else:
-            show_errors(form, error, aliases)
+        show_errors(form, error, aliases)
         return _again(form, render, success)
     db.session.commit()
     if flash is not None:

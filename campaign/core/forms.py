@@ -114,8 +114,12 @@ def show_errors(form, error: InvalidInput, aliases: Mapping[str, object] | None 
     the form's). A message no field of the form holds, and the refusal's own message when it
     names no field, are flashed. `form` may also be a dict, for a form written by hand in a
     template: it gets each message under its (aliased) field name, and a message naming no
-    field under None, as WTForms keeps a form's own errors."""
+    field under None, as WTForms keeps a form's own errors. Without a form (a button), the
+    refusal's message is flashed."""
     aliases = aliases or {}
+    if form is None:
+        flash(error.message, "error")
+        return
     if isinstance(form, dict):
         for name, message in error.fields.items():
             form[aliases.get(name, name)] = message
