@@ -55,7 +55,7 @@ def register_extensions(app: Flask) -> None:
     from campaign import models  # noqa: F401  (full metadata before anything binds)
     from campaign.accounts.auth import init_login
     from campaign.core.engine import init_database
-    from campaign.core.extensions import api, babel, cache, csrf, limiter
+    from campaign.core.extensions import babel, cache, csrf, limiter
     from campaign.core.headers import init_security_headers
     from campaign.core.i18n import select_locale
     from campaign.core.sessions import init_sessions
@@ -77,7 +77,6 @@ def register_extensions(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
         hooks.remove(limiter._check_request_limit)
-    api.init_app(app)
     init_security_headers(app)
 
 
@@ -124,7 +123,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
-    register_api(app)
+    register_api(app)  # binds flask-smorest too
 
 
 def register_errorhandlers(app: Flask) -> None:

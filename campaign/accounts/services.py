@@ -17,18 +17,19 @@ from campaign.core.database import utcnow
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
 from campaign.core.security import hash_api_token, hash_password, new_api_token, verify_password
+from campaign.core.validation import InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
 #: A token's last use is written at most this often.
 TOKEN_USE_EVERY = dt.timedelta(minutes=5)
 
 
-class AccountError(ValueError):
-    """Refused account input; `field` names the form field it concerns, if any."""
+class AccountError(InvalidInput):
+    """Refused account input, naming the form field it concerns, if any (the pages show it
+    like any service's refusal; the CLI prints it)."""
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, {field: message} if field else None)
 
 
 def create_user(email: str, password: str, role: str, by: User | None = None) -> User:

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.admin.forms import AppealForm, demand_form, show_errors
+from campaign.admin.forms import AppealForm, demand_form
 from campaign.appeals.queries import get_appeal_or_404, get_demand_or_404, list_all_appeals
 from campaign.appeals.services import (
     add_demand,
@@ -27,10 +27,9 @@ from campaign.appeals.services import (
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.views import appeal_context
 from campaign.authorities.queries import list_authorities
-from campaign.core.extensions import db
+from campaign.core.actions import run_action
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
-from campaign.core.validation import InvalidInput
 from campaign.endorsements.organizations import get_or_create_organization
 from campaign.signatures.counting import signature_counts
 
@@ -52,14 +51,12 @@ def _me():
     return current_user._get_current_object()
 
 
-def _organization(name: str | None):
-    name = (name or "").strip()
-    return get_or_create_organization(name) if name else None
-
-
-def _status() -> int:
-    """A form shown again after a POST has errors."""
-    return 400 if request.method == "POST" else 200
+def _appeal_values(form: AppealForm) -> dict:
+    """The form's values as the appeal services take them: the body rendered, the issuing
+    organization found or created by name."""
+    values = render_before_writes(form.values(), body=APPEAL_BODY_MAX)
+    name = (form.issued_by.data or "").strip()
+    return {**values, "issued_by": get_or_create_organization(name) if name else None}
 
 
 def _to_appeal(slug: str, anchor: str = ""):
@@ -79,19 +76,13 @@ def appeals():
 @require_role("editor")
 def appeal_new():
     form = AppealForm()
-    if form.validate_on_submit():
-        try:
-            values = render_before_writes(form.values(), body=APPEAL_BODY_MAX)
-            organization = _organization(form.issued_by.data)
-            appeal = create_appeal(_me(), issued_by=organization, **values)
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The draft is saved. Add its demands, then preview and publish it."))
-            return _to_appeal(appeal.slug)
-    return render_template("admin/appeals/form.html", form=form, appeal=None), _status()
+    return run_action(
+        form,
+        lambda: create_appeal(_me(), **_appeal_values(form)),
+        flash=_l("The draft is saved. Add its demands, then preview and publish it."),
+        success=lambda appeal: _to_appeal(appeal.slug),
+        render=lambda: render_template("admin/appeals/form.html", form=form, appeal=None),
+    )
 
 
 @bp.route("/appeals/<slug>/edit", methods=["GET", "POST"])
@@ -101,19 +92,13 @@ def appeal_edit(slug: str):
     form = AppealForm()
     if request.method == "GET":
         form.fill(appeal)
-    if form.validate_on_submit():
-        try:
-            values = render_before_writes(form.values(), body=APPEAL_BODY_MAX)
-            organization = _organization(form.issued_by.data)
-            update_appeal(_me(), appeal, issued_by=organization, **values)
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The appeal is saved."))
-            return _to_appeal(slug)
-    return render_template("admin/appeals/form.html", form=form, appeal=appeal), _status()
+    return run_action(
+        form,
+        lambda: update_appeal(_me(), appeal, **_appeal_values(form)),
+        flash=_l("The appeal is saved."),
+        success=lambda _appeal: _to_appeal(slug),
+        render=lambda: render_template("admin/appeals/form.html", form=form, appeal=appeal),
+    )
 
 
 @bp.route("/appeals/<slug>")
@@ -135,15 +120,9 @@ def appeal_preview(slug: str):
 def appeal_transition(slug: str, action: str):
     appeal = get_appeal_or_404(slug)
     change, done = TRANSITIONS[action]
-    try:
-        change(_me(), appeal)
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(str(done))
-    return _to_appeal(slug)
+    return run_action(
+        None, lambda: change(_me(), appeal), flash=done, success=lambda _done: _to_appeal(slug)
+    )
 
 
 @bp.route("/appeals/<slug>/demands/new", methods=["GET", "POST"])
@@ -151,18 +130,11 @@ def appeal_transition(slug: str, action: str):
 def demand_new(slug: str):
     appeal = get_appeal_or_404(slug)
     form = demand_form(list_authorities())
-    if form.validate_on_submit() and form.check_targets():
-        try:
-            add_demand(_me(), appeal, form.text.data, form.targets())
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error, DEMAND_FIELDS)
-        else:
-            db.session.commit()
-            flash(_("The demand is added."))
-            return _to_appeal(slug, "#demands")
-    context = {"appeal": appeal, "form": form, "demand": None}
-    return render_template("admin/appeals/demand_form.html", **context), _status()
+
+    def add():
+        return add_demand(_me(), appeal, form.text.data, form.targets())
+
+    return _demand_form(appeal, form, None, add)
 
 
 @bp.route("/appeals/<slug>/demands/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -171,25 +143,31 @@ def demand_edit(slug: str, demand_id: int):
     appeal = get_appeal_or_404(slug)
     demand = get_demand_or_404(appeal, demand_id)
     form = demand_form(list_authorities(), demand)
-    if form.validate_on_submit() and form.check_targets():
-        try:
-            edit_demand(_me(), demand, form.text.data, form.targets(), form.due_reason.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error, DEMAND_FIELDS)
-        else:
-            db.session.commit()
-            flash(_("The demand is saved."))
-            return _to_appeal(slug, "#demands")
-    context = {"appeal": appeal, "form": form, "demand": demand}
-    return render_template("admin/appeals/demand_form.html", **context), _status()
+
+    def save():
+        return edit_demand(_me(), demand, form.text.data, form.targets(), form.due_reason.data)
+
+    return _demand_form(appeal, form, demand, save)
+
+
+def _demand_form(appeal, form, demand, save):
+    return run_action(
+        form,
+        save,
+        aliases=DEMAND_FIELDS,
+        flash=_l("The demand is saved.") if demand else _l("The demand is added."),
+        success=lambda _demand: _to_appeal(appeal.slug, "#demands"),
+        render=lambda: render_template(
+            "admin/appeals/demand_form.html", appeal=appeal, form=form, demand=demand
+        ),
+    )
 
 
 @bp.route("/appeals/<slug>/demands/<int:demand_id>/remove", methods=["POST"])
 @require_role("editor")
 def demand_remove(slug: str, demand_id: int):
     demand = get_demand_or_404(get_appeal_or_404(slug), demand_id)
-    return _demand_change(slug, remove_demand, demand, _l("The demand is removed."))
+    return _demand_change(slug, lambda: remove_demand(_me(), demand), _l("The demand is removed."))
 
 
 @bp.route("/appeals/<slug>/demands/<int:demand_id>/move", methods=["POST"])
@@ -200,16 +178,12 @@ def demand_move(slug: str, demand_id: int):
     if direction is None:
         flash(_("Choose whether to move the demand up or down."), "error")
         return _to_appeal(slug, "#demands")
-    return _demand_change(slug, move_demand, demand, _l("The demand is moved."), direction)
+
+    def move():
+        return move_demand(_me(), demand, direction)
+
+    return _demand_change(slug, move, _l("The demand is moved."))
 
 
-def _demand_change(slug: str, change, demand, done, *args):
-    try:
-        change(_me(), demand, *args)
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(str(done))
-    return _to_appeal(slug, "#demands")
+def _demand_change(slug: str, change, done):
+    return run_action(None, change, flash=done, success=lambda _done: _to_appeal(slug, "#demands"))

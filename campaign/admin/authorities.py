@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.admin.forms import AuthorityForm, show_errors
+from campaign.admin.forms import AuthorityForm
 from campaign.authorities.queries import get_authority_or_404, list_authorities
 from campaign.authorities.services import create_authority, update_authority
-from campaign.core.extensions import db
-from campaign.core.validation import InvalidInput
+from campaign.core.actions import run_action
 
 add_nav("admin.authorities", _l("Authorities"), "moderator")
 
@@ -28,17 +27,13 @@ def authorities():
 @require_role("editor")
 def authority_new():
     form = AuthorityForm()
-    if form.validate_on_submit():
-        try:
-            authority = create_authority(current_user._get_current_object(), **form.values())
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is added to the register.", name=authority.name))
-            return redirect(url_for("admin.authorities"))
-    return _render_form(form, None)
+    return run_action(
+        form,
+        lambda: create_authority(current_user._get_current_object(), **form.values()),
+        flash=lambda authority: _("%(name)s is added to the register.", name=authority.name),
+        success=_to_register,
+        render=lambda: _form_page(form, None),
+    )
 
 
 @bp.route("/authorities/<slug>/edit", methods=["GET", "POST"])
@@ -46,19 +41,18 @@ def authority_new():
 def authority_edit(slug: str):
     authority = get_authority_or_404(slug)
     form = AuthorityForm(obj=authority if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            update_authority(current_user._get_current_object(), authority, **form.values())
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is saved.", name=authority.name))
-            return redirect(url_for("admin.authorities"))
-    return _render_form(form, authority)
+    return run_action(
+        form,
+        lambda: update_authority(current_user._get_current_object(), authority, **form.values()),
+        flash=lambda authority: _("%(name)s is saved.", name=authority.name),
+        success=_to_register,
+        render=lambda: _form_page(form, authority),
+    )
 
 
-def _render_form(form: AuthorityForm, authority):
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/authorities/form.html", form=form, authority=authority), status
+def _to_register(_authority):
+    return redirect(url_for("admin.authorities"))
+
+
+def _form_page(form: AuthorityForm, authority) -> str:
+    return render_template("admin/authorities/form.html", form=form, authority=authority)

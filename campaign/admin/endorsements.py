@@ -5,7 +5,7 @@ moderator compares them before approving one."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,8 +13,7 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.queries import get_appeal_or_404, list_public_appeals
-from campaign.core.extensions import db
-from campaign.core.validation import InvalidInput
+from campaign.core.actions import run_action
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import CampaignerEndorsementForm, RejectForm
 from campaign.endorsements.logos import read_logo
@@ -29,10 +28,17 @@ def _endorsement_or_404(endorsement_id: int):
     return endorsement
 
 
+def _name(endorsement) -> str:
+    return endorsement.organization.name
+
+
+def _to_appeal_list(appeal):
+    return redirect(url_for(".appeal_endorsements", slug=appeal.slug))
+
+
 def _back(endorsement):
-    target = request.form.get("next")
-    if target == "appeal":
-        return redirect(url_for(".appeal_endorsements", slug=endorsement.appeal.slug))
+    if request.form.get("next") == "appeal":
+        return _to_appeal_list(endorsement.appeal)
     return redirect(url_for(".endorsement_queue"))
 
 
@@ -52,15 +58,12 @@ def endorsement_queue():
 @require_role("moderator")
 def approve_endorsement(endorsement_id: int):
     endorsement = _endorsement_or_404(endorsement_id)
-    try:
-        services.approve_endorsement(current_user, endorsement)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s's endorsement is approved.", name=endorsement.organization.name))
-    return _back(endorsement)
+    return run_action(
+        None,
+        lambda: services.approve_endorsement(current_user, endorsement),
+        flash=lambda _done: _("%(name)s's endorsement is approved.", name=_name(endorsement)),
+        success=lambda _done: _back(endorsement),
+    )
 
 
 @bp.route("/endorsements/<int:endorsement_id>/reject", methods=["GET", "POST"])
@@ -68,20 +71,16 @@ def approve_endorsement(endorsement_id: int):
 def reject_endorsement(endorsement_id: int):
     endorsement = _endorsement_or_404(endorsement_id)
     form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            services.reject_endorsement(current_user, endorsement, form.reason.data)
-        except InvalidInput as exc:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, *exc.fields.values()]
-        else:
-            db.session.commit()
-            flash(_("%(name)s's endorsement is rejected.", name=endorsement.organization.name))
-            return _back(endorsement)
-    status = 400 if form.errors else 200
-    return render_template(
-        "admin/endorsements/reject.html", endorsement=endorsement, form=form
-    ), status
+    return run_action(
+        form,
+        lambda: services.reject_endorsement(current_user, endorsement, form.reason.data),
+        aliases={"state": "reason"},  # the form has one field: every message goes beside it
+        flash=lambda _done: _("%(name)s's endorsement is rejected.", name=_name(endorsement)),
+        success=lambda _done: _back(endorsement),
+        render=lambda: render_template(
+            "admin/endorsements/reject.html", endorsement=endorsement, form=form
+        ),
+    )
 
 
 @bp.route("/appeals/<slug>/endorsements")
@@ -102,33 +101,31 @@ def appeal_endorsements(slug: str):
 def add_endorsement(slug: str):
     appeal = get_appeal_or_404(slug)
     form = CampaignerEndorsementForm()
-    if form.validate_on_submit():
-        try:
-            data = form.to_input(language=appeal.language)
-            data.logo = read_logo(form.logo.data)
-            endorsement = services.add_endorsement_by_campaigner(current_user, appeal, data)
-            if form.initiator.data:
-                services.set_initiator(current_user, endorsement, True)
-        except InvalidInput as exc:
-            db.session.rollback()
-            form.show_errors(exc.fields)
-        else:
-            db.session.commit()
-            flash(_("%(name)s's endorsement is added.", name=endorsement.organization.name))
-            return redirect(url_for(".appeal_endorsements", slug=appeal.slug))
-    status = 400 if form.errors else 200
-    return render_template("admin/endorsements/add.html", appeal=appeal, form=form), status
+
+    def add():
+        data = form.to_input(language=appeal.language)
+        data.logo = read_logo(form.logo.data)
+        endorsement = services.add_endorsement_by_campaigner(current_user, appeal, data)
+        if form.initiator.data:
+            services.set_initiator(current_user, endorsement, True)
+        return endorsement
+
+    return run_action(
+        form,
+        add,
+        flash=lambda added: _("%(name)s's endorsement is added.", name=added.organization.name),
+        success=lambda _done: _to_appeal_list(appeal),
+        render=lambda: render_template("admin/endorsements/add.html", appeal=appeal, form=form),
+    )
 
 
 @bp.route("/endorsements/<int:endorsement_id>/initiator", methods=["POST"])
 @require_role("editor")
 def mark_initiator(endorsement_id: int):
     endorsement = _endorsement_or_404(endorsement_id)
-    try:
-        services.set_initiator(current_user, endorsement, request.form.get("initiator") == "1")
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-    return redirect(url_for(".appeal_endorsements", slug=endorsement.appeal.slug))
+    initiator = request.form.get("initiator") == "1"
+    return run_action(
+        None,
+        lambda: services.set_initiator(current_user, endorsement, initiator),
+        success=lambda _done: _to_appeal_list(endorsement.appeal),
+    )

@@ -1,11 +1,12 @@
 """Forms of the campaigners' appeal and authority pages. Rules live in the services; these
-forms parse types (numbers, dates) and carry the services' messages back beside the fields."""
+forms parse types (numbers, dates), and campaign.core.actions.run_action puts the services'
+messages back beside their fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, request
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -26,7 +27,6 @@ from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.core import limits
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import LABELS
-from campaign.core.validation import InvalidInput
 
 #: Fits the database's integer column on every backend.
 MAX_GOAL = 1_000_000_000
@@ -89,7 +89,10 @@ class DemandForm(Form):
     def targets(self) -> list[TargetInput]:
         return [TargetInput(authority, due.data) for authority, box, due in self.rows if box.data]
 
-    def check_targets(self) -> bool:
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and self._check_targets()
+
+    def _check_targets(self) -> bool:
         """At least one authority; a due date only for an authority that is ticked."""
         ok = True
         if not any(box.data for _authority, box, _due in self.rows):
@@ -138,19 +141,3 @@ class AuthorityForm(Form):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS}
-
-
-def show_errors(form: Form, error: InvalidInput, aliases: dict[str, str] | None = None):
-    """Put a service's field messages beside the form's fields; what has no field is flashed."""
-    aliases = aliases or {}
-    placed = False
-    for name, message in error.fields.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-            placed = True
-        else:
-            flash(message, "error")
-            placed = True
-    if not placed:
-        flash(error.message, "error")

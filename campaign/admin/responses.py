@@ -13,10 +13,9 @@ from campaign.admin import add_nav, bp
 from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.authorities.queries import get_authority_by_slug
-from campaign.core.extensions import db
+from campaign.core.actions import run_action
 from campaign.core.limits import UPDATE_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
-from campaign.core.validation import InvalidInput
 from campaign.responses import mailshots
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
 from campaign.responses.forms import (
@@ -47,18 +46,7 @@ def _authorities(appeal):
     return list(seen.values())
 
 
-def _show_errors(form, exc: InvalidInput) -> None:
-    """Put a service's field messages beside the form's fields; the rest on top."""
-    placed = False
-    for name, message in exc.fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-            placed = True
-    if not placed:
-        form.form_errors.append(exc.message)
-
-
-def _page(appeal, status: int = 200, **forms):
+def _page(appeal, **forms) -> str:
     forms.setdefault("record_form", response_form(appeal, _authorities(appeal), formdata=None))
     forms.setdefault("status_form", status_form(appeal, formdata=None))
     forms.setdefault("due_form", due_form(appeal, formdata=None))
@@ -71,7 +59,23 @@ def _page(appeal, status: int = 200, **forms):
         unmailed=[c for c in mailshots.unmailed_changes(appeal) if c.retracted_at is None],
         retract_form=RetractForm(formdata=None),
         **forms,
-    ), status
+    )
+
+
+def _to_page(slug: str, anchor: str = ""):
+    return redirect(url_for("admin.appeal_responses", slug=slug) + anchor)
+
+
+def _page_form(appeal, name: str, form, action, done):
+    """One of the page's forms: done, back to the page; refused, the page with this form
+    showing its errors (the page's other forms empty)."""
+    return run_action(
+        form,
+        action,
+        flash=done,
+        success=lambda _done: _to_page(appeal.slug),
+        render=lambda: _page(appeal, **{name: form}),
+    )
 
 
 @bp.route("/responses")
@@ -92,29 +96,22 @@ def appeal_responses(slug: str):
 def record_response_view(slug: str):
     appeal = get_published_appeal_or_404(slug)
     form = response_form(appeal, _authorities(appeal))
-    if not form.validate_on_submit():
-        return _page(appeal, 400, record_form=form)
-    upload = form.document.data
-    data = upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else None
-    moves = {
-        demand.id: StatusMove(status.data, note.data or "")
-        for demand, status, note in form.move_fields
-        if status.data
-    }
-    try:
+
+    def record():
+        upload = form.document.data
+        moves = {
+            demand.id: StatusMove(status.data, note.data or "")
+            for demand, status, note in form.move_fields
+            if status.data
+        }
         record_response(
             current_user, appeal, authority=get_authority_by_slug(form.authority.data),
             occurred_on=form.occurred_on.data, kind=form.kind.data, summary=form.summary.data,
-            source_url=form.source_url.data, document=data, demands=form.demands.data,
-            moves=moves,
+            source_url=form.source_url.data, demands=form.demands.data, moves=moves,
+            document=upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else None,
         )  # fmt: skip
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_errors(form, exc)
-        return _page(get_published_appeal_or_404(slug), 400, record_form=form)
-    db.session.commit()
-    flash(_("The response is recorded."), "success")
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+
+    return _page_form(appeal, "record_form", form, record, _l("The response is recorded."))
 
 
 @bp.route("/appeals/<slug>/responses/status", methods=["POST"])
@@ -122,20 +119,13 @@ def record_response_view(slug: str):
 def change_status_view(slug: str):
     appeal = get_published_appeal_or_404(slug)
     form = status_form(appeal)
-    if not form.validate_on_submit():
-        return _page(appeal, 400, status_form=form)
-    try:
-        change_demand_status(
-            current_user, get_appeal_target(appeal, form.target.data), form.status.data,
-            note=form.note.data, source_url=form.source_url.data,
-        )  # fmt: skip
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_errors(form, exc)
-        return _page(get_published_appeal_or_404(slug), 400, status_form=form)
-    db.session.commit()
-    flash(_("The status is changed."), "success")
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+
+    def change():
+        target, status = get_appeal_target(appeal, form.target.data), form.status.data
+        note, source_url = form.note.data, form.source_url.data
+        change_demand_status(current_user, target, status, note=note, source_url=source_url)
+
+    return _page_form(appeal, "status_form", form, change, _l("The status is changed."))
 
 
 @bp.route("/appeals/<slug>/responses/changes/<int:change_id>/retract", methods=["POST"])
@@ -143,15 +133,13 @@ def change_status_view(slug: str):
 def retract_view(slug: str, change_id: int):
     appeal = get_published_appeal_or_404(slug)
     change = get_status_change_or_404(change_id, appeal)
-    try:
-        retract_status_change(current_user, change, request.form.get("reason"))
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("admin.appeal_responses", slug=slug) + f"#change-{change_id}")
-    db.session.commit()
-    flash(_("The change is retracted; the status before it is back."), "success")
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+    return run_action(
+        None,
+        lambda: retract_status_change(current_user, change, request.form.get("reason")),
+        flash=_l("The change is retracted; the status before it is back."),
+        success=lambda _done: _to_page(slug),
+        render=lambda: _to_page(slug, f"#change-{change_id}"),
+    )
 
 
 @bp.route("/appeals/<slug>/responses/due", methods=["POST"])
@@ -159,20 +147,12 @@ def retract_view(slug: str, change_id: int):
 def due_view(slug: str):
     appeal = get_published_appeal_or_404(slug)
     form = due_form(appeal)
-    if not form.validate_on_submit():
-        return _page(appeal, 400, due_form=form)
-    try:
-        change_due_date(
-            current_user, get_appeal_target(appeal, form.target.data), form.due_on.data,
-            form.reason.data,
-        )  # fmt: skip
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_errors(form, exc)
-        return _page(get_published_appeal_or_404(slug), 400, due_form=form)
-    db.session.commit()
-    flash(_("The due date is saved."), "success")
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+
+    def change():
+        target = get_appeal_target(appeal, form.target.data)
+        change_due_date(current_user, target, form.due_on.data, form.reason.data)
+
+    return _page_form(appeal, "due_form", form, change, _l("The due date is saved."))
 
 
 @bp.route("/appeals/<slug>/updates", methods=["POST"])
@@ -180,39 +160,39 @@ def due_view(slug: str):
 def post_update_view(slug: str):
     appeal = get_published_appeal_or_404(slug)
     form = UpdateForm()
-    if not form.validate_on_submit():
-        return _page(appeal, 400, update_form=form)
-    try:
+
+    def post():
         body = render_before_writes({"body": form.body.data}, body=UPDATE_BODY_MAX)["body"]
         update = post_update(current_user, appeal, form.title.data, body)
-        mailing = mailshots.start_update_mailing(current_user, update)
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_errors(form, exc)
-        return _page(get_published_appeal_or_404(slug), 400, update_form=form)
-    db.session.commit()
-    _flash_mailing(mailshots.run_inline(mailing.id), _("The update is published."))
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+        return mailshots.start_update_mailing(current_user, update)
+
+    return run_action(
+        form,
+        post,
+        success=lambda mailing: _mailing_started(slug, mailing, _("The update is published.")),
+        render=lambda: _page(appeal, update_form=form),
+    )
 
 
 @bp.route("/appeals/<slug>/responses/notify", methods=["POST"])
 @require_role("editor")
 def notify_view(slug: str):
     appeal = get_published_appeal_or_404(slug)
-    try:
-        mailing = mailshots.start_status_mailing(current_user, appeal)
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("admin.appeal_responses", slug=slug))
-    db.session.commit()
-    _flash_mailing(mailshots.run_inline(mailing.id), _("Subscribers are being notified."))
-    return redirect(url_for("admin.appeal_responses", slug=slug))
+    return run_action(
+        None,
+        lambda: mailshots.start_status_mailing(current_user, appeal),
+        success=lambda mailing: _mailing_started(
+            slug, mailing, _("Subscribers are being notified.")
+        ),
+        render=lambda: _to_page(slug),
+    )
 
 
-def _flash_mailing(finished: bool, message: str) -> None:
-    if finished:
-        flash(message + " " + _("Its emails are queued for every subscriber."), "success")
+def _mailing_started(slug: str, mailing, message: str):
+    """After the commit: queue what fits in this request, say how far it got."""
+    if mailshots.run_inline(mailing.id):
+        flash(message + " " + _("Its emails are queued for every subscriber."))
     else:
         flash(message + " " + _("Part of its emails are queued; `flask mailshots send` "
-                                "queues the rest."), "success")  # fmt: skip
+                                "queues the rest."))  # fmt: skip
+    return _to_page(slug)

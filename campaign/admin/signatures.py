@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Response,
     abort,
-    flash,
     redirect,
     render_template,
     request,
@@ -20,6 +19,7 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.appeals.queries import get_appeal_or_404, list_appeals_by_creation
+from campaign.core.actions import run_action
 from campaign.core.countries import country_choices
 from campaign.core.extensions import db
 from campaign.core.inputs import bounded_int, page_arg
@@ -91,26 +91,29 @@ def invalidate(slug: str):
     query = query.where(Signature.state.in_(("pending", "confirmed")))
     count = count_of(query)
     reason = (source.get("reason") or "").strip()
-    error = None
-    if request.method == "POST" and source.get("confirm") == "1":
-        try:
-            changed = invalidate_signatures(
-                current_user, db.session.execute(query).scalars().all(), reason
-            )
-        except InvalidInput as exc:
-            error = exc.fields.get("reason")
-        else:
-            db.session.commit()
-            flash(_("%(n)s signature(s) invalidated.", n=changed), "success")
-            return redirect(url_for(".signatures", slug=slug, **filters.as_args()), 303)
-    return render_template(
-        "admin/signatures/invalidate.html",
-        appeal=appeal,
-        count=count,
-        ids=ids,
-        filters=filters,
-        reason=reason,
-        error=error,
+    errors: dict = {}
+
+    def page():
+        return render_template(
+            "admin/signatures/invalidate.html",
+            appeal=appeal,
+            count=count,
+            ids=ids,
+            filters=filters,
+            reason=reason,
+            error=errors.get("reason"),
+        )
+
+    if request.method != "POST" or source.get("confirm") != "1":
+        return page()
+    return run_action(
+        errors,
+        lambda: invalidate_signatures(
+            current_user, db.session.execute(query).scalars().all(), reason
+        ),
+        flash=lambda changed: _("%(n)s signature(s) invalidated.", n=changed),
+        success=lambda _done: redirect(url_for(".signatures", slug=slug, **filters.as_args()), 303),
+        render=page,
     )
 
 
@@ -149,37 +152,47 @@ def blocklists_page():
     return _blocklists_page({}, {})
 
 
+#: kind -> (the service that adds one, the form field that holds it)
+BLOCKLIST_ADD = {
+    "network": (blocklists.add_blocked_network, "cidr"),
+    "domain": (blocklists.add_blocked_domain, "domain"),
+}
+BLOCKLIST_REMOVE = {
+    "network": blocklists.remove_blocked_network,
+    "domain": blocklists.remove_blocked_domain,
+}
+
+
 @bp.route("/blocklists/add", methods=["POST"])
 @require_role("moderator")
 def blocklist_add():
-    kind = request.form.get("kind")
-    reason = request.form.get("reason", "")
-    try:
-        if kind == "network":
-            blocklists.add_blocked_network(current_user, request.form.get("cidr", ""), reason)
-        elif kind == "domain":
-            blocklists.add_blocked_domain(current_user, request.form.get("domain", ""), reason)
-        else:
-            abort(400)
-    except InvalidInput as exc:
-        db.session.rollback()
-        return _blocklists_page(exc.fields, request.form), 400
-    db.session.commit()
-    flash(_("Added to the blocklist."), "success")
-    return redirect(url_for(".blocklists"), 303)
+    if request.form.get("kind") not in BLOCKLIST_ADD:
+        abort(400)
+    add, field = BLOCKLIST_ADD[request.form["kind"]]
+    value, reason = request.form.get(field, ""), request.form.get("reason", "")
+    errors: dict = {}
+    return run_action(
+        errors,
+        lambda: add(current_user, value, reason),
+        flash=_l("Added to the blocklist."),
+        success=lambda _done: redirect(url_for(".blocklists"), 303),
+        render=lambda: _blocklists_page(errors, request.form),
+    )
 
 
 @bp.route("/blocklists/<kind>/<int:row_id>/remove", methods=["POST"])
 @require_role("moderator")
 def blocklist_remove(kind: str, row_id: int):
-    if kind == "network":
-        removed = blocklists.remove_blocked_network(current_user, row_id)
-    elif kind == "domain":
-        removed = blocklists.remove_blocked_domain(current_user, row_id)
-    else:
+    if kind not in BLOCKLIST_REMOVE:
         abort(404)
-    if not removed:
-        abort(404)
-    db.session.commit()
-    flash(_("Removed from the blocklist."), "success")
-    return redirect(url_for(".blocklists"), 303)
+
+    def remove():
+        if not BLOCKLIST_REMOVE[kind](current_user, row_id):
+            abort(404)
+
+    return run_action(
+        None,
+        remove,
+        flash=_l("Removed from the blocklist."),
+        success=lambda _done: redirect(url_for(".blocklists"), 303),
+    )

@@ -3,7 +3,7 @@ a form per language (title, summary, body, one text per demand in order), and re
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,7 +11,6 @@ from wtforms import StringField, TextAreaField
 
 from campaign.accounts.auth import require_role
 from campaign.admin import bp
-from campaign.admin.forms import show_errors
 from campaign.appeals.queries import get_appeal_or_404
 from campaign.appeals.translations import (
     TITLE_MAX,
@@ -22,12 +21,11 @@ from campaign.appeals.translations import (
     translatable_languages,
 )
 from campaign.core import limits
-from campaign.core.extensions import db
+from campaign.core.actions import run_action
 from campaign.core.forms import Form, max_length
 from campaign.core.i18n import language_name
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
-from campaign.core.validation import InvalidInput
 
 
 class TranslationForm(Form):
@@ -73,25 +71,24 @@ def translation_edit(slug: str, language: str):
     if language not in translatable_languages(appeal):
         abort(404)
     form = translation_form(appeal, language)
-    if form.validate_on_submit():
+
+    def save():
+        body = render_before_writes({"body": form.body.data}, body=APPEAL_BODY_MAX)["body"]
         texts = {d.id: form[f"demand_{d.id}"].data or "" for d in appeal.demands}
-        try:
-            body = render_before_writes({"body": form.body.data}, body=APPEAL_BODY_MAX)["body"]
-            save_translation(
-                current_user._get_current_object(), appeal, language,
-                title=form.title.data, summary=form.summary.data, body=body, demands=texts,
-            )  # fmt: skip
-        except InvalidInput as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The %(language)s translation is saved.", language=language_name(language)))
-            return redirect(url_for("admin.translations", slug=slug))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "admin/translations/form.html", appeal=appeal, form=form, language=language
-    ), status
+        save_translation(
+            current_user._get_current_object(), appeal, language,
+            title=form.title.data, summary=form.summary.data, body=body, demands=texts,
+        )  # fmt: skip
+
+    return run_action(
+        form,
+        save,
+        flash=_("The %(language)s translation is saved.", language=language_name(language)),
+        success=lambda _result: redirect(url_for("admin.translations", slug=slug)),
+        render=lambda: render_template(
+            "admin/translations/form.html", appeal=appeal, form=form, language=language
+        ),
+    )
 
 
 @bp.route("/appeals/<slug>/translations/<language>/remove", methods=["POST"])
@@ -100,8 +97,14 @@ def translation_remove(slug: str, language: str):
     appeal = get_appeal_or_404(slug)
     if not Form().validate_on_submit():
         abort(400)
-    if not remove_translation(current_user._get_current_object(), appeal, language):
-        abort(404)
-    db.session.commit()
-    flash(_("The %(language)s translation is removed.", language=language_name(language)))
-    return redirect(url_for("admin.translations", slug=slug))
+
+    def remove():
+        if not remove_translation(current_user._get_current_object(), appeal, language):
+            abort(404)
+
+    return run_action(
+        None,
+        remove,
+        flash=_("The %(language)s translation is removed.", language=language_name(language)),
+        success=lambda _result: redirect(url_for("admin.translations", slug=slug)),
+    )

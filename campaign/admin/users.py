@@ -11,11 +11,10 @@ from wtforms import EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from campaign.accounts.auth import require_role, start_session
-from campaign.accounts.models import ROLES
+from campaign.accounts.models import ROLES, User
 from campaign.accounts.queries import get_user_or_404, list_users
 from campaign.accounts.services import (
     MIN_PASSWORD_LENGTH,
-    AccountError,
     change_password,
     change_role,
     create_user,
@@ -23,6 +22,7 @@ from campaign.accounts.services import (
 )
 from campaign.admin import add_nav, bp
 from campaign.core import limits
+from campaign.core.actions import run_action
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db, limiter
 from campaign.core.forms import Form, max_length
@@ -88,7 +88,7 @@ add_nav("admin.users", _l("Campaigners"), "admin")
 add_nav("admin.password", _l("Your password"), "moderator")
 
 
-def _render_list(status: int = 200, errors: dict | None = None):
+def _render_list(errors: dict | None = None) -> str:
     users = list_users()
     forms = {u.id: RoleForm(prefix=f"u{u.id}", role=u.role) for u in users}
     return render_template(
@@ -97,7 +97,16 @@ def _render_list(status: int = 200, errors: dict | None = None):
         role_forms=forms,
         deactivate_form=DeactivateForm(),
         errors=errors or {},
-    ), status
+    )
+
+
+def _to_users(_result):
+    return redirect(url_for("admin.users"))
+
+
+def _on_row(user: User, row: dict):
+    """The list again, with the refusal (held in `row`) beside the user it concerns."""
+    return lambda: _render_list({user.id: next(iter(row.values()))})
 
 
 @bp.route("/users")
@@ -110,19 +119,15 @@ def users():
 @require_role("admin")
 def new_user():
     form = NewUserForm()
-    if form.validate_on_submit():
-        try:
-            user = create_user(form.email.data, form.password.data, form.role.data, current_user)
-        except AccountError as exc:
-            getattr(form, exc.field or "email").errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Created %(email)s.", email=user.email))
-            return redirect(url_for("admin.users"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "admin/users/new.html", form=form, min_length=MIN_PASSWORD_LENGTH
-    ), status
+    return run_action(
+        form,
+        lambda: create_user(form.email.data, form.password.data, form.role.data, current_user),
+        flash=lambda user: _("Created %(email)s.", email=user.email),
+        success=_to_users,
+        render=lambda: render_template(
+            "admin/users/new.html", form=form, min_length=MIN_PASSWORD_LENGTH
+        ),
+    )
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
@@ -131,15 +136,17 @@ def user_role(user_id: int):
     user = get_user_or_404(user_id)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate_on_submit():
-        return _render_list(400, {user.id: _("Choose one of the roles.")})
-    try:
-        change_role(user, form.role.data, current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        return _render_list(400, {user_id: str(exc)})
-    db.session.commit()
-    flash(_("%(email)s is now %(role)s.", email=user.email, role=label(user.role)))
-    return redirect(url_for("admin.users"))
+        return _render_list({user.id: _("Choose one of the roles.")}), 400
+    row: dict = {}
+    return run_action(
+        row,
+        lambda: change_role(user, form.role.data, current_user),
+        flash=lambda _done: _(
+            "%(email)s is now %(role)s.", email=user.email, role=label(user.role)
+        ),
+        success=_to_users,
+        render=_on_row(user, row),
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -148,19 +155,17 @@ def user_deactivate(user_id: int):
     user = get_user_or_404(user_id)
     if not DeactivateForm().validate_on_submit():
         abort(400)
-    try:
-        deactivate_user(user, current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        return _render_list(400, {user_id: str(exc)})
-    db.session.commit()
-    flash(
-        _(
+    row: dict = {}
+    return run_action(
+        row,
+        lambda: deactivate_user(user, current_user),
+        flash=lambda _done: _(
             "%(email)s is deactivated; their sessions and API tokens no longer work.",
             email=user.email,
-        )
+        ),
+        success=_to_users,
+        render=_on_row(user, row),
     )
-    return redirect(url_for("admin.users"))
 
 
 def _login_limit() -> str:
@@ -173,23 +178,26 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
+    user = current_user._get_current_object()
+
+    def change():
         # Loading the user began this POST's write transaction (on SQLite, the one write
         # lock): end it, so the two password hashes that follow hold up no other writer.
         with reads_before_writes():
             db.session.refresh(user)
-        try:
-            change_password(user, form.current.data, form.password.data)
-        except AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(str(exc))
-        else:
-            db.session.commit()
-            start_session(user)  # this browser stays in; every other session has ended
-            flash(_("Your password is changed; your other sessions are logged out."))
-            return redirect(url_for("admin.index"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "accounts/password.html", form=form, min_length=MIN_PASSWORD_LENGTH
-    ), status
+        change_password(user, form.current.data, form.password.data)
+
+    def logged_in_again(_result):
+        start_session(user)  # this browser stays in; every other session has ended
+        # Flashed after start_session, which clears the session the message is kept in.
+        flash(_("Your password is changed; your other sessions are logged out."))
+        return redirect(url_for("admin.index"))
+
+    return run_action(
+        form,
+        change,
+        success=logged_in_again,
+        render=lambda: render_template(
+            "accounts/password.html", form=form, min_length=MIN_PASSWORD_LENGTH
+        ),
+    )

@@ -2,29 +2,22 @@
 
 from flask import Flask
 
-from campaign.core.extensions import api, csrf
-
 
 def register_api(app: Flask) -> None:
-    from campaign.api import responses
-    from campaign.api.appeals import bp as appeals_bp
-    from campaign.api.authorities import bp as authorities_bp
+    """Bind flask-smorest and register every API blueprint. The error schema is set here, not
+    in campaign.core.extensions, which must not import the API (the API imports it)."""
+    from campaign.api import appeals, authorities, endorsements, responses, signatures
     from campaign.api.common import BEARER, BEARER_SCHEME, LIMITS, refuse_long_targets
-    from campaign.api.endorsements import bp as endorsements_bp
-    from campaign.api.signatures import blp as signatures_blp
-    from campaign.dashboard.views import blp as open_data_blp
+    from campaign.api.schemas.base import ErrorSchema
+    from campaign.core.extensions import api, csrf
+    from campaign.dashboard import views as open_data
 
+    # Every error response of the document refers to the envelope campaign.core.errors renders.
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app)
     api.spec.components.security_scheme(BEARER, BEARER_SCHEME)
     api.spec.options.setdefault("info", {})["description"] = LIMITS
     app.before_request(refuse_long_targets)
-    blueprints: list = [
-        appeals_bp,
-        authorities_bp,
-        signatures_blp,
-        endorsements_bp,
-        responses.bp,
-        open_data_blp,
-    ]
-    for blueprint in blueprints:
-        csrf.exempt(blueprint)
-        api.register_blueprint(blueprint)
+    for module in (appeals, authorities, signatures, endorsements, responses, open_data):
+        csrf.exempt(module.bp)
+        api.register_blueprint(module.bp)

@@ -4,22 +4,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
-
-from campaign.accounts.auth import bearer_user
-from campaign.api.common import (
-    AT_LEAST_ONE_FIELD,
-    ApiBlueprint,
-    PageArgs,
-    Text,
-    page_schema,
-    paginated,
-    require_changes,
+from campaign.accounts.auth import bearer_user, require_role
+from campaign.api.common import AT_LEAST_ONE_FIELD, ApiBlueprint, paginated, require_changes
+from campaign.api.schemas.authorities import (
+    AuthorityAdminSchema,
+    AuthorityIn,
+    AuthorityPatch,
+    AuthoritySchema,
 )
-from campaign.api.serializers import AuthorityAdminSchema, AuthoritySchema
+from campaign.api.schemas.base import PageArgs, page_schema
 from campaign.authorities import queries, services
-from campaign.authorities.models import AUTHORITY_KINDS
-from campaign.core import limits
 from campaign.core.extensions import db
 
 bp = ApiBlueprint(
@@ -30,16 +24,6 @@ bp = ApiBlueprint(
 )
 
 
-class AuthorityIn(Schema):
-    name = Text(limits.ORGANIZATION_NAME, min_length=1, required=True)
-    kind = Text(None, validate=validate.OneOf(AUTHORITY_KINDS))
-    country = Text(limits.COUNTRY, allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
-    website = Text(limits.WEBSITE, allow_none=True, metadata={"description": "An http(s) URL"})
-    contact_email = Text(
-        limits.EMAIL, allow_none=True, metadata={"description": "Private: never shown publicly"}
-    )
-
-
 #: The rules the register applies beyond the schema (campaign.authorities.services).
 RULES = (
     "name: 1 to 300 characters. kind: one of the listed kinds (other when left out). "
@@ -48,23 +32,17 @@ RULES = (
 )
 
 
-class AuthorityPatch(AuthorityIn):
-    """Changes to an authority: every field is optional; the slug never changes."""
-
-    name = Text(limits.ORGANIZATION_NAME, min_length=1)
-
-
 @bp.route("/authorities")
 @bp.arguments(PageArgs, location="query")
 @bp.response(200, page_schema(AuthoritySchema))
 def list_authorities(args):
     """The register, by name (without the private contact emails)."""
     items, total = queries.authorities_page(args["page"], args["per_page"])
-    return paginated(items, total, args["page"], args["per_page"])
+    return paginated(items, total, args)
 
 
 @bp.route("/authorities", methods=["POST"])
-@bp.campaigner("editor")
+@require_role("editor")
 @bp.arguments(AuthorityIn, description=RULES)
 @bp.response(201, AuthorityAdminSchema)
 def create_authority(data: dict):
@@ -75,10 +53,10 @@ def create_authority(data: dict):
 
 
 @bp.route("/authorities/<slug>", methods=["PATCH"])
-@bp.campaigner("editor")
+@require_role("editor")
 @bp.arguments(AuthorityPatch, description=f"{AT_LEAST_ONE_FIELD} {RULES}")
 @bp.response(200, AuthorityAdminSchema)
-@bp.alt_response(404, response="NOT_FOUND")
+@bp.errors(404)
 def update_authority(data: dict, slug: str):
     """Edit an authority's entry: the fields given change, the others stay."""
     require_changes(data)

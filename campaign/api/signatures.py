@@ -6,17 +6,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from marshmallow import Schema, fields, validate
 
 from campaign.accounts.auth import require_role
-from campaign.api.common import ApiBlueprint, ErrorSchema, PageArgs, Text, page_schema, paginated
+from campaign.api.common import ApiBlueprint, paginated
+from campaign.api.schemas.base import AcceptedSchema, page_schema
+from campaign.api.schemas.signatures import SignatureIn, SignatureListArgs, SignatureOut
 from campaign.appeals.queries import get_appeal_or_404
-from campaign.core import limits
 from campaign.core.errors import ApiError
 from campaign.core.extensions import db
 from campaign.core.net import client_address
 from campaign.optin import NotAccepting
-from campaign.signatures.models import SIGNATURE_STATES, Signature
+from campaign.signatures.models import Signature
 from campaign.signatures.services import SignatureInput, sign_appeal
 
 
@@ -32,71 +32,12 @@ class _Blueprint(ApiBlueprint):
     ARGUMENTS_PARSER = _Parser()
 
 
-blp = _Blueprint(
+bp = _Blueprint(
     "signatures_api",
     __name__,
     url_prefix="/api/v1",
     description="Signing appeals (double opt-in by email) and, for moderators, the signatures.",
 )
-
-
-class SignatureErrorSchema(ErrorSchema):
-    """The error envelope under its own component name (flask-smorest's default error
-    response already takes the name "Error")."""
-
-
-class SignatureIn(Schema):
-    name = Text(
-        limits.PERSON_NAME,
-        required=True,
-        metadata={"description": "Shown publicly unless anonymous"},
-    )
-    email = Text(limits.EMAIL, required=True, metadata={"description": "Never shown publicly"})
-    country = Text(
-        limits.COUNTRY, required=True, metadata={"description": "ISO 3166-1 alpha-2 code"}
-    )
-    city = Text(limits.CITY, load_default="")
-    public_name = fields.Boolean(load_default=True, metadata={"description": "False: anonymous"})
-    wants_updates = fields.Boolean(load_default=False)
-    ref = Text(limits.REF, load_default=None, allow_none=True, metadata={"description": "Channel"})
-    language = Text(
-        limits.LANGUAGE_WISH,
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "Language of the emails"},
-    )
-    website = Text(
-        limits.WEBSITE,
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "Leave empty (honeypot)"},
-    )
-
-
-class SignAccepted(Schema):
-    status = fields.String(required=True, metadata={"example": "pending_confirmation"})
-    message = fields.String(required=True)
-
-
-class SignatureOut(Schema):
-    id = fields.Integer()
-    name = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    country = fields.String()
-    city = fields.String(allow_none=True)
-    public_name = fields.Boolean()
-    wants_updates = fields.Boolean()
-    language = fields.String()
-    state = fields.String()
-    ref = fields.String(allow_none=True)
-    flagged = fields.String(allow_none=True)
-    invalidation_reason = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    confirmed_at = fields.DateTime(allow_none=True)
-
-
-class SignatureListArgs(PageArgs):
-    state = Text(None, validate=validate.OneOf(SIGNATURE_STATES))
 
 
 #: The rules signing applies beyond the schema's types (campaign.signatures.services).
@@ -109,16 +50,15 @@ SIGN_RULES = (
 )
 
 
-@blp.route("/appeals/<slug>/signatures", methods=["POST"])
-@blp.arguments(SignatureIn, description=SIGN_RULES)
-@blp.response(202, SignAccepted)
-@blp.alt_response(400, schema=SignatureErrorSchema, description="Invalid fields")
-@blp.alt_response(404, schema=SignatureErrorSchema, description="No such published appeal")
-@blp.alt_response(409, schema=SignatureErrorSchema, description="The appeal is closed")
+@bp.route("/appeals/<slug>/signatures", methods=["POST"])
+@bp.arguments(SignatureIn, description=SIGN_RULES)
+@bp.response(202, AcceptedSchema)
+@bp.errors(400, 404, 409)
 def sign(data: dict, slug: str):
     """Sign an appeal; a confirmation email is sent.
 
-    The answer is the same for a new signer and for someone who signed before (who gets the
+    404 when no published appeal has that slug; 409 when the appeal is closed. The answer
+    is the same for a new signer and for someone who signed before (who gets the
     confirmation again, or an 'already signed' email), so it reveals nothing about who signed.
     """
     language = data.pop("language", None) or str(get_locale() or "en")
@@ -135,12 +75,10 @@ def sign(data: dict, slug: str):
     }
 
 
-@blp.route("/appeals/<slug>/signatures", methods=["GET"])
-@blp.response(200, page_schema(SignatureOut))
-@blp.alt_response(401, schema=SignatureErrorSchema, description="No or bad bearer token")
-@blp.alt_response(403, schema=SignatureErrorSchema, description="Needs the moderator role")
+@bp.route("/appeals/<slug>/signatures", methods=["GET"])
 @require_role("moderator")
-@blp.arguments(SignatureListArgs, location="query")
+@bp.arguments(SignatureListArgs, location="query")
+@bp.response(200, page_schema(SignatureOut))
 def list_signatures(args: dict, slug: str):
     """Signatures with personal data, newest first (moderators and above)."""
     appeal = get_appeal_or_404(slug, _("No such appeal."))
@@ -153,4 +91,4 @@ def list_signatures(args: dict, slug: str):
         per_page=args["per_page"],
         error_out=False,
     )
-    return paginated(list(page.items), page.total or 0, args["page"], args["per_page"])
+    return paginated(list(page.items), page.total or 0, args)

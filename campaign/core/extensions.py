@@ -28,18 +28,11 @@ limiter = Limiter(key_func=client_address, default_limits=[])
 
 class AnswerableApi(Api):
     """flask-smorest without its app-wide JSON error handler: errors are rendered by
-    campaign.core.errors (HTML pages, and the JSON envelope under /api/)."""
+    campaign.core.errors (HTML pages, and the JSON envelope under /api/). Its ERROR_SCHEMA,
+    that envelope, is set when the API is registered (campaign.api.register_api)."""
 
     def _register_error_handlers(self):
         pass
-
-    @property
-    def ERROR_SCHEMA(self):  # the name flask-smorest reads
-        """The envelope campaign.core.errors renders, so the documented errors match the real ones
-        (imported late: campaign.api imports this module)."""
-        from campaign.api.common import ErrorSchema
-
-        return ErrorSchema
 
 
 api = AnswerableApi()

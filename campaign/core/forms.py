@@ -11,17 +11,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from babel import support
-from flask import abort, current_app, has_request_context, request
+from flask import abort, current_app, flash, has_request_context, request
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms.validators import Length
 
 from campaign.core.limits import unstorable
-from campaign.core.validation import TOO_LONG, UNSTORABLE
+from campaign.core.validation import TOO_LONG, UNSTORABLE, InvalidInput
 
 
 @lru_cache(maxsize=8)
@@ -104,3 +105,32 @@ class Form(FlaskForm):
         for name in self._unstorable:
             self._fields[name].errors.append(str(UNSTORABLE))
         return valid and not self._unstorable
+
+
+def show_errors(form, error: InvalidInput, aliases: Mapping[str, object] | None = None) -> None:
+    """Put a service's refusal on the form it answers, for the page shown again.
+
+    Each field message goes beside its field (`aliases` maps a service's name for a field to
+    the form's). A message no field of the form holds, and the refusal's own message when it
+    names no field, are flashed. `form` may also be a dict, for a form written by hand in a
+    template: it gets each message under its (aliased) field name, and a message naming no
+    field under None, as WTForms keeps a form's own errors. Without a form (a button), the
+    refusal's message is flashed."""
+    aliases = aliases or {}
+    if form is None:
+        flash(error.message, "error")
+        return
+    if isinstance(form, dict):
+        for name, message in error.fields.items():
+            form[aliases.get(name, name)] = message
+        if not error.fields:
+            form[None] = error.message
+        return
+    for name, message in error.fields.items():
+        field = getattr(form, str(aliases.get(name, name)), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+    if not error.fields:
+        flash(error.message, "error")

@@ -9,7 +9,8 @@ both, ids beyond the integer columns on SQLite, RecursionError in the JSON parse
 - Commands: an argument no database can store (bytes that are not UTF-8 arrive as unpaired
   surrogates) is a usage error with a one-line message, not a traceback from the driver.
 
-Form fields are checked by campaign.core.forms.Form, API body fields by campaign.api.common.Text."""
+Form fields are checked by campaign.core.forms.Form, API body fields by
+campaign.api.schemas.base.Text."""
 
 from __future__ import annotations
 

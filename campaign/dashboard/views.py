@@ -18,7 +18,7 @@ from campaign.core.errors import json_error
 from campaign.dashboard import charts
 from campaign.dashboard.stats import daily_series, first_day, last_day, public_stats
 
-blp = Blueprint(
+bp = Blueprint(
     "open_data", __name__, url_prefix="",
     description="Open data: an appeal's confirmed signatures per day and per country.",
 )  # fmt: skip
@@ -109,8 +109,8 @@ def _stats_or_error():
     return public_stats(appeal, start, end), None
 
 
-@blp.route("/appeals/<slug>/stats.json")
-@blp.doc(summary="Open data as JSON", **_doc("application/json", _STATS_SCHEMA))
+@bp.route("/appeals/<slug>/stats.json")
+@bp.doc(summary="Open data as JSON", **_doc("application/json", _STATS_SCHEMA))
 def stats_json(slug: str):
     """Confirmed signatures per day (in the appeal's time zone) and per country; countries
     with fewer than 10 signers are grouped as "other"."""
@@ -122,8 +122,8 @@ def stats_json(slug: str):
     return response
 
 
-@blp.route("/appeals/<slug>/stats.csv")
-@blp.doc(summary="Open data as CSV", **_doc("text/csv", {"type": "string"}))
+@bp.route("/appeals/<slug>/stats.csv")
+@bp.doc(summary="Open data as CSV", **_doc("text/csv", {"type": "string"}))
 def stats_csv(slug: str):
     """The same figures as CSV: rows `day,<date>,<n>` then `country,<code or other>,<n>`."""
     stats, error = _stats_or_error()

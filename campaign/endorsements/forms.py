@@ -57,12 +57,6 @@ class EndorsementForm(Form):
             language=language,
         )
 
-    def show_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            field = getattr(self, name, None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = [*field.errors, message]
-
 
 class CampaignerEndorsementForm(EndorsementForm):
     """The /admin form for endorsements collected by phone or on paper."""

@@ -19,6 +19,7 @@ from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.countries import country_name
 from campaign.core.extensions import db
+from campaign.core.forms import show_errors
 from campaign.core.net import client_address
 from campaign.core.security import TokenError
 from campaign.core.validation import InvalidInput
@@ -46,7 +47,7 @@ def endorse(slug: str):
             )
         except InvalidInput as exc:
             db.session.rollback()
-            form.show_errors(exc.fields)
+            show_errors(form, exc)
         except NotAccepting:
             db.session.rollback()
             return render_template("endorsements/closed.html", appeal=appeal), 409

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
 from campaign.appeals.views import appeal_context_provider, render_appeal_page
 from campaign.core.extensions import db
+from campaign.core.forms import show_errors
 from campaign.core.net import client_address
 from campaign.core.security import TokenError
 from campaign.core.validation import InvalidInput
@@ -56,8 +57,7 @@ def sign(slug: str):
             db.session.commit()
             return redirect(url_for(".thanks", slug=slug), 303)
         except InvalidInput as exc:
-            for name, message in exc.fields.items():
-                getattr(form, FORM_FIELDS.get(name, name)).errors.append(message)
+            show_errors(form, exc, FORM_FIELDS)
         except NotAccepting:
             pass  # the closed page below
         db.session.rollback()

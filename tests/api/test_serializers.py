@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from campaign.api.serializers import (
-    AppealRefSchema,
-    AppealSchema,
-    AuthoritySchema,
-    DemandSchema,
-)
+from campaign.api.schemas.appeals import AppealRefSchema, AppealSchema, DemandSchema
+from campaign.api.schemas.authorities import AuthoritySchema
 from campaign.signatures.counting import bump_signature_count
 from tests.api.helpers import assert_no_private_data
 

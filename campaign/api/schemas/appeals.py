@@ -1,0 +1,248 @@
+"""Appeals in the API: what it says about appeals and their demands, and what campaigners send.
+
+Other schemas nest these (an organization's, an authority's record), so they dump the models
+directly: `AppealSchema().dump(appeal)`, `DemandSchema(many=True).dump(demands)`. Derived values
+(statuses, overdue, progress) come from campaign.appeals.status, so the page, the API and the
+feed agree. Private data never appears here: no emails of anyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate
+
+from campaign.api.schemas.authorities import AuthorityRefSchema
+from campaign.api.schemas.base import Id, Overlay, Text
+from campaign.appeals.models import APPEAL_STATES, TARGET_STATUSES, Appeal
+from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
+from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
+from campaign.appeals.translations import available_languages, localized
+from campaign.authorities.queries import authorities_by_slug
+from campaign.core import limits
+from campaign.core.limits import MAX_INT
+from campaign.signatures.counting import signature_counts
+
+
+class OrganizationRefSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+# --- demands ---------------------------------------------------------------------------------
+
+
+def _overdue_metadata(what: str) -> dict:
+    return {
+        "type": "boolean",
+        "description": f"{what} awaiting or only acknowledged past its due date (derived).",
+    }
+
+
+class TargetSchema(Schema):
+    """A demand addressed to one authority: the unit whose status is tracked."""
+
+    authority = fields.Nested(AuthorityRefSchema, required=True)
+    status = fields.String(required=True, metadata={"enum": list(TARGET_STATUSES)})
+    due_on = fields.Date(allow_none=True)
+    overdue = fields.Function(
+        lambda target: target.is_overdue(today_utc()), metadata=_overdue_metadata("Still")
+    )
+
+
+class DemandSchema(Schema):
+    id = fields.Integer(required=True)
+    position = fields.Integer(required=True, metadata={"description": "1..n, the order shown"})
+    text = fields.String(required=True)
+    status_summary = fields.Function(
+        demand_status,
+        metadata={
+            "type": "string",
+            "enum": list(TARGET_STATUSES),
+            "description": "Derived from the targets' statuses.",
+        },
+    )
+    overdue = fields.Function(
+        lambda demand: demand_overdue(demand), metadata=_overdue_metadata("A target is")
+    )
+    targets = fields.Nested(TargetSchema, many=True, required=True)
+
+
+# --- appeals ---------------------------------------------------------------------------------
+
+
+class ProgressSchema(Schema):
+    """How far the appeal's demands have got, derived from their targets."""
+
+    total = fields.Integer(required=True)
+    met = fields.Integer(required=True)
+    partially_met = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+    answered = fields.Integer(required=True, metadata={"description": "Demands not awaiting"})
+    summary = fields.Function(
+        lambda progress: progress.summary(),
+        metadata={"type": "string", "description": "For people, e.g. '2 of 4 demands met'"},
+    )
+
+
+class AppealRefSchema(Schema):
+    """An appeal named inside something else (an authority's record, an organization's)."""
+
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": list(APPEAL_STATES)})
+
+
+#: What an appeal says in the language asked for (campaign.appeals.translations.Localized).
+_LOCALIZED = ("title", "summary", "body", "body_html", "language", "original_language")
+
+
+def _counted(appeal: Appeal, signature_count: int, today: dt.date) -> Overlay:
+    """An appeal with the values a dump needs that are not on its row (looked up once for a
+    whole list), and its text in the requested language (?lang= or Accept-Language) when
+    translated."""
+    text = localized(appeal)
+    return Overlay(
+        appeal,
+        signature_count=signature_count,
+        progress=appeal_progress(appeal, today),
+        languages=available_languages(appeal),
+        demands=[Overlay(demand, text=text.demand(demand)) for demand in appeal.demands],
+        **{name: getattr(text, name) for name in _LOCALIZED},
+    )
+
+
+class AppealSummarySchema(Schema):
+    """An appeal in a list: everything but its body."""
+
+    slug = fields.String(required=True)
+    state = fields.String(required=True, metadata={"enum": list(APPEAL_STATES)})
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    language = fields.String(
+        required=True,
+        metadata={"description": "The language of title, summary, body and demand texts"},
+    )
+    original_language = fields.String(
+        required=True, metadata={"description": "The language the appeal was written in"}
+    )
+    languages = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Every language the appeal can be read in, original first"},
+    )
+    issued_by = fields.Nested(OrganizationRefSchema, allow_none=True)
+    issued_on = fields.Date(allow_none=True)
+    published_at = fields.AwareDateTime(allow_none=True)
+    closes_at = fields.AwareDateTime(allow_none=True)
+    signature_goal = fields.Integer(allow_none=True)
+    signature_count = fields.Integer(
+        required=True, metadata={"description": "Confirmed signatures (may lag by seconds)"}
+    )
+    endorsement_count = fields.Integer(
+        required=True, metadata={"description": "Approved endorsements"}
+    )
+    progress = fields.Nested(ProgressSchema, required=True)
+    demands = fields.Nested(DemandSchema, many=True, required=True)
+
+    @pre_dump(pass_collection=True)
+    def _count(self, data, many: bool, **kwargs):
+        """Signature counts for every appeal being dumped in one query (no N+1)."""
+        appeals = list(data) if many else [data]
+        counts = signature_counts(appeal.id for appeal in appeals)
+        today = today_utc()
+        counted = [_counted(appeal, counts[appeal.id], today) for appeal in appeals]
+        return counted if many else counted[0]
+
+
+class AppealSchema(AppealSummarySchema):
+    """One appeal in full."""
+
+    body = fields.String(required=True, metadata={"description": "Markdown source"})
+    body_html = fields.String(
+        required=True,
+        metadata={"description": "The body as rendered and sanitized when it was saved"},
+    )
+
+
+# --- what campaigners send ----------------------------------------------------------------
+
+
+class TargetIn(Schema):
+    authority = Text(
+        limits.SLUG, required=True, metadata={"description": "Slug of an authority in the register"}
+    )
+    due_on = fields.Date(load_default=None, allow_none=True)
+
+
+class DemandIn(Schema):
+    id = Id(metadata={"description": "An existing demand's id: it keeps its identity and history"})
+    text = Text(limits.DEMAND, min_length=1, required=True)
+    targets = fields.List(
+        fields.Nested(TargetIn),
+        metadata={"description": "Replace the targets; left out, an existing demand keeps its own"},
+    )
+
+
+#: Outside these, times cannot be converted to UTC (or make no sense for an appeal).
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+
+
+class AppealIn(Schema):
+    """An appeal as campaigners write it, created as a draft."""
+
+    title = Text(limits.TITLE, min_length=1, required=True)
+    summary = Text(limits.SUMMARY)
+    body = Text(
+        limits.APPEAL_BODY_MAX,
+        metadata={
+            "description": "Markdown; rendered and sanitized once, when saved (a text too "
+            "complex to render within the server's time budget is refused, naming the field)"
+        },
+    )
+    language = Text(
+        limits.LANGUAGE,
+        validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$", error="Not a language tag."),
+    )
+    signature_goal = fields.Integer(
+        strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_INT)
+    )
+    closes_at = fields.AwareDateTime(
+        default_timezone=dt.UTC,
+        allow_none=True,
+        validate=validate.Range(min=_EARLIEST, max=_LATEST),
+        metadata={"description": "UTC if no zone"},
+    )
+    issued_on = fields.Date(allow_none=True)
+    demands = fields.List(fields.Nested(DemandIn), validate=validate.Length(max=MAX_DEMANDS))
+
+    @post_load
+    def _resolve_authorities(self, data: dict, **kwargs) -> dict:
+        """Authority slugs to authorities, in one query; an unknown one names its field."""
+        if "demands" not in data:
+            return data
+        slugs = [t["authority"] for d in data["demands"] for t in d.get("targets", ())]
+        found = authorities_by_slug(slugs)
+        errors: dict = {}
+        demands = []
+        for i, demand in enumerate(data["demands"]):
+            targets = None if "targets" not in demand else []
+            for j, target in enumerate(demand.get("targets", ())):
+                authority = found.get(target["authority"])
+                if authority is None:
+                    message = f"No authority with slug {target['authority']!r} in the register."
+                    errors.setdefault(i, {"targets": {}})["targets"][j] = {"authority": [message]}
+                else:
+                    targets.append(TargetInput(authority, target["due_on"]))
+            demands.append(DemandInput(demand["text"], targets, demand.get("id")))
+        if errors:
+            raise ValidationError({"demands": errors})
+        return {**data, "demands": demands}
+
+
+class AppealPatch(AppealIn):
+    """Changes to an appeal: every field is optional. `demands`, when given, replaces the set
+    in the order given; a demand with its `id` keeps its identity and history."""
+
+    title = Text(limits.TITLE, min_length=1)
