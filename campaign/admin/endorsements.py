@@ -5,7 +5,7 @@ moderator compares them before approving one."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,13 +19,6 @@ from campaign.endorsements.forms import CampaignerEndorsementForm, RejectForm
 from campaign.endorsements.logos import read_logo
 
 add_nav("admin.endorsement_queue", _l("Endorsements"), "moderator")
-
-
-def _endorsement_or_404(endorsement_id: int):
-    endorsement = queries.get_endorsement(endorsement_id)
-    if endorsement is None:
-        abort(404)
-    return endorsement
 
 
 def _name(endorsement) -> str:
@@ -57,7 +50,7 @@ def endorsement_queue():
 @bp.route("/endorsements/<int:endorsement_id>/approve", methods=["POST"])
 @require_role("moderator")
 def approve_endorsement(endorsement_id: int):
-    endorsement = _endorsement_or_404(endorsement_id)
+    endorsement = queries.get_endorsement_or_404(endorsement_id)
     return run_action(
         None,
         lambda: services.approve_endorsement(current_user, endorsement),
@@ -69,7 +62,7 @@ def approve_endorsement(endorsement_id: int):
 @bp.route("/endorsements/<int:endorsement_id>/reject", methods=["GET", "POST"])
 @require_role("moderator")
 def reject_endorsement(endorsement_id: int):
-    endorsement = _endorsement_or_404(endorsement_id)
+    endorsement = queries.get_endorsement_or_404(endorsement_id)
     form = RejectForm()
     return run_action(
         form,
@@ -122,7 +115,7 @@ def add_endorsement(slug: str):
 @bp.route("/endorsements/<int:endorsement_id>/initiator", methods=["POST"])
 @require_role("editor")
 def mark_initiator(endorsement_id: int):
-    endorsement = _endorsement_or_404(endorsement_id)
+    endorsement = queries.get_endorsement_or_404(endorsement_id)
     initiator = request.form.get("initiator") == "1"
     return run_action(
         None,

@@ -47,13 +47,6 @@ def _moderator():
     return user
 
 
-def _endorsement_or_404(endorsement_id: int):
-    endorsement = queries.get_endorsement(endorsement_id)
-    if endorsement is None:
-        raise ApiError(404, "No such endorsement.", "not_found")
-    return endorsement
-
-
 # --- routes ----------------------------------------------------------------------------------
 
 
@@ -124,7 +117,7 @@ def approve_endorsement(endorsement_id: int):
     """Approve a confirmed endorsement: it becomes public and counted; the organization is
     told by email. 409 (`already_endorsed`) while another endorsement of the appeal by the
     same organization is approved: reject that one first."""
-    endorsement = _endorsement_or_404(endorsement_id)
+    endorsement = queries.get_endorsement_or_404(endorsement_id, "No such endorsement.")
     try:
         services.approve_endorsement(bearer_user(), endorsement)
     except services.AlreadyApproved as exc:
@@ -140,7 +133,7 @@ def approve_endorsement(endorsement_id: int):
 @bp.errors(400, 404)
 def reject_endorsement(body, endorsement_id: int):
     """Reject with a reason, kept private; the organization is told it was not accepted."""
-    endorsement = _endorsement_or_404(endorsement_id)
+    endorsement = queries.get_endorsement_or_404(endorsement_id, "No such endorsement.")
     services.reject_endorsement(bearer_user(), endorsement, body["reason"])
     db.session.commit()
     return endorsement

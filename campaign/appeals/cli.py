@@ -2,9 +2,19 @@ import click
 from flask.cli import AppGroup
 
 from campaign.appeals.demo import load_demo
+from campaign.appeals.models import Appeal
+from campaign.appeals.queries import get_appeal_by_slug
 from campaign.core.extensions import db
 
 demo = AppGroup("demo", help="The demo appeal.")
+
+
+def appeal_argument(slug: str) -> Appeal:
+    """The appeal a command's SLUG argument names, drafts included; a one-line error if none."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None:
+        raise click.ClickException(f"No appeal with slug {slug!r}.")
+    return appeal
 
 
 @demo.command("load")

@@ -10,7 +10,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from campaign.appeals.queries import get_appeal_by_slug
+from campaign.appeals.cli import appeal_argument
 from campaign.core.csvexport import csv_line
 from campaign.endorsements.queries import export_rows
 
@@ -67,9 +67,7 @@ def _row(e) -> tuple:
 @with_appcontext
 def export_endorsements(slug: str):
     """Every endorsement of the appeal SLUG as CSV (with private contact emails)."""
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        raise click.ClickException(f"No appeal with slug {slug!r}.")
+    appeal = appeal_argument(slug)
     sys.stdout.write(csv_line(COLUMNS))
     for endorsement in export_rows(appeal):
         sys.stdout.write(csv_line(_row(endorsement)))

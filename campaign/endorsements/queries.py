@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import abort
 from sqlalchemy.orm import joinedload
 
 from campaign.appeals.models import Appeal
@@ -17,6 +18,14 @@ from campaign.optin.mail import read_link
 
 def get_endorsement(endorsement_id: int) -> Endorsement | None:
     return db.session.get(Endorsement, endorsement_id)
+
+
+def get_endorsement_or_404(endorsement_id: int, message: str | None = None) -> Endorsement:
+    """For moderators' pages and API calls (the JSON error handler words the API's 404)."""
+    endorsement = get_endorsement(endorsement_id)
+    if endorsement is None:
+        abort(404, description=message)
+    return endorsement
 
 
 def address_check(endorsement: Endorsement) -> str:

@@ -10,7 +10,7 @@ import sys
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from campaign.appeals.queries import get_appeal_by_slug
+from campaign.appeals.cli import appeal_argument
 from campaign.core.database import utcnow
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
@@ -59,9 +59,7 @@ def counts_fold(hours: int):
 @with_appcontext
 def export_signatures(slug: str):
     """Write the appeal's signatures (with personal data) as CSV to stdout."""
-    appeal = get_appeal_by_slug(slug)
-    if appeal is None:
-        raise click.ClickException(f"No appeal with the slug {slug!r}.")
+    appeal = appeal_argument(slug)
     # A read transaction: commands otherwise take SQLite's write lock at BEGIN, and signers
     # would wait for the whole export.
     with reads_before_writes():
