@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.admin.forms import AppealForm, demand_form
+from campaign.admin.forms import AppealForm, HideForm, demand_form
+from campaign.appeals.protection import retention_days
 from campaign.appeals.queries import get_appeal_or_404, get_demand_or_404, list_all_appeals
 from campaign.appeals.services import (
     add_demand,
@@ -18,10 +19,12 @@ from campaign.appeals.services import (
     close_appeal,
     create_appeal,
     edit_demand,
+    hide_appeal,
     move_demand,
     publish_appeal,
     remove_demand,
     reopen_appeal,
+    unhide_appeal,
     update_appeal,
 )
 from campaign.appeals.status import appeal_progress
@@ -31,6 +34,7 @@ from campaign.core.actions import run_action
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
 from campaign.endorsements.organizations import get_or_create_organization
+from campaign.sharing.queries import forget_cached_copies
 from campaign.signatures.counting import signature_counts
 
 add_nav("admin.appeals", _l("Appeals"), "moderator")
@@ -104,8 +108,14 @@ def appeal_edit(slug: str):
 @bp.route("/appeals/<slug>")
 @require_role("moderator")
 def appeal(slug: str):
-    context = appeal_context(get_appeal_or_404(slug))
-    return render_template("admin/appeals/show.html", transitions=TRANSITIONS, **context)
+    appeal = get_appeal_or_404(slug)
+    context = appeal_context(appeal)
+    return render_template(
+        "admin/appeals/show.html",
+        transitions=TRANSITIONS,
+        retention_days=retention_days(appeal),
+        **context,
+    )
 
 
 @bp.route("/appeals/<slug>/preview")
@@ -122,6 +132,38 @@ def appeal_transition(slug: str, action: str):
     change, done = TRANSITIONS[action]
     return run_action(
         None, lambda: change(_me(), appeal), flash=done, success=lambda _done: _to_appeal(slug)
+    )
+
+
+@bp.route("/appeals/<slug>/hide", methods=["GET", "POST"])
+@require_role("editor")
+def appeal_hide(slug: str):
+    """Take an appeal down (any state), after a confirmation page: a tick and a reason."""
+    appeal = get_appeal_or_404(slug)
+    form = HideForm()
+
+    def taken_down(_appeal):
+        forget_cached_copies(slug)
+        return _to_appeal(slug)
+
+    return run_action(
+        form,
+        lambda: hide_appeal(_me(), appeal, form.reason.data or ""),
+        flash=_l("The appeal is taken down: its public pages answer “not found”."),
+        success=taken_down,
+        render=lambda: render_template("admin/appeals/hide.html", form=form, appeal=appeal),
+    )
+
+
+@bp.route("/appeals/<slug>/unhide", methods=["POST"])
+@require_role("admin")
+def appeal_unhide(slug: str):
+    appeal = get_appeal_or_404(slug)
+    return run_action(
+        None,
+        lambda: unhide_appeal(_me(), appeal),
+        flash=_l("The appeal is public again."),
+        success=lambda _appeal: _to_appeal(slug),
     )
 
 

@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from campaign.appeals.protection import MAX_RETENTION_DAYS
 from campaign.appeals.services import TargetInput
 from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.core import limits
@@ -52,10 +53,34 @@ class AppealForm(Form):
     issued_by = StringField(
         _l("Issuing organization"), validators=[max_length(limits.ORGANIZATION_NAME)]
     )
+    protection = SelectField(
+        _l("Protection of signers"),
+        choices=[
+            SelectChoice("standard", _l("Standard")),
+            SelectChoice(
+                "at_risk",
+                _l("At risk: names hidden unless the signer ticks to show theirs, no list of "
+                   "signers, no city, small countries folded into “other”"),
+            ),
+        ],
+        default="standard",
+    )  # fmt: skip
+    retention_days = IntegerField(
+        _l("Keep signers' personal data for (days after closing)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_RETENTION_DAYS, message=_l("From 0 to 3650 days.")),
+        ],
+    )
+
+    FILLED = (
+        "title", "summary", "body", "language", "signature_goal", "issued_on", "protection",
+        "retention_days",
+    )  # fmt: skip
 
     def fill(self, appeal) -> None:
         """Show an appeal's stored values (on GET)."""
-        for name in ("title", "summary", "body", "language", "signature_goal", "issued_on"):
+        for name in self.FILLED:
             getattr(self, name).data = getattr(appeal, name)
         self.closes_at.data = appeal.closes_at.replace(tzinfo=None) if appeal.closes_at else None
         self.issued_by.data = appeal.issued_by.name if appeal.issued_by else ""
@@ -71,7 +96,28 @@ class AppealForm(Form):
             "signature_goal": self.signature_goal.data,
             "closes_at": closes_at.replace(tzinfo=dt.UTC) if closes_at else None,
             "issued_on": self.issued_on.data,
+            "protection": self.protection.data,
+            "retention_days": self.retention_days.data,
         }
+
+
+class HideForm(Form):
+    """Taking an appeal down: a reason for the record and a tick that says it is meant."""
+
+    reason = TextAreaField(
+        _l("Reason (for the audit log; never shown publicly)"),
+        validators=[max_length(limits.NOTE)],
+    )
+    confirm = BooleanField(
+        _l("Yes, take this appeal down now: every public page of it will answer “not found”.")
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.confirm.data:
+            self.confirm.errors.append(_("Tick the box to confirm the takedown."))
+            return False
+        return ok
 
 
 class DemandForm(Form):

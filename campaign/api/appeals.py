@@ -12,13 +12,20 @@ from campaign.api.common import (
     paginated,
     require_changes,
 )
-from campaign.api.schemas.appeals import AppealIn, AppealPatch, AppealSchema, AppealSummarySchema
+from campaign.api.schemas.appeals import (
+    AppealIn,
+    AppealPatch,
+    AppealSchema,
+    AppealSummarySchema,
+    HideIn,
+)
 from campaign.api.schemas.base import PageArgs, page_schema
 from campaign.appeals import queries, services
 from campaign.appeals.services import MAX_DEMANDS
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
+from campaign.sharing.queries import forget_cached_copies
 
 bp = ApiBlueprint(
     "api_appeals",
@@ -34,7 +41,8 @@ RULES = (
     "before it, so a time already past closes signing at once. demands: at most "
     f"{MAX_DEMANDS}, each with text; an authority is named once per demand. A target's due_on "
     "(a date) is set freely on a draft; once the appeal is published it changes only through "
-    "POST /demands/{id}/due, with a reason, and never to before the publication date."
+    "POST /demands/{id}/due, with a reason, and never to before the publication date. "
+    "protection: standard or at_risk. retention_days: 0 to 3650, or null for the default."
 )
 
 
@@ -109,6 +117,29 @@ def publish_appeal(slug: str):
 def close_appeal(slug: str):
     """Close a published appeal: no more signing; it stays readable and tracking goes on."""
     return _move(services.close_appeal, slug)
+
+
+@bp.route("/appeals/<slug>/hide", methods=["POST"])
+@require_role("editor")
+@bp.arguments(HideIn, description="The body is optional.")
+@bp.response(200, AppealSchema)
+@bp.errors(404)
+def hide_appeal(data: dict, slug: str):
+    """Take an appeal down at once, in any state (archived included): every public URL of it
+    answers 404 and it leaves every list. Nothing is deleted; an admin can unhide it."""
+    appeal = services.hide_appeal(bearer_user(), queries.get_appeal_or_404(slug), data["reason"])
+    db.session.commit()
+    forget_cached_copies(slug)
+    return appeal
+
+
+@bp.route("/appeals/<slug>/unhide", methods=["POST"])
+@require_role("admin")
+@bp.response(200, AppealSchema)
+@bp.errors(404)
+def unhide_appeal(slug: str):
+    """Make a hidden appeal public again, as its state says (admins only)."""
+    return _move(services.unhide_appeal, slug)
 
 
 def _move(change, slug: str):

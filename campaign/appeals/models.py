@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from campaign.responses.models import StatusChange
 
 APPEAL_STATES = ("draft", "published", "closed", "archived")
+#: How much an appeal shields its signers (campaign.appeals.protection says what each means).
+PROTECTION_LEVELS = ("standard", "at_risk")
 TARGET_STATUSES = ("awaiting", "acknowledged", "in_progress", "partially_met", "met", "rejected")
 #: Statuses that count as "answered" for an authority's record (anything but silence).
 OPEN_STATUSES = ("awaiting", "acknowledged")
@@ -33,6 +35,13 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
         sa.CheckConstraint("endorsement_count >= 0", name="endorsement_count_nonnegative"),
         sa.CheckConstraint(
             "state = 'draft' OR published_at IS NOT NULL", name="published_has_date"
+        ),
+        one_of("protection", PROTECTION_LEVELS),
+        sa.CheckConstraint(
+            "retention_days IS NULL OR retention_days >= 0", name="retention_days_nonnegative"
+        ),
+        sa.CheckConstraint(
+            "hidden_at IS NOT NULL OR hidden_by_id IS NULL", name="hidden_by_only_when_hidden"
         ),
     )
 
@@ -62,6 +71,18 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     #: Approved endorsements; rare writes, so one column kept in step in the same transaction.
     endorsement_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: "at_risk": names hidden unless the signer ticks to show them, no public list of
+    #: signers, no city, small countries folded into "other", a short retention.
+    protection: Mapped[str] = mapped_column(
+        sa.String(16), default="standard", server_default="standard"
+    )
+    #: Days after closing before `privacy purge` erases signers' personal data; None falls
+    #: back to the protection level's default (campaign.appeals.protection.retention_days).
+    retention_days: Mapped[int | None]
+    #: Taken down: 404 on every public URL and in no list, whatever the state.
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     issued_by: Mapped[Organization | None] = relationship(lazy="joined")
     demands: Mapped[list[Demand]] = relationship(
@@ -73,12 +94,26 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
 
     @hybrid_property
     def is_public(self) -> bool:
-        """The one public visibility rule (in Python and, as Appeal.is_public, in SQL)."""
-        return self.state != "draft"
+        """The one public visibility rule (in Python and, as Appeal.is_public, in SQL): not a
+        draft and not taken down."""
+        return self.state != "draft" and self.hidden_at is None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return sa.and_(cls.state != "draft", cls.hidden_at.is_(None))
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def at_risk(self) -> bool:
+        return self.protection == "at_risk"
 
     @property
     def accepts_signatures(self) -> bool:
-        return signing_open(self.state, self.closes_at)
+        return self.hidden_at is None and signing_open(self.state, self.closes_at)
 
 
 def signing_open(state: str, closes_at: dt.datetime | None) -> bool:

@@ -21,6 +21,11 @@ from campaign.signatures.counting import count_expression
 LISTED_STATES = ("published", "closed")
 
 
+def _listed() -> sa.ColumnElement[bool]:
+    """What public lists show: a listed state, and public (a hidden appeal is in no list)."""
+    return sa.and_(Appeal.state.in_(LISTED_STATES), Appeal.is_public)
+
+
 def appeal_query() -> sa.Select:
     """Appeals with demands, targets and authorities loaded in a fixed number of queries."""
     demands = selectinload(Appeal.demands)
@@ -50,8 +55,9 @@ def get_appeal_by_slug(slug: str, eager: bool = True) -> Appeal | None:
 def get_published_appeal_or_404(
     slug: str, eager: bool = True, message: str | None = None
 ) -> Appeal:
-    """The one public visibility rule: drafts do not exist for the public. With eager=False
-    only the appeal's own row is read (for a page served from the cache)."""
+    """The one public visibility rule: drafts and hidden (taken down) appeals do not exist
+    for the public. With eager=False only the appeal's own row is read (for a page served
+    from the cache)."""
     appeal = get_appeal_by_slug(slug, eager)
     if appeal is None or not appeal.is_public:
         abort(404, description=message)
@@ -68,8 +74,8 @@ def get_appeal_or_404(slug: str, message: str | None = None) -> Appeal:
 
 
 def get_visible_appeal_or_404(slug: str, user=None) -> Appeal:
-    """What `user` may read: editors and above also see drafts (to preview them); anyone
-    else, signed in or not, gets the public rule."""
+    """What `user` may read: editors and above also see drafts and hidden appeals (to
+    preview them); anyone else, signed in or not, gets the public rule."""
     if user is not None and user.has_role("editor"):
         return get_appeal_or_404(slug)
     return get_published_appeal_or_404(slug)
@@ -139,11 +145,7 @@ def list_published_appeals() -> list[Appeal]:
 
 
 def _public_listing() -> sa.Select:
-    return (
-        appeal_query()
-        .where(Appeal.state.in_(LISTED_STATES))
-        .order_by(Appeal.published_at.desc(), Appeal.id.desc())
-    )
+    return appeal_query().where(_listed()).order_by(Appeal.published_at.desc(), Appeal.id.desc())
 
 
 def list_public_appeals() -> list[Appeal]:
@@ -154,7 +156,7 @@ def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:
     """One page of the public listing, newest first, and the total (a fixed number of
     queries whatever the page holds)."""
     total = db.session.execute(
-        sa.select(sa.func.count()).select_from(Appeal).where(Appeal.state.in_(LISTED_STATES))
+        sa.select(sa.func.count()).select_from(Appeal).where(_listed())
     ).scalar_one()
     items = db.session.execute(
         _public_listing().limit(per_page).offset((page - 1) * per_page)

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
+from campaign.appeals.protection import check_protection_fields
 from campaign.audit.services import record
 from campaign.authorities.models import Authority
+from campaign.core import limits
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.markdown_fields import EMPTY, Rendered, stored
@@ -36,7 +38,12 @@ class DemandInput:
 # --- creating and editing --------------------------------------------------------------------
 
 
-def _check_fields(title: str, signature_goal: int | None) -> None:
+def _check_fields(
+    title: str,
+    signature_goal: int | None,
+    protection: str | None = None,
+    retention_days: int | None = None,
+) -> None:
     require(bool(title and title.strip()), "title", "A title is required.")
     require(len(title) <= 300, "title", "The title is at most 300 characters.")
     require(
@@ -44,6 +51,9 @@ def _check_fields(title: str, signature_goal: int | None) -> None:
         "signature_goal",
         "The goal must be a positive number.",
     )
+    errors = check_protection_fields(protection, retention_days)
+    if errors:
+        raise InvalidInput("Please correct the fields marked.", errors)
 
 
 def create_appeal(
@@ -60,8 +70,10 @@ def create_appeal(
     timezone: str = "UTC",
     demands: Sequence[DemandInput] = (),
     slug: str | None = None,
+    protection: str = "standard",
+    retention_days: int | None = None,
 ) -> Appeal:
-    _check_fields(title, signature_goal)
+    _check_fields(title, signature_goal, protection, retention_days)
     body = stored(body)
     appeal = Appeal(
         slug=unique_slug(Appeal, slug or title),
@@ -76,6 +88,8 @@ def create_appeal(
         issued_by=issued_by,
         timezone=timezone,
         state="draft",
+        protection=protection,
+        retention_days=retention_days,
     )
     db.session.add(appeal)
     db.session.flush()
@@ -87,7 +101,7 @@ def create_appeal(
 
 EDITABLE_FIELDS = (
     "title", "summary", "body", "language", "signature_goal", "closes_at", "issued_on",
-    "issued_by", "timezone", "delivered_on", "delivery_note",
+    "issued_by", "timezone", "delivered_on", "delivery_note", "protection", "retention_days",
 )  # fmt: skip
 
 
@@ -96,7 +110,12 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
-    _check_fields(fields.get("title", appeal.title), fields.get("signature_goal"))
+    _check_fields(
+        fields.get("title", appeal.title),
+        fields.get("signature_goal"),
+        fields.get("protection"),
+        fields.get("retention_days"),
+    )
     _check_archived(appeal)
     changed = sorted(fields)
     if "body" in fields:
@@ -307,6 +326,38 @@ def _move(user, appeal: Appeal, source: str, target: str, refusal: str, **stamps
         setattr(appeal, name, value)
     db.session.flush()
     record(user, _MOVES[source, target], appeal)
+    return appeal
+
+
+# --- takedown ----------------------------------------------------------------------------------
+
+
+def hide_appeal(user, appeal: Appeal, reason: str = "") -> Appeal:
+    """Take the appeal down at once, in any state (archived included): from the commit on it
+    answers 404 on every public URL and leaves every list (Appeal.is_public). Hiding a hidden
+    appeal changes nothing. The caller purges cached copies after the commit."""
+    reason = (reason or "").strip()
+    too_long = f"The reason is at most {limits.NOTE} characters."
+    require(len(reason) <= limits.NOTE, "reason", too_long)
+    if appeal.hidden_at is not None:
+        return appeal
+    appeal.hidden_at = utcnow()
+    appeal.hidden_by_id = getattr(user, "id", None)
+    appeal.hidden_reason = reason
+    db.session.flush()
+    record(user, "appeal.hide", appeal, {"reason": reason, "state": appeal.state})
+    return appeal
+
+
+def unhide_appeal(user, appeal: Appeal) -> Appeal:
+    """Put a hidden appeal back (admins only, checked by the edges): public again as its
+    state says. Unhiding a visible appeal changes nothing."""
+    if appeal.hidden_at is None:
+        return appeal
+    hidden_at, reason = appeal.hidden_at, appeal.hidden_reason
+    appeal.hidden_at, appeal.hidden_by_id, appeal.hidden_reason = None, None, ""
+    db.session.flush()
+    record(user, "appeal.unhide", appeal, {"hidden_at": hidden_at, "reason": reason})
     return appeal
 
 

@@ -38,6 +38,15 @@ class Config:
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
+    #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
+    #: appeal whose own retention_days is not set (standard ones use DATA_RETENTION_DAYS).
+    AT_RISK_RETENTION_DAYS = _int("AT_RISK_RETENTION_DAYS", 30)
+    #: On an at_risk appeal's public figures, countries with fewer confirmed signers than this
+    #: are folded into "other" (standard appeals fold below 10).
+    AT_RISK_COUNTRY_MIN_SIGNATURES = _int("AT_RISK_COUNTRY_MIN_SIGNATURES", 50)
+    #: Markdown the operator writes for /privacy (who runs the instance, contact,
+    #: jurisdiction); a relative path is under the instance folder. Absent: no such section.
+    PRIVACY_PAGE_FILE = os.environ.get("PRIVACY_PAGE_FILE", "privacy.md")
     #: Sent or failed outbox messages are blanked by `privacy purge` after this many days.
     OUTBOX_RETENTION_DAYS = _int("OUTBOX_RETENTION_DAYS", 30)
     #: How long the "see or erase my data" link in a signer's emails works.

@@ -173,7 +173,7 @@ def organization_endorsements(organization: Organization) -> list[Endorsement]:
             .where(
                 Endorsement.organization_id == organization.id,
                 Endorsement.state == "approved",
-                Appeal.state != "draft",
+                Appeal.is_public,
             )
             .order_by(Endorsement.moderated_at.desc(), Endorsement.id.desc())
         )
@@ -187,7 +187,7 @@ def organization_appeals(organization: Organization) -> list[Appeal]:
     return list(
         db.session.execute(
             sa.select(Appeal)
-            .where(Appeal.issued_by_id == organization.id, Appeal.state != "draft")
+            .where(Appeal.issued_by_id == organization.id, Appeal.is_public)
             .order_by(Appeal.published_at.desc())
         )
         .unique()

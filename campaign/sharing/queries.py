@@ -19,11 +19,23 @@ COUNT_CACHE_SECONDS = 5
 COUNT_MAX_AGE = 30
 
 
+def _count_key(slug: str) -> str:
+    return f"sharing:count:{slug}"
+
+
+def forget_cached_copies(slug: str) -> None:
+    """Drop what the cache keeps about an appeal and would serve without asking the database
+    first (its count.json), after it is taken down. The appeal page's and the card's copies
+    need nothing: they are looked up only after the visibility rule, under a key made of the
+    appeal's version, which the takedown changes."""
+    cache.delete(_count_key(slug))
+
+
 def count_payload(slug: str) -> dict:
     """What pollers get: public numbers only. Cached a few seconds per appeal, so a burst of
     pollers costs one lookup; a draft or unknown slug aborts 404 and is never cached (an
     appeal never goes back to draft)."""
-    key = f"sharing:count:{slug}"
+    key = _count_key(slug)
     payload = cache.get(key)
     if payload is None:
         appeal = get_published_appeal_or_404(slug)

@@ -13,7 +13,8 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, va
 
 from campaign.api.schemas.authorities import AuthorityRefSchema
 from campaign.api.schemas.base import Id, Overlay, Text
-from campaign.appeals.models import APPEAL_STATES, TARGET_STATUSES, Appeal
+from campaign.appeals.models import APPEAL_STATES, PROTECTION_LEVELS, TARGET_STATUSES, Appeal
+from campaign.appeals.protection import MAX_RETENTION_DAYS, retention_days
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
@@ -108,6 +109,7 @@ def _counted(appeal: Appeal, signature_count: int, today: dt.date) -> Overlay:
         progress=appeal_progress(appeal, today),
         languages=available_languages(appeal),
         demands=[Overlay(demand, text=text.demand(demand)) for demand in appeal.demands],
+        retention_days=retention_days(appeal),
         **{name: getattr(text, name) for name in _LOCALIZED},
     )
 
@@ -144,6 +146,25 @@ class AppealSummarySchema(Schema):
     )
     progress = fields.Nested(ProgressSchema, required=True)
     demands = fields.Nested(DemandSchema, many=True, required=True)
+    protection = fields.String(
+        required=True,
+        metadata={
+            "enum": list(PROTECTION_LEVELS),
+            "description": "at_risk: signers' names hidden unless they opt in, no list of "
+            "signers, no city, small countries folded into 'other', a short retention",
+        },
+    )
+    retention_days = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Days after closing before signers' personal data is erased (the "
+            "appeal's own, or the instance's default for its protection level)"
+        },
+    )
+    hidden_at = fields.AwareDateTime(
+        allow_none=True,
+        metadata={"description": "When it was taken down; only editors ever see a hidden appeal"},
+    )
 
     @pre_dump(pass_collection=True)
     def _count(self, data, many: bool, **kwargs):
@@ -216,6 +237,20 @@ class AppealIn(Schema):
     )
     issued_on = fields.Date(allow_none=True)
     demands = fields.List(fields.Nested(DemandIn), validate=validate.Length(max=MAX_DEMANDS))
+    protection = Text(
+        16,
+        validate=validate.OneOf(PROTECTION_LEVELS),
+        metadata={"description": "standard (the default) or at_risk"},
+    )
+    retention_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_RETENTION_DAYS),
+        metadata={
+            "description": "Days after closing before signers' personal data is erased; null: "
+            "the instance's default (DATA_RETENTION_DAYS, or AT_RISK_RETENTION_DAYS for at_risk)"
+        },
+    )
 
     @post_load
     def _resolve_authorities(self, data: dict, **kwargs) -> dict:
@@ -246,3 +281,13 @@ class AppealPatch(AppealIn):
     in the order given; a demand with its `id` keeps its identity and history."""
 
     title = Text(limits.TITLE, min_length=1)
+
+
+class HideIn(Schema):
+    """Taking an appeal down."""
+
+    reason = Text(
+        limits.NOTE,
+        load_default="",
+        metadata={"description": "Why (kept in the audit log; never shown publicly)"},
+    )
