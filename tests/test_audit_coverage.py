@@ -123,6 +123,20 @@ def a_archive(c):
     return f"/admin/appeals/{_closed(c.make_appeal, c.db).slug}/archive", {}
 
 
+def a_hide(c):
+    appeal = _closed(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/hide", {"reason": "Signers at risk", "confirm": "y"}
+
+
+def a_unhide(c):
+    from campaign.appeals.services import hide_appeal
+
+    appeal = _published(c.make_appeal, c.db)
+    hide_appeal(None, appeal)
+    c.db.session.commit()
+    return f"/admin/appeals/{appeal.slug}/unhide", {}
+
+
 def a_authority_new(c):
     return "/admin/authorities/new", AUTHORITY
 
@@ -297,6 +311,8 @@ ACTIONS = {
     "admin.appeal_transition:close": a_close,
     "admin.appeal_transition:reopen": a_reopen,
     "admin.appeal_transition:archive": a_archive,
+    "admin.appeal_hide": a_hide,
+    "admin.appeal_unhide": a_unhide,
     "admin.authority_new": a_authority_new,
     "admin.authority_edit": a_authority_edit,
     "admin.invalidate": a_invalidate,
