@@ -46,7 +46,8 @@ SIGN_RULES = (
     "or @ nor contain a web address. email: a valid address of at most 320 characters, never "
     "shown. One person signs once: addresses are compared in canonical form (letter case and "
     "Unicode forms ignored, and Gmail's dots and +tags). country: an ISO 3166-1 alpha-2 code. "
-    "city: optional, at most 120 characters, no web address."
+    "city: optional, at most 120 characters, no web address; refused on an at_risk appeal. "
+    "public_name: on an at_risk appeal the name is shown only when this is true."
 )
 
 

@@ -158,6 +158,8 @@ def load_demo() -> tuple[Appeal, bool]:
         issued_on=dt.date(2025, 5, 30),
         issued_by=platform,
         timezone="Asia/Bishkek",
+        # Its signers protest security officers summoning people: they must not be named.
+        protection="at_risk",
         demands=[
             DemandInput(text, [TargetInput(authorities[slug]) for slug in targets])
             for text, targets in DEMANDS

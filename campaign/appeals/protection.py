@@ -39,9 +39,14 @@ def retention_days(appeal) -> int:
 def country_minimum(appeal) -> int:
     """Signers a country needs to be named in the appeal's public figures."""
     if is_at_risk(appeal.protection):
-        configured = int(current_app.config["AT_RISK_COUNTRY_MIN_SIGNATURES"])
-        return max(configured, STANDARD_COUNTRY_MINIMUM)
+        return at_risk_country_minimum()
     return STANDARD_COUNTRY_MINIMUM
+
+
+def at_risk_country_minimum() -> int:
+    """Never below the standard threshold, whatever the setting says."""
+    configured = int(current_app.config["AT_RISK_COUNTRY_MIN_SIGNATURES"])
+    return max(configured, STANDARD_COUNTRY_MINIMUM)
 
 
 def shows_signer_list(appeal) -> bool:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal, DemandTarget
+from campaign.appeals.protection import STANDARD_COUNTRY_MINIMUM, country_minimum
 from campaign.appeals.queries import list_published_appeals
 from campaign.appeals.status import demand_status, today_utc
 from campaign.core.database import utcnow
@@ -24,8 +25,9 @@ from campaign.signatures.counting import signature_counts
 from campaign.signatures.models import Signature
 from campaign.signatures.rollup import NO_REF, hour_of, hourly_totals, totals_by
 
-#: Countries with fewer signers than this are grouped as "other" in public figures.
-MIN_PUBLIC_COUNTRY = 10
+#: Countries with fewer signers than this are grouped as "other" in a standard appeal's public
+#: figures (an at_risk appeal's threshold is higher: campaign.appeals.protection).
+MIN_PUBLIC_COUNTRY = STANDARD_COUNTRY_MINIMUM
 #: How many hours the dashboard's hourly chart covers.
 RECENT_HOURS = 48
 #: Confirmation rate and flagged share look at the latest RATE_SAMPLE signatures submitted in
@@ -273,8 +275,10 @@ def appeal_stats(appeal: Appeal, now: dt.datetime | None = None) -> AppealStats:
 
 
 def public_stats(appeal: Appeal, first: dt.date, last: dt.date) -> dict:
-    """Confirmed signatures per local day and per country (small countries as "other")."""
+    """Confirmed signatures per local day and per country (small countries as "other", by the
+    appeal's protection level)."""
     zone = appeal_zone(appeal)
+    minimum = country_minimum(appeal)
     days = daily_series(appeal, first, last)
     countries = totals_by(
         "country",
@@ -288,7 +292,9 @@ def public_stats(appeal: Appeal, first: dt.date, last: dt.date) -> dict:
         "from": first.isoformat(),
         "to": last.isoformat(),
         "total": sum(n for _, n in days),
-        "min_country_size": MIN_PUBLIC_COUNTRY,
+        "min_country_size": minimum,
         "days": [{"date": day.isoformat(), "signatures": n} for day, n in days],
-        "countries": [{"country": c, "signatures": n} for c, n in group_small_countries(countries)],
+        "countries": [
+            {"country": c, "signatures": n} for c, n in group_small_countries(countries, minimum)
+        ],
     }

@@ -113,7 +113,8 @@ def _stats_or_error():
 @bp.doc(summary="Open data as JSON", **_doc("application/json", _STATS_SCHEMA))
 def stats_json(slug: str):
     """Confirmed signatures per day (in the appeal's time zone) and per country; countries
-    with fewer than 10 signers are grouped as "other"."""
+    with fewer than `min_country_size` signers (10; on an at_risk appeal
+    AT_RISK_COUNTRY_MIN_SIGNATURES, 50 by default) are grouped as "other"."""
     stats, error = _stats_or_error()
     if error is not None:
         return error

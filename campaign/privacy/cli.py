@@ -14,7 +14,8 @@ privacy = AppGroup("privacy", help="Erase personal data that is no longer needed
 @click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
 def purge_command(dry_run: bool):
     """Erase personal data of signatures and endorsements on appeals closed for longer than
-    DATA_RETENTION_DAYS and of withdrawn ones, and blank old sent mail."""
+    their retention period (the appeal's own, else AT_RISK_RETENTION_DAYS for at-risk appeals
+    and DATA_RETENTION_DAYS for others) and of withdrawn ones, and blank old sent mail."""
     from campaign.privacy.services import purge
 
     result = purge(dry_run=dry_run)

@@ -1,6 +1,8 @@
 """`privacy purge`: erase personal data that is no longer needed.
 
-- Signatures on appeals closed for longer than DATA_RETENTION_DAYS, and withdrawn ones at
+- Signatures on appeals closed for longer than their retention period (the appeal's own
+  retention_days, else AT_RISK_RETENTION_DAYS for an at_risk appeal and DATA_RETENTION_DAYS
+  for a standard one: campaign.appeals.protection), and withdrawn ones at
   once (withdrawal erases them already; the purge catches any left): name, email, email_key,
   city and ip_key are set to NULL and personal_data_erased_at is set. State, country, times
   and the counters stay, so every count and chart is unchanged.
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from campaign.appeals.models import Appeal
+from campaign.appeals.protection import retention_days
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.endorsements.models import Endorsement
@@ -38,27 +41,32 @@ class PurgeResult:
     outbox_messages: int = 0
 
 
-def _closed_appeals(before: dt.datetime):
-    return sa.select(Appeal.id).where(Appeal.closed_at.is_not(None), Appeal.closed_at < before)
+def _closed_appeals(now: dt.datetime) -> list[int]:
+    """Ids of the closed appeals whose retention period is over (a few rows: every closed
+    appeal, each with its own period)."""
+    closed = db.session.execute(
+        sa.select(Appeal.id, Appeal.closed_at, Appeal.protection, Appeal.retention_days).where(
+            Appeal.closed_at.is_not(None)
+        )
+    ).all()
+    return [
+        row.id for row in closed if row.closed_at + dt.timedelta(days=retention_days(row)) < now
+    ]
 
 
 def signatures_to_erase(now: dt.datetime | None = None):
     now = now or utcnow()
-    before = now - dt.timedelta(days=current_app.config["DATA_RETENTION_DAYS"])
     return sa.and_(
         Signature.personal_data_erased_at.is_(None),
-        sa.or_(Signature.state == "withdrawn", Signature.appeal_id.in_(_closed_appeals(before))),
+        sa.or_(Signature.state == "withdrawn", Signature.appeal_id.in_(_closed_appeals(now))),
     )
 
 
 def endorsements_to_erase(now: dt.datetime | None = None):
     now = now or utcnow()
-    before = now - dt.timedelta(days=current_app.config["DATA_RETENTION_DAYS"])
     return sa.and_(
         sa.or_(Endorsement.contact_email.is_not(None), Endorsement.ip_key.is_not(None)),
-        sa.or_(
-            Endorsement.state == "withdrawn", Endorsement.appeal_id.in_(_closed_appeals(before))
-        ),
+        sa.or_(Endorsement.state == "withdrawn", Endorsement.appeal_id.in_(_closed_appeals(now))),
     )
 
 

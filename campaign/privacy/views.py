@@ -4,8 +4,9 @@ POST with CSRF. Pages reached by token are private: no-referrer, no-store."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from campaign.appeals.protection import STANDARD_COUNTRY_MINIMUM, at_risk_country_minimum
 from campaign.core.extensions import db
 from campaign.core.security import TokenError
 from campaign.optin.pages import private_page
@@ -14,6 +15,22 @@ from campaign.signatures.queries import signature_from_link
 from campaign.signatures.services import withdraw_signature
 
 bp = Blueprint("privacy", __name__)
+
+
+@bp.route("/privacy")
+def notice():
+    """What the instance keeps and for how long, and the operator's own section."""
+    from campaign.privacy.notice import operator_notice  # renders Markdown: only this page
+
+    config = current_app.config
+    return render_template(
+        "privacy/notice.html",
+        operator=operator_notice(),
+        standard_days=int(config["DATA_RETENTION_DAYS"]),
+        at_risk_days=int(config["AT_RISK_RETENTION_DAYS"]),
+        standard_countries=STANDARD_COUNTRY_MINIMUM,
+        at_risk_countries=at_risk_country_minimum(),
+    )
 
 
 @bp.route("/my-data/<token>", methods=["GET", "POST"])

@@ -30,6 +30,8 @@ class AppealFacts:
     title: str
     state: str
     closes_at: dt.datetime | None
+    #: The appeal's protection level (campaign.appeals.protection).
+    protection: str = "standard"
 
     @property
     def accepts_signatures(self) -> bool:
@@ -39,9 +41,9 @@ class AppealFacts:
 @lru_cache(maxsize=1)
 def _facts_by_slug() -> sa.Select:
     columns = (Appeal.id, Appeal.slug, Appeal.language, Appeal.title, Appeal.state)
-    return sa.select(*columns, Appeal.closes_at, Appeal.is_public.label("public")).where(
-        Appeal.slug == sa.bindparam("slug")
-    )
+    return sa.select(
+        *columns, Appeal.closes_at, Appeal.protection, Appeal.is_public.label("public")
+    ).where(Appeal.slug == sa.bindparam("slug"))
 
 
 def get_published_appeal_facts_or_404(slug: str) -> AppealFacts:
@@ -49,7 +51,7 @@ def get_published_appeal_facts_or_404(slug: str) -> AppealFacts:
     row = db.session.connection().execute(_facts_by_slug(), {"slug": slug}).first()
     if row is None or not row.public:
         abort(404)
-    return AppealFacts(*row[:6])
+    return AppealFacts(*row[:7])
 
 
 @lru_cache(maxsize=4)

@@ -38,6 +38,8 @@ class SignForm(Form):
         default="name",
         validate_choice=False,
     )
+    #: On an at_risk appeal, instead of `display`: never pre-ticked.
+    show_name = BooleanField(_l("Show my name publicly as a signer"), default=False)
     wants_updates = BooleanField(_l("Email me updates about this appeal"))
     #: Hidden with CSS; people leave it empty, form-filling bots do not.
     website = StringField(_l("Leave this field empty"), [max_length(limits.WEBSITE)])
@@ -54,12 +56,21 @@ class SignForm(Form):
             email=self.email.data or "",
             country=self.country.data or "",
             city=self.city.data or "",
-            public_name=self.display.data != "anonymous",
+            public_name=self._public_name(),
             wants_updates=bool(self.wants_updates.data),
             ref=self.ref.data,
             honeypot=self.website.data,
             language=_lang(),
         )
+
+    def _public_name(self) -> bool | None:
+        """True or False as the signer chose; None when they said nothing (an at_risk
+        appeal's form has only the `show_name` box, unticked by default)."""
+        if self.show_name.data:
+            return True
+        if self.display.raw_data:
+            return self.display.data != "anonymous"
+        return None
 
 
 class ButtonForm(Form):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from campaign.appeals.models import Appeal
+from campaign.appeals.protection import shows_signer_list
 from campaign.core.extensions import db
 from campaign.optin.mail import read_link
 from campaign.signatures.models import Signature
@@ -46,7 +47,9 @@ def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
     """The latest confirmed, unflagged signers for the appeal page (index on
     appeal_id, state, confirmed_at). An anonymous signer is "Anonymous" and nothing else: with
     their country beside the moment they signed, the only signer from a country would be
-    known to have signed, and when."""
+    known to have signed, and when. An at_risk appeal lists nobody."""
+    if not shows_signer_list(appeal):
+        return []
     rows = db.session.execute(
         sa.select(Signature.name, Signature.public_name, Signature.country)
         .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")

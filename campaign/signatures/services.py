@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from campaign.appeals.models import Appeal
+from campaign.appeals.protection import public_name_choice, takes_city
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core import limits
@@ -57,7 +58,8 @@ class SignatureInput:
     email: str
     country: str
     city: str = ""
-    public_name: bool = True
+    #: None: the signer did not say (shown on a standard appeal, hidden on an at_risk one).
+    public_name: bool | None = None
     wants_updates: bool = False
     ref: str | None = None
     honeypot: str | None = None
@@ -99,6 +101,16 @@ def _check(data: SignatureInput) -> tuple[str, str, str, str | None]:
     if errors:
         raise InvalidInput(str(_l("Please correct the fields marked.")), errors)
     return name, email, country, city
+
+
+def protect_signer(protection: str, data: SignatureInput) -> bool:
+    """What the appeal's protection level asks of a signature (campaign.appeals.protection):
+    on an at_risk appeal no city is taken (InvalidInput names it) and the name is public
+    only when the signer said so. Returns whether the name is shown."""
+    if (data.city or "").strip() and not takes_city(protection):
+        message = str(_l("This appeal does not ask for a city, to protect its signers."))
+        raise InvalidInput(message, {"city": message})
+    return public_name_choice(protection, data.public_name)
 
 
 def _language(language: str | None) -> str:
@@ -150,6 +162,7 @@ def sign_appeal(slug: str, data: SignatureInput, address: str) -> Signature:
 def _prepare(appeal: AppealFacts, data: SignatureInput, address: str) -> _Prepared:
     require_accepting(appeal)
     name, email, country, city = _check(data)
+    public_name = protect_signer(appeal.protection, data)
     flagged = abuse_reason("sign", address, email, data.honeypot)
     language = _language(data.language)
     now = utcnow()
@@ -160,7 +173,7 @@ def _prepare(appeal: AppealFacts, data: SignatureInput, address: str) -> _Prepar
         "email_key": canonical_email(email),
         "country": country,
         "city": city,
-        "public_name": bool(data.public_name),
+        "public_name": public_name,
         "wants_updates": bool(data.wants_updates),
         "language": language,
         "state": "pending",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from campaign.appeals.protection import is_at_risk, retention_days
 from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
 from campaign.appeals.views import appeal_context_provider, render_appeal_page
 from campaign.core.extensions import db
@@ -40,6 +41,8 @@ def _signing_section(appeal) -> dict:
         "sign_form": SignForm(formdata=None, ref=request.args.get("ref", "")),
         "accepts_signatures": appeal.accepts_signatures,
         "recent_signers": recent_public_signers(appeal),
+        "at_risk": is_at_risk(appeal.protection),
+        "retention_days": retention_days(appeal),
     }
 
 

@@ -4,8 +4,8 @@ Revision ID: 0008_protection_takedown
 Revises: 0006_endorsement_rivals
 Create Date: 2026-12-06 15:00:00
 
-`protection` is `standard` or `at_risk` (existing appeals stay standard; the demo appeal is
-made at_risk when `flask demo load` runs again). `retention_days` is NULL for every existing
+`protection` is `standard` or `at_risk`: existing appeals stay standard, except the demo
+appeal (its signers protest security officers summoning people), which becomes at_risk. `retention_days` is NULL for every existing
 appeal, so `privacy purge` keeps using DATA_RETENTION_DAYS for them. `hidden_at`,
 `hidden_by_id` and `hidden_reason` record a takedown; no existing appeal is hidden.
 """
@@ -44,6 +44,9 @@ def upgrade():
         batch_op.create_check_constraint(
             "ck_appeals_hidden_by_only_when_hidden", "hidden_at IS NOT NULL OR hidden_by_id IS NULL"
         )
+    op.execute(
+        "UPDATE appeals SET protection = 'at_risk' WHERE slug = 'stop-the-pressure-on-kloop'"
+    )
 
 
 def downgrade():

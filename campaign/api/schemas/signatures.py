@@ -20,8 +20,19 @@ class SignatureIn(Schema):
     country = Text(
         limits.COUNTRY, required=True, metadata={"description": "ISO 3166-1 alpha-2 code"}
     )
-    city = Text(limits.CITY, load_default="")
-    public_name = fields.Boolean(load_default=True, metadata={"description": "False: anonymous"})
+    city = Text(
+        limits.CITY,
+        load_default="",
+        metadata={"description": "Refused (400, naming the field) on an at_risk appeal"},
+    )
+    public_name = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Show the signer's name publicly. Left out: shown on a standard "
+            "appeal, hidden on an at_risk one (only true shows it there)"
+        },
+    )
     wants_updates = fields.Boolean(load_default=False)
     ref = Text(limits.REF, load_default=None, allow_none=True, metadata={"description": "Channel"})
     language = Text(
