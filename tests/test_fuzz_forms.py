@@ -201,6 +201,9 @@ NO_FORM_ON_ANY_PAGE = dict.fromkeys(
     ],
     "opened by a mailed token; its form is a CSRF button, with no field to fuzz",
 )
+NO_FORM_ON_ANY_PAGE["admin.appeal_unhide"] = (
+    "only a hidden appeal's admin page has it (the crawl hides none); a CSRF button, no field"
+)
 #: Visible text inputs that may go without maxlength: their limits live with the Markdown.
 MARKDOWN_BODIES = {"body"}
 MARK = "ж"  # two bytes in UTF-8: a limit must count characters, as the columns do

@@ -81,7 +81,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     retention_days: Mapped[int | None]
     #: Taken down: 404 on every public URL and in no list, whatever the state.
     hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    hidden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The campaigner who took it down (a user id without a foreign key: see migration 0008;
+    #: the audit entry of the takedown is the lasting record).
+    hidden_by_id: Mapped[int | None]
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     issued_by: Mapped[Organization | None] = relationship(lazy="joined")

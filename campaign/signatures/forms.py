@@ -64,12 +64,14 @@ class SignForm(Form):
         )
 
     def _public_name(self) -> bool | None:
-        """True or False as the signer chose; None when they said nothing (an at_risk
-        appeal's form has only the `show_name` box, unticked by default)."""
+        """True only when the signer ticked `show_name` (an at_risk appeal's box, never
+        pre-ticked); False for "Sign anonymously"; otherwise None, "not said": the radio
+        button comes pre-selected on "Show my name", so choosing it is no explicit opt-in
+        (a standard appeal shows the name, an at_risk one does not)."""
         if self.show_name.data:
             return True
-        if self.display.raw_data:
-            return self.display.data != "anonymous"
+        if self.display.data == "anonymous":
+            return False
         return None
 
 
