@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.queries import get_appeal_or_404, list_public_appeals
+from campaign.appeals.queries import get_appeal_or_404, list_tracked_appeals
 from campaign.core.actions import run_action
 from campaign.endorsements import queries, services
 from campaign.endorsements.forms import CampaignerEndorsementForm, RejectForm
@@ -43,7 +43,7 @@ def endorsement_queue():
         "admin/endorsements/queue.html",
         queue=queue,
         rivals=queries.rivals_of(queue),
-        appeals=list_public_appeals(),
+        appeals=list_tracked_appeals(),
     )
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
+from campaign.appeals.queries import get_tracked_appeal_or_404, list_tracked_appeals
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.actions import run_action
@@ -81,20 +81,20 @@ def _page_form(appeal, name: str, form, action, done):
 @bp.route("/responses")
 @require_role("editor")
 def responses_index():
-    items = [(a, appeal_progress(a)) for a in list_public_appeals()]
+    items = [(a, appeal_progress(a)) for a in list_tracked_appeals()]
     return render_template("admin/responses/index.html", items=items)
 
 
 @bp.route("/appeals/<slug>/responses")
 @require_role("editor")
 def appeal_responses(slug: str):
-    return _page(get_published_appeal_or_404(slug))
+    return _page(get_tracked_appeal_or_404(slug))
 
 
 @bp.route("/appeals/<slug>/responses/record", methods=["POST"])
 @require_role("editor")
 def record_response_view(slug: str):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     form = response_form(appeal, _authorities(appeal))
 
     def record():
@@ -117,7 +117,7 @@ def record_response_view(slug: str):
 @bp.route("/appeals/<slug>/responses/status", methods=["POST"])
 @require_role("editor")
 def change_status_view(slug: str):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     form = status_form(appeal)
 
     def change():
@@ -131,7 +131,7 @@ def change_status_view(slug: str):
 @bp.route("/appeals/<slug>/responses/changes/<int:change_id>/retract", methods=["POST"])
 @require_role("editor")
 def retract_view(slug: str, change_id: int):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     change = get_status_change_or_404(change_id, appeal)
     return run_action(
         None,
@@ -145,7 +145,7 @@ def retract_view(slug: str, change_id: int):
 @bp.route("/appeals/<slug>/responses/due", methods=["POST"])
 @require_role("editor")
 def due_view(slug: str):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     form = due_form(appeal)
 
     def change():
@@ -158,7 +158,7 @@ def due_view(slug: str):
 @bp.route("/appeals/<slug>/updates", methods=["POST"])
 @require_role("editor")
 def post_update_view(slug: str):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     form = UpdateForm()
 
     def post():
@@ -177,7 +177,7 @@ def post_update_view(slug: str):
 @bp.route("/appeals/<slug>/responses/notify", methods=["POST"])
 @require_role("editor")
 def notify_view(slug: str):
-    appeal = get_published_appeal_or_404(slug)
+    appeal = get_tracked_appeal_or_404(slug)
     return run_action(
         None,
         lambda: mailshots.start_status_mailing(current_user, appeal),

@@ -73,6 +73,16 @@ def get_appeal_or_404(slug: str, message: str | None = None) -> Appeal:
     return appeal
 
 
+def get_tracked_appeal_or_404(slug: str) -> Appeal:
+    """A published, closed or archived appeal, taken down or not: for campaigners' pages that
+    follow an appeal after publication (responses, endorsements), after their role is
+    checked. A takedown hides the appeal from the public, not from its campaigners."""
+    appeal = get_appeal_by_slug(slug)
+    if appeal is None or appeal.state == "draft":
+        abort(404)
+    return appeal
+
+
 def get_visible_appeal_or_404(slug: str, user=None) -> Appeal:
     """What `user` may read: editors and above also see drafts and hidden appeals (to
     preview them); anyone else, signed in or not, gets the public rule."""
@@ -150,6 +160,17 @@ def _public_listing() -> sa.Select:
 
 def list_public_appeals() -> list[Appeal]:
     return list(db.session.execute(_public_listing()).scalars())
+
+
+def list_tracked_appeals() -> list[Appeal]:
+    """Published and closed appeals, taken down or not, newest first: for campaigners."""
+    return list(
+        db.session.execute(
+            appeal_query()
+            .where(Appeal.state.in_(LISTED_STATES))
+            .order_by(Appeal.published_at.desc(), Appeal.id.desc())
+        ).scalars()
+    )
 
 
 def public_appeals_page(page: int, per_page: int) -> tuple[list[Appeal], int]:

@@ -363,3 +363,13 @@ def test_admins_unhide_from_the_admin_page(app, db, client, login, make_appeal):
     assert f"/admin/appeals/{appeal.slug}/unhide" in page
     assert client.post(f"/admin/appeals/{appeal.slug}/unhide").status_code == 302
     assert client.get(f"/appeals/{appeal.slug}").status_code == 200
+
+
+def test_campaigners_keep_tracking_a_hidden_appeal(app, db, client, login, make_appeal):
+    appeal = make_appeal(title="Tracked while hidden")
+    hide_appeal(None, appeal)
+    db.session.commit()
+    login("editor")
+    assert "Tracked while hidden" in client.get("/admin/responses").get_data(True)
+    assert client.get(f"/admin/appeals/{appeal.slug}/responses").status_code == 200
+    assert client.get(f"/appeals/{appeal.slug}").status_code == 404
