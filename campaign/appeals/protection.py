@@ -75,3 +75,13 @@ def check_protection_fields(protection: str | None, retention: int | None) -> di
             _l("Give a number of days from 0 to %(max)d.", max=MAX_RETENTION_DAYS)
         )
     return errors
+
+
+def check_lowering(user, current: str, wanted: str | None) -> dict[str, str]:
+    """Only an admin (or the system: no user) lowers an at_risk appeal to standard: it brings
+    back the list of signers and smaller countries in the figures, so an editor's account
+    alone cannot expose signers."""
+    lowering = is_at_risk(current) and wanted is not None and not is_at_risk(wanted)
+    if lowering and user is not None and not user.has_role("admin"):
+        return {"protection": str(_l("Only an admin can lower an appeal's protection."))}
+    return {}

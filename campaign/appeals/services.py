@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
-from campaign.appeals.protection import check_protection_fields
+from campaign.appeals.protection import check_lowering, check_protection_fields
 from campaign.audit.services import record
 from campaign.authorities.models import Authority
 from campaign.core import limits
@@ -117,7 +117,11 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         fields.get("retention_days"),
     )
     _check_archived(appeal)
+    refused = check_lowering(user, appeal.protection, fields.get("protection"))
+    if refused:
+        raise InvalidInput(next(iter(refused.values())), refused)
     changed = sorted(fields)
+    protection = (appeal.protection, fields.get("protection", appeal.protection))
     if "body" in fields:
         body = stored(fields.pop("body"))
         appeal.body, appeal.body_html = body.source, body.html
@@ -126,7 +130,10 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
     if demands is not None:
         set_demands(appeal, demands)
     db.session.flush()
-    record(user, "appeal.update", appeal, {"fields": changed})
+    detail: dict = {"fields": changed}
+    if protection[0] != protection[1]:
+        detail["protection"] = list(protection)  # [from, to]: who lowered it is on record
+    record(user, "appeal.update", appeal, detail)
     return appeal
 
 

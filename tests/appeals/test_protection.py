@@ -225,7 +225,7 @@ def test_purge_keeps_each_appeal_for_its_own_period(app, db, client, smtp, runne
 
 
 def test_api_sets_and_validates_protection_and_retention(app, db, client, api_token):
-    headers = api_token("editor")
+    headers = api_token("admin")  # lowering protection is an admin's (tested below)
     created = client.post(
         "/api/v1/appeals",
         json={"title": "Stop the summons", "protection": "at_risk"},
@@ -320,3 +320,31 @@ def test_privacy_file_is_under_the_instance_folder_by_default(app, client):
     assert notice_path() == Path(app.instance_path) / "privacy.md"
     client.post("/language", data={"lang": "ky", "next": "/"})
     assert "Бул сайт сиз жөнүндө эмнени" in client.get("/privacy").get_data(True)
+
+
+def test_only_an_admin_lowers_protection_and_it_is_audited(app, db, client, api_token):
+    from campaign.audit.models import AuditEntry
+
+    editor = api_token("editor")
+    slug = client.post(
+        "/api/v1/appeals", json={"title": "Careful", "protection": "at_risk"}, headers=editor
+    ).get_json()["slug"]
+    lowered = client.patch(
+        f"/api/v1/appeals/{slug}", json={"protection": "standard"}, headers=editor
+    )
+    assert "protection" in assert_error(lowered, 400)["fields"]
+    assert client.get(f"/api/v1/appeals/{slug}", headers=editor).get_json()["protection"] == (
+        "at_risk"
+    )
+    admin = api_token("admin")
+    done = client.patch(f"/api/v1/appeals/{slug}", json={"protection": "standard"}, headers=admin)
+    assert done.status_code == 200 and done.get_json()["protection"] == "standard"
+    # Raising it is anyone's with the editor role.
+    raised = client.patch(f"/api/v1/appeals/{slug}", json={"protection": "at_risk"}, headers=editor)
+    assert raised.status_code == 200
+    db.session.rollback()
+    details = db.session.scalars(
+        sa.select(AuditEntry.detail).where(AuditEntry.action == "appeal.update")
+    ).all()
+    assert any('"protection": ["at_risk", "standard"]' in d for d in details)
+    assert any('"protection": ["standard", "at_risk"]' in d for d in details)
