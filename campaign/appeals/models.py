@@ -34,6 +34,10 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
         sa.CheckConstraint(
             "state = 'draft' OR published_at IS NOT NULL", name="published_has_date"
         ),
+        sa.CheckConstraint(
+            "sealing_public_key IS NULL OR sealing_public_key LIKE 'age1%'",
+            name="sealing_key_is_age",
+        ),
     )
 
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -62,6 +66,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     #: Approved endorsements; rare writes, so one column kept in step in the same transaction.
     endorsement_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The coalition's age public key (age1...): when set, every export of the appeal's
+    #: personal data is sealed to it (campaign.privacy.sealing). Never a secret key.
+    sealing_public_key: Mapped[str | None] = mapped_column(sa.String(100))
 
     issued_by: Mapped[Organization | None] = relationship(lazy="joined")
     demands: Mapped[list[Demand]] = relationship(

@@ -132,16 +132,19 @@ def seal_chunks(chunks: Iterable[bytes | str], public_key: str) -> Iterator[byte
     out = _Collector()
     failure: list[BaseException] = []
 
+    ended = threading.Event()
+
     def pieces() -> Iterator[bytes | str]:
         while (chunk := waiting.get()) is not _END:
             yield chunk
+        ended.set()
 
     def work() -> None:
         try:
             pyrage.encrypt_io(_ChunkReader(pieces()), out, [recipient])
-        except BaseException as error:  # handed to the caller's thread below
+        except Exception as error:  # noqa: BLE001 - raised again in the caller's thread
             failure.append(error)
-            while waiting.get() is not _END:  # let the producer finish without blocking
+            while not ended.is_set() and waiting.get() is not _END:  # unblock the producer
                 pass
 
     worker = threading.Thread(target=work, name="seal", daemon=True)
