@@ -7,7 +7,6 @@ Create Date: 2026-12-06 15:30:00
 Issue #15, item 6. NULL (the default, and every existing appeal) keeps exports as they were.
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_sealing_key"
@@ -17,15 +16,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("appeals", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sealing_public_key", sa.String(length=100), nullable=True))
-        batch_op.create_check_constraint(
-            "ck_appeals_sealing_key_is_age",
-            "sealing_public_key IS NULL OR sealing_public_key LIKE 'age1%'",
-        )
+    # Not batch mode: on SQLite it rebuilds the table, and dropping the old `appeals` would
+    # cascade to every table that refers to it. ADD COLUMN with its own CHECK works on both.
+    op.execute(
+        "ALTER TABLE appeals ADD COLUMN sealing_public_key VARCHAR(100) "
+        "CONSTRAINT ck_appeals_sealing_key_is_age "
+        "CHECK (sealing_public_key IS NULL OR sealing_public_key LIKE 'age1%')"
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("appeals", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_appeals_sealing_key_is_age", type_="check")
-        batch_op.drop_column("sealing_public_key")
+    # The column's own CHECK goes with it (SQLite 3.35+ and PostgreSQL alike).
+    op.execute("ALTER TABLE appeals DROP COLUMN sealing_public_key")
