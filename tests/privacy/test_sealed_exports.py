@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import stat
+import subprocess
 
 import pytest
 import sqlalchemy as sa
@@ -351,3 +353,35 @@ def test_keys_generate_prints_a_pair_or_writes_a_0600_file(runner, tmp_path, app
 
     again = runner.invoke(args=["keys", "generate", "--out", str(path)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+@pytest.mark.skipif(not shutil.which("age"), reason="the age tool is not installed")
+def test_the_age_tool_opens_a_sealed_export_and_its_keys_work_here(
+    client, db, smtp, runner, make_appeal, tmp_path
+):
+    """Coalitions can use age itself: files sealed here open with `age -d`, and keys made by
+    age-keygen seal and open here."""
+    key_file = tmp_path / "age.key"
+    subprocess.run(["age-keygen", "-o", str(key_file)], check=True, capture_output=True)
+    public = subprocess.run(
+        ["age-keygen", "-y", str(key_file)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    appeal = make_appeal()
+    db.session.commit()
+    _signed(client, smtp, appeal)
+    sealed = tmp_path / "s.csv.age"
+    result = runner.invoke(
+        args=["export", "signatures", appeal.slug, "--seal-to", public, "--out", str(sealed)]
+    )
+    assert result.exit_code == 0, result.output
+    opened = subprocess.run(
+        ["age", "-d", "-i", str(key_file), str(sealed)], check=True, capture_output=True
+    ).stdout.decode()
+    assert sorted(r["name"] for r in _rows(opened)) == ["Aida Bekova", "Boris Ivanov"]
+    # And the other way: a file age sealed opens with `flask export open`.
+    by_age = tmp_path / "by-age.age"
+    subprocess.run(
+        ["age", "-r", public, "-o", str(by_age)], input=b"a,b\r\n", check=True, capture_output=True
+    )
+    back = runner.invoke(args=["export", "open", str(by_age), "--key", str(key_file)])
+    assert back.exit_code == 0 and back.stdout_bytes == b"a,b\r\n"
