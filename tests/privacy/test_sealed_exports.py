@@ -67,6 +67,8 @@ def test_with_a_sealing_key_the_admin_downloads_a_sealed_csv(
     login("editor")
     page = client.get(f"/admin/appeals/{appeal.slug}/signatures").get_data(as_text=True)
     assert "Exports are plain CSV" in page
+    shown = client.get(f"/admin/appeals/{appeal.slug}").get_data(as_text=True)
+    assert "plain CSV, not sealed" in shown and f"/admin/appeals/{appeal.slug}/sealing-key" in shown
     form = client.get(f"/admin/appeals/{appeal.slug}/sealing-key")
     assert form.status_code == 200 and 'name="sealing_public_key"' in form.get_data(as_text=True)
     saved = client.post(
@@ -75,6 +77,8 @@ def test_with_a_sealing_key_the_admin_downloads_a_sealed_csv(
     assert saved.status_code == 303
     page = client.get(f"/admin/appeals/{appeal.slug}/signatures").get_data(as_text=True)
     assert public in page and "Export as sealed CSV (.csv.age)" in page
+    shown = client.get(f"/admin/appeals/{appeal.slug}").get_data(as_text=True)
+    assert f"sealed to {public}" in shown
 
     response = client.get(f"/admin/appeals/{appeal.slug}/signatures.csv")
     assert response.status_code == 200 and response.is_streamed
