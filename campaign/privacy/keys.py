@@ -22,7 +22,9 @@ keys_cli = AppGroup("keys", help="Keys for sealed exports.")
 )
 def generate(out: str | None):
     """Make a key pair for sealed exports: the public key goes into the appeal, the secret
-    key stays offline with the coalition (whoever holds it opens every sealed export)."""
+    key stays offline with the coalition (whoever holds it opens every sealed export).
+
+    Printed, stdout is an age key file (comments, then the secret key)."""
     public, secret = generate_keypair()
     text = identity_file_text(public, secret)
     if out:
@@ -36,10 +38,9 @@ def generate(out: str | None):
             file.write(text)
         click.echo(f"Public key: {public}")
         click.echo(f"Secret key written to {out} (mode 0600).")
-    else:
-        click.echo(f"Public key: {public}")
-        click.echo("Secret key (save the three lines below as a key file):")
+    else:  # stdout is a key file that age reads as it is: `flask keys generate > FILE` works
         click.echo(text, nl=False)
+        click.echo(f"Public key: {public}", err=True)
     click.echo(
         "Paste the public key into the appeal's sealing key (admin, or sealing_public_key in "
         "the API). Keep the secret key offline, never on the server: if this machine is the "
