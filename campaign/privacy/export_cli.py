@@ -73,10 +73,16 @@ def write_export(
             else:
                 for chunk in chunks():
                     target.write(chunk.encode())
-    finally:
-        target.flush()
-        if out:
+    except BaseException:
+        if out:  # half an export is no export: leave no file that looks like one
             target.close()
+            os.unlink(out)
+        raise
+    finally:
+        if not target.closed:
+            target.flush()
+            if out:
+                target.close()
     if out:
         click.echo(f"{'Sealed export' if key else 'Export'} written to {out}.", err=True)
 

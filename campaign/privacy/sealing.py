@@ -83,13 +83,19 @@ class _ChunkReader(io.RawIOBase):
     def __init__(self, chunks: Iterable[bytes | str]):
         self._chunks = iter(chunks)
         self._pending = memoryview(b"")
+        #: What the chunks raised: age reports it only as an EncryptError with its text.
+        self.error: Exception | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         while not self._pending:
-            chunk = next(self._chunks, None)
+            try:
+                chunk = next(self._chunks, None)
+            except Exception as error:
+                self.error = error
+                raise
             if chunk is None:
                 return 0
             self._pending = memoryview(chunk.encode() if isinstance(chunk, str) else chunk)
@@ -100,8 +106,15 @@ class _ChunkReader(io.RawIOBase):
 
 
 def seal_to_file(chunks: Iterable[bytes | str], public_key: str, out: BinaryIO) -> None:
-    """Seal the concatenated chunks (text is UTF-8) to `public_key`, written to `out`."""
-    pyrage.encrypt_io(_ChunkReader(chunks), out, [_recipient(public_key)])
+    """Seal the concatenated chunks (text is UTF-8) to `public_key`, written to `out`. An
+    error of the chunks (the export's query) is raised as itself."""
+    reader = _ChunkReader(chunks)
+    try:
+        pyrage.encrypt_io(reader, out, [_recipient(public_key)])
+    except pyrage.EncryptError:
+        if reader.error is not None:
+            raise reader.error from None
+        raise
 
 
 class _Collector:

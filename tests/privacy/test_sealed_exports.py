@@ -395,3 +395,24 @@ def test_the_age_tool_opens_a_sealed_export_and_its_keys_work_here(
     )
     back = runner.invoke(args=["export", "open", str(by_age), "--key", str(key_file)])
     assert back.exit_code == 0 and back.stdout_bytes == b"a,b\r\n"
+
+
+def test_an_export_that_fails_halfway_leaves_no_file(
+    runner, make_appeal, db, keys, tmp_path, monkeypatch
+):
+    from campaign.signatures import cli as signatures_cli
+
+    appeal = make_appeal()
+    db.session.commit()
+
+    def failing(_query):
+        yield "id,name\r\n"
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(signatures_cli, "signature_csv", failing)
+    for extra in (["--seal-to", keys[0]], []):
+        out = tmp_path / "export"
+        result = runner.invoke(args=["export", "signatures", appeal.slug, *extra, "--out", out])
+        assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+        assert str(result.exception) == "the disk is full"
+        assert not out.exists()
