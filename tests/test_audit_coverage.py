@@ -300,6 +300,15 @@ def a_translation_remove(c):
     return f"/admin/appeals/{appeal.slug}/translations/ky/remove", {}
 
 
+def a_sealing_key(c):
+    from campaign.privacy.sealing import generate_keypair
+
+    appeal = _published(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/sealing-key", {
+        "sealing_public_key": generate_keypair()[0]
+    }
+
+
 ACTIONS = {
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
@@ -334,6 +343,7 @@ ACTIONS = {
     "admin.password": a_password,
     "admin.translation_edit": a_translation_edit,
     "admin.translation_remove": a_translation_remove,
+    "admin.sealing_key": a_sealing_key,
 }
 
 

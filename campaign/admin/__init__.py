@@ -34,6 +34,7 @@ MODULES = (
     "appeals",
     "authorities",
     "signatures",
+    "sealing",
     "endorsements",
     "responses",
     "sharing",

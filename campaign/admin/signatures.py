@@ -24,6 +24,8 @@ from campaign.core.countries import country_choices
 from campaign.core.extensions import db
 from campaign.core.inputs import bounded_int, page_arg
 from campaign.core.validation import InvalidInput
+from campaign.privacy.exports import record_export
+from campaign.privacy.sealing import seal_chunks
 from campaign.signatures import blocklists
 from campaign.signatures.export import signature_csv
 from campaign.signatures.models import Signature
@@ -120,16 +122,23 @@ def invalidate(slug: str):
 @bp.route("/appeals/<slug>/signatures.csv")
 @require_role("moderator")
 def export_signatures(slug: str):
+    """The matching signatures as CSV; sealed (.csv.age) when the appeal has a sealing key."""
     appeal = get_appeal_or_404(slug)
     filters, _errors = _filter_or_errors(request.args)
+    appeal_id, key = appeal.id, appeal.sealing_public_key
+    record_export(current_user, appeal, "signatures", key, filters=filters.as_args())
+    db.session.commit()
     lines = signature_csv(
-        filtered_signatures(appeal.id, filters).order_by(None).order_by(Signature.id)
+        filtered_signatures(appeal_id, filters).order_by(None).order_by(Signature.id)
     )
+    body, mimetype, name = lines, "text/csv", f"signatures-{slug}.csv"
+    if key:
+        body, mimetype, name = seal_chunks(lines, key), "application/octet-stream", name + ".age"
     return Response(
-        stream_with_context(lines),
-        mimetype="text/csv",
+        stream_with_context(body),
+        mimetype=mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="signatures-{appeal.slug}.csv"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )

@@ -25,6 +25,7 @@ from campaign.appeals.services import MAX_DEMANDS
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
+from campaign.privacy.exports import set_sealing_key
 from campaign.sharing.queries import forget_cached_copies
 
 bp = ApiBlueprint(
@@ -42,7 +43,8 @@ RULES = (
     f"{MAX_DEMANDS}, each with text; an authority is named once per demand. A target's due_on "
     "(a date) is set freely on a draft; once the appeal is published it changes only through "
     "POST /demands/{id}/due, with a reason, and never to before the publication date. "
-    "protection: standard or at_risk. retention_days: 0 to 3650, or null for the default."
+    "protection: standard or at_risk. retention_days: 0 to 3650, or null for the default. "
+    "sealing_public_key: an age public key (age1...), or null or empty to remove it."
 )
 
 
@@ -79,7 +81,10 @@ def get_appeal(slug: str):
 def create_appeal(data: dict):
     """Create an appeal as a draft, with its demands and their targets."""
     data = render_before_writes(data, body=APPEAL_BODY_MAX)
+    sealing_key = data.pop("sealing_public_key", None)
     appeal = services.create_appeal(bearer_user(), **data)
+    if sealing_key:
+        set_sealing_key(bearer_user(), appeal, sealing_key)
     db.session.commit()
     return appeal, {"Location": url_for(".get_appeal", slug=appeal.slug)}
 
@@ -96,7 +101,10 @@ def update_appeal(data: dict, slug: str):
     appeal = queries.get_appeal_or_404(slug)
     data = render_before_writes(data, body=APPEAL_BODY_MAX)  # read again after it: as it is now
     demands = data.pop("demands", None)
-    services.update_appeal(bearer_user(), appeal, demands=demands, **data)
+    if "sealing_public_key" in data:
+        set_sealing_key(bearer_user(), appeal, data.pop("sealing_public_key"))
+    if data or demands is not None:
+        services.update_appeal(bearer_user(), appeal, demands=demands, **data)
     db.session.commit()
     return appeal
 

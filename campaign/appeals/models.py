@@ -43,6 +43,10 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
         sa.CheckConstraint(
             "hidden_at IS NOT NULL OR hidden_by_id IS NULL", name="hidden_by_only_when_hidden"
         ),
+        sa.CheckConstraint(
+            "sealing_public_key IS NULL OR sealing_public_key LIKE 'age1%'",
+            name="sealing_key_is_age",
+        ),
     )
 
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -85,6 +89,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     #: the audit entry of the takedown is the lasting record).
     hidden_by_id: Mapped[int | None]
     hidden_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    #: The coalition's age public key (age1...): when set, every export of the appeal's
+    #: personal data is sealed to it (campaign.privacy.sealing). Never a secret key.
+    sealing_public_key: Mapped[str | None] = mapped_column(sa.String(100))
 
     issued_by: Mapped[Organization | None] = relationship(lazy="joined")
     demands: Mapped[list[Demand]] = relationship(

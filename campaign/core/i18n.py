@@ -1,10 +1,11 @@
 """Language selection: explicit choice (?lang=, remembered in a cookie), else the browser.
-An unknown code is ignored, so the next source decides and English is the last resort."""
+An unknown code is ignored, so the next source decides and English is the last resort.
+Outside a request (a `flask ...` command), the first language: English."""
 
 from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -13,6 +14,8 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     languages = supported_languages()
+    if not has_request_context():  # a command (e.g. a service's refusal shown by the CLI)
+        return languages[0]
     for chosen in (request.args.get("lang"), request.cookies.get("lang")):
         if chosen in languages:
             return chosen

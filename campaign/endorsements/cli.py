@@ -1,11 +1,10 @@
-"""`flask export endorsements SLUG`: every endorsement of an appeal as CSV on stdout, streamed.
+"""`flask export endorsements SLUG`: every endorsement of an appeal as CSV, streamed.
 
 The export is private (campaigners follow up by email), so it includes contact emails.
-Cells that a spreadsheet would run as a formula are neutralized."""
+Cells that a spreadsheet would run as a formula are neutralized. With a sealing key, the
+file is sealed (campaign.privacy.export_cli)."""
 
 from __future__ import annotations
-
-import sys
 
 import click
 from flask.cli import with_appcontext
@@ -13,6 +12,7 @@ from flask.cli import with_appcontext
 from campaign.appeals.cli import appeal_argument
 from campaign.core.csvexport import csv_line
 from campaign.endorsements.queries import export_rows
+from campaign.privacy.export_cli import export_options, write_export
 
 COLUMNS = (
     "id",
@@ -64,10 +64,16 @@ def _row(e) -> tuple:
 
 @click.command("endorsements")
 @click.argument("slug")
+@export_options
 @with_appcontext
-def export_endorsements(slug: str):
-    """Every endorsement of the appeal SLUG as CSV (with private contact emails)."""
+def export_endorsements(slug: str, seal_to: str | None, sealed: bool, out: str | None):
+    """Every endorsement of the appeal SLUG as CSV (with private contact emails); sealed
+    (age) to --seal-to or to the appeal's sealing key when it has one."""
     appeal = appeal_argument(slug)
-    sys.stdout.write(csv_line(COLUMNS))
-    for endorsement in export_rows(appeal):
-        sys.stdout.write(csv_line(_row(endorsement)))
+
+    def lines():
+        yield csv_line(COLUMNS)
+        for endorsement in export_rows(appeal):
+            yield csv_line(_row(endorsement))
+
+    write_export(appeal, "endorsements", lines, seal_to=seal_to, sealed=sealed, out=out)

@@ -1,19 +1,18 @@
 """`flask counts ...` (the counters kept by campaign.signatures.counting and the hourly rollup)
-and `flask export signatures SLUG` (an appeal's signatures as CSV on stdout, streamed).
+and `flask export signatures SLUG` (an appeal's signatures as CSV, streamed; sealed with a key).
 create_app() registers them (campaign.register_commands)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from campaign.appeals.cli import appeal_argument
 from campaign.core.database import utcnow
-from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
+from campaign.privacy.export_cli import export_options, write_export
 from campaign.signatures.counting import verify_counts, verify_rollups
 from campaign.signatures.export import appeal_signatures, signature_csv
 from campaign.signatures.rollup import fold_shards
@@ -56,13 +55,18 @@ def counts_fold(hours: int):
 
 @click.command("signatures")
 @click.argument("slug")
+@export_options
 @with_appcontext
-def export_signatures(slug: str):
-    """Write the appeal's signatures (with personal data) as CSV to stdout."""
+def export_signatures(slug: str, seal_to: str | None, sealed: bool, out: str | None):
+    """Write the appeal's signatures (with personal data) as CSV to stdout or --out; sealed
+    (age) to --seal-to or to the appeal's sealing key when it has one."""
     appeal = appeal_argument(slug)
-    # A read transaction: commands otherwise take SQLite's write lock at BEGIN, and signers
-    # would wait for the whole export.
-    with reads_before_writes():
-        for line in signature_csv(appeal_signatures(appeal.id)):
-            click.echo(line, nl=False)
-    sys.stdout.flush()
+    appeal_id = appeal.id
+    write_export(
+        appeal,
+        "signatures",
+        lambda: signature_csv(appeal_signatures(appeal_id)),
+        seal_to=seal_to,
+        sealed=sealed,
+        out=out,
+    )

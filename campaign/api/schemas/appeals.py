@@ -3,14 +3,17 @@
 Other schemas nest these (an organization's, an authority's record), so they dump the models
 directly: `AppealSchema().dump(appeal)`, `DemandSchema(many=True).dump(demands)`. Derived values
 (statuses, overdue, progress) come from campaign.appeals.status, so the page, the API and the
-feed agree. Private data never appears here: no emails of anyone."""
+feed agree. Private data never appears here: no emails of anyone. (The sealing public key
+is shown to campaigners only.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate
+from flask import has_request_context
+from marshmallow import Schema, ValidationError, fields, post_dump, post_load, pre_dump, validate
 
+from campaign.accounts.auth import bearer_user
 from campaign.api.schemas.authorities import AuthorityRefSchema
 from campaign.api.schemas.base import Id, Overlay, Text
 from campaign.appeals.models import APPEAL_STATES, PROTECTION_LEVELS, TARGET_STATUSES, Appeal
@@ -21,6 +24,7 @@ from campaign.appeals.translations import available_languages, localized
 from campaign.authorities.queries import authorities_by_slug
 from campaign.core import limits
 from campaign.core.limits import MAX_INT
+from campaign.privacy.sealing import PUBLIC_KEY_MAX
 from campaign.signatures.counting import signature_counts
 
 
@@ -114,6 +118,14 @@ def _counted(appeal: Appeal, signature_count: int, today: dt.date) -> Overlay:
     )
 
 
+#: What the API says of an appeal's sealing key, in and out.
+SEALING_KEY = (
+    "The age public key (age1...) that exports of the appeal's personal data are sealed to "
+    "(admin CSV, `flask export ...`); null or empty for plain exports. A secret key or "
+    "anything else is refused. Shown to campaigners (a token of a moderator or above) only."
+)
+
+
 class AppealSummarySchema(Schema):
     """An appeal in a list: everything but its body."""
 
@@ -184,6 +196,16 @@ class AppealSchema(AppealSummarySchema):
         required=True,
         metadata={"description": "The body as rendered and sanitized when it was saved"},
     )
+    sealing_public_key = fields.String(allow_none=True, metadata={"description": SEALING_KEY})
+
+    @post_dump
+    def _campaigners_only(self, data: dict, **kwargs) -> dict:
+        """The sealing key is shown to campaigners only: it would tell anyone else which
+        appeals share a coalition's key."""
+        user = bearer_user() if has_request_context() else None
+        if user is None or not user.has_role("moderator"):
+            data.pop("sealing_public_key", None)
+        return data
 
 
 # --- what campaigners send ----------------------------------------------------------------
@@ -250,6 +272,9 @@ class AppealIn(Schema):
             "description": "Days after closing before signers' personal data is erased; null: "
             "the instance's default (DATA_RETENTION_DAYS, or AT_RISK_RETENTION_DAYS for at_risk)"
         },
+    )
+    sealing_public_key = Text(
+        PUBLIC_KEY_MAX, allow_none=True, metadata={"description": SEALING_KEY}
     )
 
     @post_load

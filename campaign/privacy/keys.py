@@ -1,0 +1,49 @@
+"""`flask keys generate`: a key pair for sealed exports (campaign.privacy.sealing).
+
+The coalition keeps the secret key offline; the appeal holds only the public key."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask.cli import AppGroup
+
+from campaign.privacy.sealing import generate_keypair, identity_file_text
+
+keys_cli = AppGroup("keys", help="Keys for sealed exports.")
+
+
+@keys_cli.command("generate", with_appcontext=False)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the secret key to this new file (mode 0600) instead of printing it.",
+)
+def generate(out: str | None):
+    """Make a key pair for sealed exports: the public key goes into the appeal, the secret
+    key stays offline with the coalition (whoever holds it opens every sealed export).
+
+    Printed, stdout is an age key file (comments, then the secret key)."""
+    public, secret = generate_keypair()
+    text = identity_file_text(public, secret)
+    if out:
+        try:
+            descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise click.ClickException(f"{out} already exists: choose another file.") from None
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {out}: {error.strerror}.") from None
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
+        click.echo(f"Public key: {public}")
+        click.echo(f"Secret key written to {out} (mode 0600).")
+    else:  # stdout is a key file that age reads as it is: `flask keys generate > FILE` works
+        click.echo(text, nl=False)
+        click.echo(f"Public key: {public}", err=True)
+    click.echo(
+        "Paste the public key into the appeal's sealing key (admin, or sealing_public_key in "
+        "the API). Keep the secret key offline, never on the server: if this machine is the "
+        "server, move the key file off it and delete it here.",
+        err=True,
+    )

@@ -1,0 +1,84 @@
+"""Migration 0009_sealing_key adds appeals.sealing_public_key with its CHECK, without touching
+a row (a copied appeals table would cascade-delete demands and translations), and its
+downgrade drops it the same way."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from campaign import create_app
+from campaign.core.extensions import db
+from campaign.privacy.sealing import generate_keypair
+from tests.conftest import _fresh_postgres_database, _worker
+
+NOW = "2026-01-01 00:00:00+00:00"
+REVISION = "0009_sealing_key"
+
+
+def _before() -> str:
+    """The revision this one follows (the lead re-chains revisions when branches merge)."""
+    path = Path(__file__).parents[2] / "migrations" / "versions" / f"{REVISION}.py"
+    spec = importlib.util.spec_from_file_location("sealing_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.down_revision
+
+
+@pytest.fixture
+def migrating_app(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_sealing_migration")
+    else:
+        url = f"sqlite:///{tmp_path / 'migration.db'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _run(sql: str, **values):
+    with db.engine.begin() as connection:
+        return connection.execute(sa.text(sql), values)
+
+
+def _count(table: str) -> int:
+    return _run(f"SELECT count(*) FROM {table}").scalar_one()
+
+
+def test_the_key_column_comes_and_goes_without_touching_a_row(migrating_app):
+    before = _before()
+    upgrade(revision=before)
+    _run(
+        "INSERT INTO appeals (id, slug, title, summary, body, body_html, language, timezone,"
+        " state, delivery_note, endorsement_count, updated_at, created_at) VALUES (1, 'a', 'T',"
+        " '', '', '', 'en', 'UTC', 'draft', '', 0, :now, :now)",
+        now=NOW,
+    )
+    _run("INSERT INTO demands (appeal_id, position, text, created_at) VALUES (1, 1, 'D', :now)",
+         now=NOW)  # fmt: skip
+    _run(
+        "INSERT INTO appeal_translations (appeal_id, language, title, summary, body, body_html,"
+        " created_at) VALUES (1, 'ru', 'Т', '', '', '', :now)",
+        now=NOW,
+    )
+
+    upgrade(revision=REVISION)
+    assert (_count("appeals"), _count("demands"), _count("appeal_translations")) == (1, 1, 1)
+    assert _run("SELECT sealing_public_key FROM appeals").scalar_one() is None
+    with pytest.raises(sa.exc.IntegrityError):
+        _run("UPDATE appeals SET sealing_public_key = 'AGE-SECRET-KEY-1QQQ'")
+    public, _secret = generate_keypair()
+    _run("UPDATE appeals SET sealing_public_key = :key", key=public)
+
+    downgrade(revision=before)
+    columns = {c["name"] for c in sa.inspect(db.engine).get_columns("appeals")}
+    assert "sealing_public_key" not in columns
+    assert (_count("appeals"), _count("demands"), _count("appeal_translations")) == (1, 1, 1)
