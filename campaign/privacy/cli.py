@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from campaign.core.engine import checkpoint_wal
 from campaign.core.extensions import db
 
 privacy = AppGroup("privacy", help="Erase personal data that is no longer needed.")
@@ -23,6 +24,7 @@ def purge_command(dry_run: bool):
         verb = "Would erase"
     else:
         db.session.commit()
+        checkpoint_wal()
         verb = "Erased"
     click.echo(f"{verb} personal data of {result.signatures} signature(s).")
     click.echo(f"{verb} contact data of {result.endorsements} endorsement(s).")

@@ -48,7 +48,7 @@ def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
     their country beside the moment they signed, the only signer from a country would be
     known to have signed, and when."""
     rows = db.session.execute(
-        sa.select(Signature.name, Signature.public_name, Signature.country)
+        sa.select(Signature.shown_name, Signature.public_name, Signature.country)
         .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")
         .where(Signature.flagged.is_(None))
         .order_by(Signature.confirmed_at.desc())

@@ -16,7 +16,7 @@ from campaign.signatures.models import Signature, SignatureCounter, SignatureHou
 from campaign.signatures.rollup import record_signature
 from tests.endorsements.helpers import endorse
 from tests.endorsements.helpers import mails as endorsement_mails
-from tests.signatures.helpers import deliver, links, sign
+from tests.signatures.helpers import by_email, deliver, links, sign
 
 PERSONAL = ("name", "email", "email_key", "city", "ip_key")
 
@@ -74,13 +74,11 @@ def test_purge_erases_old_closed_and_withdrawn_and_keeps_counts(
     endorsement_mails(smtp, 7)
 
     # A withdrawn row whose data was left behind (say, by an older version): purge catches it.
-    six = db.session.execute(
-        sa.select(Signature).where(Signature.email == "six@example.org")
-    ).scalar_one()
+    six = by_email(db, "six@example.org")
     record_signature(six, -1)  # what withdrawing it would have done to the hourly figures
     db.session.execute(
         sa.update(Signature)
-        .where(Signature.email == "six@example.org")
+        .where(Signature.id == six.id)
         .values(state="withdrawn", withdrawn_at=utcnow())
     )
     counter = db.session.execute(
