@@ -251,7 +251,7 @@ def is_sealed(value: str | None) -> bool:
 def unseal(appeal_id: int, field: str, value: str | None) -> str | None:
     """The value `seal` sealed; None when it is None or can no longer be opened (the key was
     destroyed). A value stored before encryption (no prefix) is returned as it is."""
-    if not value or not value.startswith(SEALED_PREFIX):
+    if not isinstance(value, str) or not value.startswith(SEALED_PREFIX):
         return value
     return _open(appeal_key(appeal_id), appeal_id, field, value)
 
@@ -261,7 +261,7 @@ def unsealer(appeal_id: int):
     key = appeal_key(appeal_id)
 
     def opener(field: str, value: str | None) -> str | None:
-        if not value or not value.startswith(SEALED_PREFIX):
+        if not isinstance(value, str) or not value.startswith(SEALED_PREFIX):
             return value
         return _open(key, appeal_id, field, value)
 

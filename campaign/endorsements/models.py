@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.appeals.models import Appeal
-from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
 
 ORGANIZATION_KINDS = ("ngo", "media", "union", "association", "other")

@@ -22,8 +22,8 @@ from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core.database import utcnow
-from campaign.core.extensions import db
 from campaign.core.datakeys import ip_key
+from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries
 from campaign.endorsements.inputs import EndorsementInput, clean_input

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from campaign.appeals.models import Appeal, Update
 from campaign.appeals.queries import appeal_query
 from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
-from flask_babel import lazy_gettext as _l
-
 from campaign.core.database import utcnow
 from campaign.core.datakeys import shredded_at
 from campaign.core.extensions import db
@@ -176,28 +175,42 @@ def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, ro
 
 
 def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
-    """Which of these addresses this mailing already wrote to as signers (one email per
-    person): the outbox keeps no address in clear, so the signers' keyed hashes decide."""
+    """Which of these addresses this mailing already wrote to (one email per person). The
+    outbox keeps no address in clear, so keyed hashes decide: signers' (all expanded before
+    endorsers) and the endorsers' of earlier pages."""
+    from campaign.endorsements.models import contact_key
     from campaign.signatures.services import email_key
 
-    keys = {}
+    signers, endorsers = {}, {}
     for address in addresses:
-        try:
-            keys[email_key(mailing.appeal_id, address)] = address.strip().lower()
-        except ValueError:
-            continue
-    if not keys:
+        signers[email_key(mailing.appeal_id, address)] = address.strip().lower()
+        endorsers[contact_key(mailing.appeal_id, address)] = address.strip().lower()
+    if not addresses:
         return set()
     mailed = db.session.execute(
         sa.select(Signature.email_key).where(
             Signature.appeal_id == mailing.appeal_id,
-            Signature.email_key.in_(keys),
+            Signature.email_key.in_(signers),
             Signature.id <= mailing.last_signature_id,
-            Signature.state == "confirmed", Signature.sealed_email.is_not(None),
-            Signature.flagged.is_(None), Signature.wants_updates.is_(True),
+            Signature.state == "confirmed",
+            Signature.sealed_email.is_not(None),
+            Signature.flagged.is_(None),
+            Signature.wants_updates.is_(True),
         )  # fmt: skip
     ).scalars()
-    return {keys[k] for k in mailed}
+    found = {signers[k] for k in mailed}
+    mailed = db.session.execute(
+        sa.select(Endorsement.contact_key).where(
+            Endorsement.appeal_id == mailing.appeal_id,
+            Endorsement.contact_key.in_(endorsers),
+            Endorsement.id <= mailing.last_endorsement_id,
+            Endorsement.state == "approved",
+            Endorsement.sealed_contact_email.is_not(None),
+            Endorsement.flagged.is_(None),
+            Endorsement.wants_updates.is_(True),
+        )  # fmt: skip
+    ).scalars()
+    return found | {endorsers[k] for k in mailed}
 
 
 def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = None) -> int:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.appeals.models import Appeal
-from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
 
 SIGNATURE_STATES = ("pending", "confirmed", "withdrawn", "invalidated")
@@ -134,8 +134,9 @@ def domain_key(appeal_id: int, email: str, create: bool = True) -> str | None:
     return appeal_hash(appeal_id, "signature-domain", domain, create=create)
 
 
-def sealed_columns(appeal_id: int, name: str | None, email: str | None, city: str | None,
-                   public_name: bool) -> dict:
+def sealed_columns(
+    appeal_id: int, name: str | None, email: str | None, city: str | None, public_name: bool
+) -> dict:
     """The stored columns for a signer's personal data: the name in clear only if shown."""
     return {
         "shown_name": name if public_name else None,

@@ -22,9 +22,9 @@ from campaign.audit.services import record
 from campaign.core import limits
 from campaign.core.countries import country_codes
 from campaign.core.database import utcnow
+from campaign.core.datakeys import appeal_hash, ip_key
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
-from campaign.core.datakeys import appeal_hash, ip_key
 from campaign.core.validation import InvalidInput, text_error
 from campaign.mail.services import enqueue_later, forget_addresses
 from campaign.optin import require_accepting
@@ -197,9 +197,10 @@ def _store(prepared: _Prepared) -> Signature:
         # The row that conflicted was withdrawn (its key erased) in between: insert again.
     else:
         raise RuntimeError("signature insert conflicted twice without a row to show for it")
-    # To the address just typed: a confirmed signer who wants no updates has none stored.
+    # A pending signer's confirmation goes where the first one went; "already signed" to
+    # the address just typed (a confirmed signer who wants no updates has none stored).
     if existing.state == "pending":
-        _mail(existing, prepared.mail, "signature_confirm", prepared.email)
+        _mail(existing, prepared.mail, "signature_confirm", existing.email or prepared.email)
     elif existing.state == "confirmed":
         _mail(existing, prepared.mail, "signature_already", prepared.email)
     # withdrawn rows have no key; invalidated ones get no mail (a moderator decided).
@@ -242,7 +243,7 @@ def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
     signature = find_signature(appeal.id, email_key(appeal.id, address))
     if signature is not None and signature.state == "pending" and appeal.accepts_signatures:
         context = _mail_context(appeal, signature.language)
-        _mail(signature, context, "signature_confirm", address)
+        _mail(signature, context, "signature_confirm", signature.email or address)
 
 
 def confirm_signature(signature: Signature) -> bool:

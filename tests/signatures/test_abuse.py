@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from campaign.signatures.counting import signature_count
-from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork, Signature
+from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
 from tests.signatures.helpers import by_email, deliver, links, page, sign
 
 
