@@ -159,12 +159,13 @@ def register_commands(app: Flask) -> None:
     from campaign.endorsements.cli import export_endorsements
     from campaign.mail.cli import outbox
     from campaign.privacy.cli import privacy
+    from campaign.privacy.keys import keys_cli
     from campaign.responses.cli import mailshots
     from campaign.signatures.cli import counts, export_signatures
 
     export = AppGroup("export", help="CSV exports, streamed to stdout.")
     export.add_command(export_signatures)
     export.add_command(export_endorsements)
-    for group in (users, demo, counts, outbox, export, mailshots, privacy):
+    for group in (users, demo, counts, outbox, export, mailshots, privacy, keys_cli):
         app.cli.add_command(group)
     check_command_arguments(app.cli)

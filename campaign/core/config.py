@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -234,10 +235,8 @@ def _data_key_file(app, instance: Path) -> None:
             f"DATA_KEY_FILE ({path}) does not exist: create it with `flask keys init` "
             "(APP_ENV=production)."
         )
-    try:
+    with contextlib.suppress(FileExistsError):  # another process made it first
         create_key_file(path)
-    except FileExistsError:
-        pass  # another process made it first
 
 
 def _development_secret(instance: Path) -> str:

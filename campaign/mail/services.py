@@ -201,3 +201,18 @@ def blank_old_messages(before, dry_run: bool = False) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def blank_messages(condition, settle: bool = False) -> int:
+    """Blank the outbox rows matching `condition` (a shred); with `settle`, unsent ones are
+    marked failed so no worker tries them. Returns how many."""
+    values = dict(_BLANK)
+    if settle:
+        failed = sa.case((OutboxMessage.sent_at.is_(None), utcnow()), else_=OutboxMessage.failed_at)
+        values["failed_at"] = sa.func.coalesce(OutboxMessage.failed_at, failed)
+    return db.session.execute(
+        sa.update(OutboxMessage)
+        .where(condition, sa.or_(OutboxMessage.to != "", OutboxMessage.context.is_not(None)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount

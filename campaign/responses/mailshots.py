@@ -196,7 +196,7 @@ def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
             Signature.sealed_email.is_not(None),
             Signature.flagged.is_(None),
             Signature.wants_updates.is_(True),
-        )  # fmt: skip
+        )
     ).scalars()
     found = {signers[k] for k in mailed}
     mailed = db.session.execute(
@@ -208,7 +208,7 @@ def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
             Endorsement.sealed_contact_email.is_not(None),
             Endorsement.flagged.is_(None),
             Endorsement.wants_updates.is_(True),
-        )  # fmt: skip
+        )
     ).scalars()
     return found | {endorsers[k] for k in mailed}
 
