@@ -161,7 +161,9 @@ def test_seizure_drill(app, client, db, smtp, runner, make_appeal, make_user, da
 
     # A mailshot started before the shred will find nobody after it.
     smtp.clear()
-    late = mailshots.start_update_mailing(editor, post_update(editor, appeal, "Late", markdown("x")))
+    late = mailshots.start_update_mailing(
+        editor, post_update(editor, appeal, "Late", markdown("x"))
+    )
     db.session.commit()
 
     result = runner.invoke(args=["privacy", "shred", "--all", "--yes"])
