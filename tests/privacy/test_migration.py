@@ -69,8 +69,8 @@ def test_upgrade_seals_or_erases_every_plaintext_value(migrating_app):
     upgrade(revision=BEFORE)
     _run(
         "INSERT INTO appeals (id, slug, title, summary, body, body_html, language, timezone,"
-        " state, published_at, delivery_note, endorsement_count, updated_at, created_at) VALUES (1, 'a',"
-        " 'T', '', '', '', 'en', 'UTC', 'published', :now, '', 0, :now, :now)",
+        " state, published_at, delivery_note, endorsement_count, updated_at, created_at)"
+        " VALUES (1, 'a', 'T', '', '', '', 'en', 'UTC', 'published', :now, '', 0, :now, :now)",
         now=NOW,
     )
     _signature(1, "Keeps.zq8@example.org", "keeps.zq8@example.org", "Shown Name", True,
