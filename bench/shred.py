@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from campaign import create_app  # noqa: E402
-from campaign.core.extensions import db  # noqa: E402
+from campaign import create_app
+from campaign.core.extensions import db
 
 CHUNK = 20_000
 

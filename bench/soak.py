@@ -308,6 +308,7 @@ def main() -> int:
     env = {
         **os.environ,
         "APP_ENV": "production",
+        "DATA_KEY_FILE": str(logs / "data.key"),
         "SESSION_COOKIE_SECURE": "0",
         "DATABASE_URL": url,
         "SECRET_KEY": "soak-" + uuid.uuid4().hex,
@@ -318,8 +319,11 @@ def main() -> int:
         "RATELIMIT_ENABLED": "0",
         "REDIS_URL": "",
     }
+    if not (logs / "data.key").exists():
+        flask(env, "keys", "init")
     flask(env, "db", "upgrade")
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "BASE_URL")})
+    keep = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "DATA_KEY_FILE")
+    os.environ.update({k: env[k] for k in keep})
 
     from campaign import create_app
     from campaign.appeals.demo import load_demo
