@@ -286,6 +286,13 @@ def a_translation_remove(c):
     return f"/admin/appeals/{appeal.slug}/translations/ky/remove", {}
 
 
+def a_shred(c):
+    from tests.conftest import PASSWORD
+
+    appeal = _published(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/shred", {"slug": appeal.slug, "password": PASSWORD}
+
+
 ACTIONS = {
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
@@ -318,6 +325,7 @@ ACTIONS = {
     "admin.password": a_password,
     "admin.translation_edit": a_translation_edit,
     "admin.translation_remove": a_translation_remove,
+    "admin.appeal_shred": a_shred,
 }
 
 
