@@ -224,6 +224,7 @@ def forget_keys() -> None:
     """Drop this process's unwrapped keys (after a key was destroyed)."""
     state = _state()
     state["appeals"].clear()
+    state.pop("hash_keys", None)
     state["day"] = None
 
 
