@@ -306,13 +306,28 @@ def _day_label(day: dt.date) -> bytes:
     return f"answerable:ip-day-key:{day.isoformat()}".encode()
 
 
-def _day_key(day: dt.date) -> bytes:
+def keys_ready(appeal_id: int) -> bool:
+    """Whether the appeal's data key and today's IP key exist (read only). Signing checks it
+    in its read phase and, when not, makes them in a short write transaction first
+    (ensure_keys), rather than in a side connection per request."""
+    return appeal_key(appeal_id) is not None and _day_key(utcnow().date(), False) is not None
+
+
+def ensure_keys(appeal_id: int) -> None:
+    """Make the appeal's data key and today's IP key if missing, in the caller's transaction."""
+    appeal_key(appeal_id, create=True)
+    _day_key(utcnow().date())
+
+
+def _day_key(day: dt.date, create: bool = True) -> bytes | None:
     state = _state()
     cached = state.get("day")
     if cached is not None and cached[0] == day:
         return cached[1]
     statement = sa.select(IpDayKey.wrapped_key).where(IpDayKey.day == day)
     wrapped = db.session.execute(statement).scalar()
+    if wrapped is None and not create:
+        return None
     if wrapped is None:
         new = _wrap(secrets.token_bytes(32), _day_label(day))
         _insert_ignoring_conflict(

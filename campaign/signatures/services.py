@@ -22,7 +22,7 @@ from campaign.audit.services import record
 from campaign.core import limits
 from campaign.core.countries import country_codes
 from campaign.core.database import utcnow
-from campaign.core.datakeys import appeal_hash, ip_key
+from campaign.core.datakeys import appeal_hash, ensure_keys, ip_key, keys_ready
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput, text_error
@@ -145,7 +145,16 @@ def sign_appeal(slug: str, data: SignatureInput, address: str) -> Signature:
     transaction, which holds the one write lock, is only the INSERTs. Call it before anything
     else in the transaction."""
     with reads_before_writes():
-        prepared = _prepare(get_published_appeal_facts_or_404(slug), data, address)
+        appeal = get_published_appeal_facts_or_404(slug)
+        ready = keys_ready(appeal.id)
+        prepared = _prepare(appeal, data, address) if ready else None
+    if prepared is None:
+        # The appeal's first signer, or the day's: its keys are made in a short write
+        # transaction of their own, then the reads run again.
+        ensure_keys(appeal.id)
+        db.session.commit()
+        with reads_before_writes():
+            prepared = _prepare(appeal, data, address)
     return _store(prepared)
 
 
