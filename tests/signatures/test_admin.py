@@ -37,6 +37,9 @@ def test_moderator_searches_signatures(client, db, smtp, make_appeal, login):
         return client.get(base + query).get_data(as_text=True).count('class="signature-row"')
 
     assert rows("?q=BEKOVA") == 1
+    # Addresses are sealed: a whole address is found by its keyed hash, a part is not.
+    assert rows("?q=Boris@mail.example.net") == 1
+    assert rows("?q=mail.example") == 0
     assert rows("?domain=mail.example.net") == 1
     assert rows("?country=KG") == 2
     assert rows("?state=pending") == 0
