@@ -24,11 +24,21 @@ SLUG = "stop-the-pressure-on-kloop"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+def _key_file(tmp: Path) -> str:
+    """A throwaway master key file (production refuses to start without DATA_KEY_FILE)."""
+    sys.path.insert(0, str(ROOT))
+    from campaign.core.datakeys import create_key_file
+
+    create_key_file(tmp / "data.key")
+    return str(tmp / "data.key")
+
+
 def prepare(tmp: Path) -> dict[str, str]:
     env = dict(
         os.environ,
         DATABASE_URL=f"sqlite:///{tmp / 'profile.db'}",
         APP_ENV="production",
+        DATA_KEY_FILE=_key_file(tmp),
         SECRET_KEY="profile-secret-not-for-production",  # noqa: S106 - throwaway key
         TRUSTED_PROXIES="1",
         RATELIMIT_ENABLED="1",

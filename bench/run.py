@@ -101,10 +101,22 @@ class RssSampler(threading.Thread):
         self.peak = 0
 
 
+def bench_key_file() -> str:
+    """A throwaway master key file (production refuses to start without DATA_KEY_FILE)."""
+    path = Path(tempfile.gettempdir()) / f"answerable-bench-{os.getpid()}.key"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT))
+        from campaign.core.datakeys import create_key_file
+
+        create_key_file(path)
+    return str(path)
+
+
 def base_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS"))}
     env.update(
         APP_ENV="production",
+        DATA_KEY_FILE=bench_key_file(),
         SECRET_KEY="bench-secret-not-for-production",  # noqa: S106 - a throwaway benchmark key
         TRUSTED_PROXIES="1",
         RATELIMIT_ENABLED="1",

@@ -308,6 +308,7 @@ def main() -> int:
     env = {
         **os.environ,
         "APP_ENV": "production",
+        "DATA_KEY_FILE": str(logs / "data.key"),
         "SESSION_COOKIE_SECURE": "0",
         "DATABASE_URL": url,
         "SECRET_KEY": "soak-" + uuid.uuid4().hex,
@@ -318,8 +319,11 @@ def main() -> int:
         "RATELIMIT_ENABLED": "0",
         "REDIS_URL": "",
     }
+    if not (logs / "data.key").exists():
+        flask(env, "keys", "init")
     flask(env, "db", "upgrade")
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "BASE_URL")})
+    keep = ("DATABASE_URL", "SECRET_KEY", "BASE_URL", "DATA_KEY_FILE")
+    os.environ.update({k: env[k] for k in keep})
 
     from campaign import create_app
     from campaign.appeals.demo import load_demo
@@ -470,23 +474,26 @@ def check(app, db, shared: Shared, sink: Sink, appeal_id: int, figures: dict) ->
     from campaign.mail.models import OutboxMessage
     from campaign.signatures.counting import signature_count
     from campaign.signatures.models import Signature
+    from campaign.signatures.services import email_key
 
     failures = []
     db.session.rollback()
     rows = db.session.execute(
-        sa.select(Signature.id, Signature.email, Signature.state, Signature.flagged).where(
+        sa.select(Signature.id, Signature.email_key, Signature.state, Signature.flagged).where(
             Signature.appeal_id == appeal_id
         )
     ).all()
-    emails = collections.Counter(r.email for r in rows)
-    doubled = [e for e, n in emails.items() if n > 1]
+    # Addresses are sealed, and erased at confirmation: rows are matched by their keyed hash.
+    keys = collections.Counter(r.email_key for r in rows)
+    accepted = {email_key(appeal_id, e, create=False): e for e in shared.accepted}
+    doubled = [accepted.get(k, k) for k, n in keys.items() if n > 1]
     if doubled:
         failures.append(f"signatures stored twice: {doubled[:5]}")
-    if set(emails) != shared.accepted:
+    if set(keys) != set(accepted):
         failures.append(
-            f"stored {len(emails)} signatures, accepted {len(shared.accepted)}: "
-            f"missing {list(shared.accepted - set(emails))[:5]}, "
-            f"extra {list(set(emails) - shared.accepted)[:5]}"
+            f"stored {len(keys)} signatures, accepted {len(shared.accepted)}: "
+            f"missing {[accepted[k] for k in set(accepted) - set(keys)][:5]}, "
+            f"extra {len(set(keys) - set(accepted))} unknown rows"
         )
     confirmed_ids = {r.id for r in rows if r.state == "confirmed"}
     clicked = {

@@ -93,6 +93,7 @@ def app_config(database_url, smtp, tmp_path) -> dict:
         "MAIL_PORT": smtp.port,
         "RATELIMIT_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "DATA_KEY_FILE": str(tmp_path / "keys" / "data.key"),
     }
 
 

@@ -309,6 +309,13 @@ def a_sealing_key(c):
     }
 
 
+def a_shred(c):
+    from tests.conftest import PASSWORD
+
+    appeal = _published(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/shred", {"slug": appeal.slug, "password": PASSWORD}
+
+
 ACTIONS = {
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
@@ -344,6 +351,7 @@ ACTIONS = {
     "admin.translation_edit": a_translation_edit,
     "admin.translation_remove": a_translation_remove,
     "admin.sealing_key": a_sealing_key,
+    "admin.appeal_shred": a_shred,
 }
 
 

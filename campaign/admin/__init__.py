@@ -41,6 +41,7 @@ MODULES = (
     "users",
     "audit",
     "translations",
+    "shred",
 )
 for _module in MODULES:
     import_module(f"campaign.admin.{_module}")

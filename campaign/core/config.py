@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,13 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: The master key that wraps every data key (campaign.core.datakeys): a file outside the
+    #: database, made by `flask keys init` (default: instance/data.key). Back it up apart
+    #: from the database: without it the encrypted data cannot be read.
+    DATA_KEY_FILE: str | None = os.environ.get("DATA_KEY_FILE") or None
+    #: Seconds a process keeps unwrapped data keys; a shred applies in other processes
+    #: within this time (at once in the one that shreds).
+    DATA_KEY_CACHE_SECONDS = float(os.environ.get("DATA_KEY_CACHE_SECONDS", "5"))
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
     #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
     #: appeal whose own retention_days is not set (standard ones use DATA_RETENTION_DAYS).
@@ -140,6 +148,7 @@ class TestingConfig(Config):
     #: Tests read the page right after changing data; the page cache has its own tests.
     APPEAL_PAGE_CACHE_SECONDS = 0
     BLOCKLIST_CACHE_SECONDS = 0
+    DATA_KEY_CACHE_SECONDS = 0
     #: The test thread reads factory objects while a live server writes: with IMMEDIATE it would
     #: hold SQLite's write lock between statements and stall the server.
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS = False
@@ -182,6 +191,7 @@ def _fill_defaults(app) -> None:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
         app.config["SECRET_KEY"] = _development_secret(instance)
+    _data_key_file(app, instance)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'answerable.db'}"
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
@@ -216,6 +226,26 @@ def _fill_defaults(app) -> None:
         options.setdefault("max_overflow", _int("DB_MAX_OVERFLOW", 5))
         options.setdefault("pool_pre_ping", True)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _data_key_file(app, instance: Path) -> None:
+    """Production refuses to start without the master key file (a `flask` command may run,
+    for `flask keys init`); elsewhere it is made on first use, like the development secret."""
+    from campaign.core.datakeys import create_key_file
+
+    path = Path(app.config.get("DATA_KEY_FILE") or instance / "data.key")
+    app.config["DATA_KEY_FILE"] = str(path)
+    if path.exists():
+        return
+    if app.config["ENV_NAME"] == "production":
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            return  # commands that need it say so; `flask keys init` makes it
+        raise RuntimeError(
+            f"DATA_KEY_FILE ({path}) does not exist: create it with `flask keys init` "
+            "(APP_ENV=production)."
+        )
+    with contextlib.suppress(FileExistsError):  # another process made it first
+        create_key_file(path)
 
 
 def _development_secret(instance: Path) -> str:

@@ -163,6 +163,8 @@ def _configure_sqlite(
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Erased and shredded values are overwritten in the file, not left in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -183,6 +185,18 @@ def _configure_sqlite(
         # Straight to the driver: SQLAlchemy's execution path cost more than BEGIN itself, on
         # every request.
         _driver(connection, statement, lambda driver: driver.execute(statement))
+
+
+def checkpoint_wal() -> None:
+    """After erasing (privacy purge, shred): copy the WAL into the database file and empty
+    it, so erased values do not linger in `<database>-wal`. Call after the commit. No-op on
+    PostgreSQL (docs/privacy.md says what it needs instead)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 
 def _driver(connection, statement: str, call) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.appeals.models import Appeal
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
 
 ORGANIZATION_KINDS = ("ngo", "media", "union", "association", "other")
@@ -58,8 +59,11 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
     )
     signatory_name: Mapped[str] = mapped_column(sa.String(200))
     signatory_role: Mapped[str] = mapped_column(sa.String(200), default="")
-    #: Private: never shown publicly.
-    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    #: Private: never shown publicly. Sealed with the appeal's data key
+    #: (campaign.core.datakeys); read it as `contact_email`.
+    sealed_contact_email: Mapped[str | None] = mapped_column("contact_email", sa.Text)
+    #: Keyed hash of the lower-cased contact address under the appeal's data key (matching).
+    contact_key: Mapped[str | None] = mapped_column(sa.String(64))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     state: Mapped[str] = mapped_column(sa.String(16), default="pending")
     #: Private reason given by a moderator on rejection.
@@ -88,10 +92,41 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
     appeal: Mapped[Appeal] = relationship()
     organization: Mapped[Organization] = relationship(lazy="joined")
 
+    def __init__(self, **values):
+        contact = values.pop("contact_email", ...)
+        super().__init__(**values)
+        if contact is not ...:
+            self.contact_email = contact
+
+    @property
+    def contact_email(self) -> str | None:
+        return unseal(self.appeal_id, "endorsement.contact_email", self.sealed_contact_email)
+
+    @contact_email.setter
+    def contact_email(self, value: str | None) -> None:
+        if self.appeal_id is None and self.appeal is not None:
+            self.appeal_id = self.appeal.id
+        for key, stored in sealed_contact(self.appeal_id, value).items():
+            setattr(self, key, stored)
+
     @validates("state")
     def _follow_state(self, _key: str, state: str) -> str:
         self.approved_slot = approved_slot(state)
         return state
+
+
+def contact_key(appeal_id: int, email: str) -> str:
+    return appeal_hash(appeal_id, "endorsement-email", email.strip().lower())
+
+
+def sealed_contact(appeal_id: int, email: str | None) -> dict:
+    """The stored columns for a contact address."""
+    if not email:
+        return {"sealed_contact_email": None, "contact_key": None}
+    return {
+        "sealed_contact_email": seal(appeal_id, "endorsement.contact_email", email),
+        "contact_key": contact_key(appeal_id, email),
+    }
 
 
 def approved_slot(state: str) -> bool | None:

@@ -12,7 +12,12 @@ from sqlalchemy.orm import joinedload
 from campaign.appeals.models import Appeal
 from campaign.core.extensions import db
 from campaign.core.security import TokenError, keyed_hash
-from campaign.endorsements.models import ENDORSEMENT_STATES, Endorsement, Organization
+from campaign.endorsements.models import (
+    ENDORSEMENT_STATES,
+    Endorsement,
+    Organization,
+    contact_key,
+)
 from campaign.optin.mail import read_link
 
 
@@ -71,7 +76,7 @@ def pending_from(appeal: Appeal, organization: Organization, email: str) -> list
                 Endorsement.appeal_id == appeal.id,
                 Endorsement.organization_id == organization.id,
                 Endorsement.state == "pending",
-                sa.func.lower(Endorsement.contact_email) == email.lower(),
+                Endorsement.contact_key == contact_key(appeal.id, email),
             )
             .order_by(Endorsement.id)
         )

@@ -22,13 +22,18 @@ from campaign.appeals.models import Appeal
 from campaign.appeals.translations import localized_title
 from campaign.audit.services import record
 from campaign.core.database import utcnow
+from campaign.core.datakeys import ip_key
 from campaign.core.extensions import db
-from campaign.core.security import keyed_hash
 from campaign.core.validation import InvalidInput
 from campaign.endorsements import queries
 from campaign.endorsements.inputs import EndorsementInput, clean_input
 from campaign.endorsements.logos import store_logo
-from campaign.endorsements.models import Endorsement, Organization, approved_slot
+from campaign.endorsements.models import (
+    Endorsement,
+    Organization,
+    approved_slot,
+    sealed_contact,
+)
 from campaign.endorsements.organizations import (
     find_organization,
     get_or_create_organization,
@@ -73,7 +78,9 @@ def _mail(endorsement: Endorsement, template: str, *, confirm: bool = False) -> 
         values["confirm_url"] = link("endorsements.confirm", "endorsement-confirm", payload)
     payload = {"e": endorsement.id}
     values["withdraw_url"] = link("endorsements.withdraw", "endorsement-withdraw", payload)
-    enqueue_later(endorsement.contact_email, template, language=language, **values)
+    enqueue_later(
+        endorsement.contact_email, template, language=language, appeal_id=appeal.id, **values
+    )
 
 
 def _send_confirmation(endorsement: Endorsement) -> None:
@@ -121,8 +128,8 @@ def submit_endorsement(
     endorsement = Endorsement(
         appeal=appeal,
         organization=organization,
-        **_endorsement_fields(data),
-        ip_key=keyed_hash(address),
+        **_stored(appeal.id, _endorsement_fields(data)),
+        ip_key=ip_key(address),
         flagged=flagged,
         state="pending",
         mails_sent=1,  # its confirmation, below
@@ -155,6 +162,12 @@ def _endorsement_fields(data: EndorsementInput) -> dict:
         "wants_updates": data.wants_updates,
         "language": data.language,
     }
+
+
+def _stored(appeal_id: int, fields: dict) -> dict:
+    """_endorsement_fields() as columns: the contact address sealed, with its keyed hash."""
+    fields = dict(fields)
+    return {**fields, **sealed_contact(appeal_id, fields.pop("contact_email"))}
 
 
 def _fill_organization(organization: Organization, data: EndorsementInput) -> None:
@@ -212,7 +225,8 @@ def withdraw_endorsement(endorsement: Endorsement) -> Endorsement:
         state="withdrawn",
         withdrawn_at=utcnow(),
         is_initiator=False,
-        contact_email=None,
+        sealed_contact_email=None,
+        contact_key=None,
         ip_key=None,
     ):
         return endorsement  # changed meanwhile: the page shows its state; pressing again works
@@ -355,7 +369,7 @@ def add_endorsement_by_campaigner(user, appeal: Appeal, data: EndorsementInput) 
     endorsement = Endorsement(
         appeal=appeal,
         organization=organization,
-        **_endorsement_fields(data),
+        **_stored(appeal.id, _endorsement_fields(data)),
         state="approved",
         added_by_id=getattr(user, "id", None),
         moderated_by_id=getattr(user, "id", None),

@@ -26,7 +26,11 @@ class OutboxMessage(IdMixin, CreatedMixin, db.Model):
         sa.CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
     )
 
-    to: Mapped[str] = mapped_column(sa.String(320))
+    #: For a mail about one appeal to its signers or endorsers: the appeal. The recipient,
+    #: context, text and html of such a row are sealed with the appeal's data key
+    #: (campaign.core.datakeys) and blanked once it is sent; shredding the appeal blanks them.
+    appeal_id: Mapped[int | None] = mapped_column(index=True)
+    to: Mapped[str] = mapped_column(sa.Text)
     subject: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text)
     html: Mapped[str | None] = mapped_column(sa.Text)

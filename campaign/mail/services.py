@@ -11,6 +11,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from campaign.core.database import utcnow
+from campaign.core.datakeys import seal, unseal
 from campaign.core.extensions import db
 from campaign.core.security import make_token
 from campaign.mail.headers import fit, one_line
@@ -34,15 +35,34 @@ def render_mail(template: str, language: str = "en", **context) -> tuple[str, st
     return subject, rest.lstrip("\n"), html
 
 
+#: The outbox columns sealed for a mail about an appeal (see OutboxMessage.appeal_id).
+SEALED_FIELDS = ("to", "context", "text", "html")
+
+
+def _sealed(appeal_id: int | None, row: dict) -> dict:
+    if appeal_id is None:
+        return row
+    sealed = {f: seal(appeal_id, f"outbox.{f}", row[f]) for f in SEALED_FIELDS if f in row}
+    return {**row, **sealed, "appeal_id": appeal_id}
+
+
 def enqueue_later(
-    to: str, template: str, *, kind: str | None = None, language: str = "en", **context
+    to: str,
+    template: str,
+    *,
+    kind: str | None = None,
+    language: str = "en",
+    appeal_id: int | None = None,
+    **context,
 ) -> None:
     """Write one mail to the outbox as its template and context (plain JSON values; links
     with tokens as token_url()); the worker renders it when it sends, so a link's token is
     as old as the mail. The way to write mail: one prebuilt Core INSERT and no ORM object
-    (signing holds SQLite's write lock while it runs)."""
+    (signing holds SQLite's write lock while it runs). With `appeal_id` (a mail to one of
+    its signers or endorsers) the recipient and context are sealed with its data key."""
     stored = json.dumps({"language": language, "values": context})
     row = _new_row(to, kind or template, template=template, context=stored)
+    row = _sealed(appeal_id, {"appeal_id": None, **row})
     db.session.connection().execute(_outbox_insert(), row)
     mark_outbox_written(db.session())
 
@@ -55,14 +75,16 @@ def enqueue(
     language: str = "en",
     dedupe_key: str | None = None,
     headers: dict | None = None,
+    appeal_id: int | None = None,
     **context,
 ) -> OutboxMessage:
     """Write one mail to the outbox rendered now, as an ORM object: for a context of objects
     that cannot wait as JSON (a mailshot's appeal and status changes), with its dedupe key
-    and headers."""
+    and headers; sealed like enqueue_later()'s with `appeal_id`."""
     subject, text, html = render_mail(template, language, **context)
     headers_json = json.dumps(headers) if headers else None
     row = _new_row(to, kind or template, subject=subject, text=text, html=html)
+    row = _sealed(appeal_id, row)
     message = OutboxMessage(**row, dedupe_key=dedupe_key, headers=headers_json)
     db.session.add(message)
     mark_outbox_written(db.session())
@@ -93,6 +115,31 @@ def _resolve(value):
     if isinstance(value, dict) and "token_url" in value:
         return value["token_url"] + make_token(value["purpose"], value["payload"])
     return value
+
+
+def opened(message: OutboxMessage):
+    """The message to render and send: itself, or for a sealed one a transient copy with its
+    sealed fields opened (the stored row stays sealed). None when the appeal's data key was
+    destroyed (shredded): the mail can no longer go."""
+    if message.appeal_id is None:
+        return message
+    values = {f: unseal(message.appeal_id, f"outbox.{f}", getattr(message, f)) for f in
+              SEALED_FIELDS}  # fmt: skip
+    if not values["to"]:
+        return None
+    copy = OutboxMessage(
+        subject=message.subject, template=message.template, headers=message.headers,
+        kind=message.kind, **values,
+    )  # fmt: skip
+    return copy
+
+
+def blank_sealed(message: OutboxMessage) -> None:
+    """After a sealed message is sent: keep no recipient or body (kind and times stay)."""
+    if message.appeal_id is not None:
+        for name, value in _BLANK.items():
+            if name != "last_error":
+                setattr(message, name, value)
 
 
 def render_waiting(message: OutboxMessage) -> None:
@@ -154,3 +201,18 @@ def blank_old_messages(before, dry_run: bool = False) -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+def blank_messages(condition, settle: bool = False) -> int:
+    """Blank the outbox rows matching `condition` (a shred); with `settle`, unsent ones are
+    marked failed so no worker tries them. Returns how many."""
+    values = dict(_BLANK)
+    if settle:
+        failed = sa.case((OutboxMessage.sent_at.is_(None), utcnow()), else_=OutboxMessage.failed_at)
+        values["failed_at"] = sa.func.coalesce(OutboxMessage.failed_at, failed)
+    return db.session.execute(
+        sa.update(OutboxMessage)
+        .where(condition, sa.or_(OutboxMessage.to != "", OutboxMessage.context.is_not(None)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -33,7 +33,7 @@ from campaign.core.extensions import db
 from campaign.mail import shutdown
 from campaign.mail.message import Outgoing, Sender, compose, send, sender_from
 from campaign.mail.models import OutboxMessage
-from campaign.mail.services import render_waiting
+from campaign.mail.services import blank_sealed, opened, render_waiting
 
 log = logging.getLogger(__name__)
 
@@ -165,14 +165,18 @@ def _deliver_one(message_id: int, connection, sender: Sender) -> bool:
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.sent_at is not None or message.failed_at is not None:
         return False
+    view = opened(message)  # a sealed message's opened copy; the row stays sealed
+    if view is None:
+        return _settle(message, AppealShredded(), stage="open", permanent=True)
+    hide = view.to if view is not message else None  # a sealed address stays out of errors
     try:
-        render_waiting(message)
+        render_waiting(view)
     except Exception as exc:  # noqa: BLE001 - a template removed by an upgrade, say: never renders
-        return _settle(message, exc, stage="render", permanent=True)
+        return _settle(message, exc, stage="render", permanent=True, hide=hide)
     try:
-        outgoing = compose(message, sender)
+        outgoing = compose(view, sender)
     except Exception as exc:  # noqa: BLE001 - the row's own data (address, headers): never sendable
-        return _settle(message, exc, stage="compose", permanent=True)
+        return _settle(message, exc, stage="compose", permanent=True, hide=hide)
     try:
         if connection is None:
             _print(outgoing)
@@ -182,8 +186,16 @@ def _deliver_one(message_id: int, connection, sender: Sender) -> bool:
         if _breaks_connection(exc):
             db.session.rollback()
             raise
-        return _settle(message, exc, permanent=_is_permanent(exc))
+        return _settle(message, exc, permanent=_is_permanent(exc), hide=hide)
+    blank_sealed(message)
     return _settle(message)
+
+
+class AppealShredded(Exception):
+    """The appeal's data key was destroyed: its signers' mail can no longer be opened."""
+
+    def __str__(self) -> str:
+        return "the appeal's data were shredded; this mail can no longer be sent"
 
 
 def _breaks_connection(exc: Exception) -> bool:
@@ -230,12 +242,16 @@ def _settle(
     *,
     stage: str | None = None,
     permanent: bool = False,
+    hide: str | None = None,
 ) -> bool:
-    """Record one message's outcome in its own commit; True if it was sent."""
+    """Record one message's outcome in its own commit; True if it was sent. `hide`: a
+    sealed recipient, kept out of the stored error."""
     if exc is not None:
         log.warning("outbox message %s failed: %s", message.id, type(exc).__name__)
     message_id = message.id
     values = _outcome(message, exc, stage, permanent)
+    if hide and values.get("last_error"):
+        values["last_error"] = values["last_error"].replace(hide, "<recipient>")
     for name, value in values.items():
         setattr(message, name, value)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from campaign.core.engine import checkpoint_wal
 from campaign.core.extensions import db
 
 privacy = AppGroup("privacy", help="Erase personal data that is no longer needed.")
@@ -24,7 +25,43 @@ def purge_command(dry_run: bool):
         verb = "Would erase"
     else:
         db.session.commit()
+        checkpoint_wal()
         verb = "Erased"
     click.echo(f"{verb} personal data of {result.signatures} signature(s).")
     click.echo(f"{verb} contact data of {result.endorsements} endorsement(s).")
     click.echo(f"{verb} {result.outbox_messages} old outbox message(s).")
+
+
+@privacy.command("shred")
+@click.argument("slug", required=False)
+@click.option("--all", "everything", is_flag=True, help="Every appeal, and the IP day keys.")
+@click.option("--yes", is_flag=True, help="Required: there is no undo.")
+def shred_command(slug: str | None, everything: bool, yes: bool):
+    """Emergency erase: destroy the data key of appeal SLUG (or of every appeal with --all),
+    then blank its personal data. Counts, public names, statuses and responses stay."""
+    import time
+
+    from campaign.privacy.shred import appeals_to_shred, clean_rows, destroy_keys
+
+    if bool(slug) == everything:
+        raise click.UsageError("Give one appeal's SLUG, or --all (not both).")
+    if not yes:
+        raise click.UsageError("Shredding cannot be undone: add --yes to go ahead.")
+    try:
+        appeals = appeals_to_shred(slug, everything)
+    except LookupError:
+        raise click.ClickException(f"No appeal {slug!r}.") from None
+    started = time.perf_counter()
+    when = destroy_keys(None, appeals, everything)
+    db.session.commit()
+    destroyed = time.perf_counter() - started
+    click.echo(
+        f"Destroyed the data keys of {len(appeals)} appeal(s) at {when:%Y-%m-%d %H:%M:%S} UTC "
+        f"in {destroyed:.3f} s: their personal data can no longer be read."
+    )
+    started = time.perf_counter()
+    cleaned = clean_rows([a.id for a in appeals], everything)
+    click.echo(
+        f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s) "
+        f"and {cleaned.outbox_messages} outbox message(s) in {time.perf_counter() - started:.3f} s."
+    )

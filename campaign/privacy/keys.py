@@ -1,17 +1,39 @@
-"""`flask keys generate`: a key pair for sealed exports (campaign.privacy.sealing).
+"""`flask keys`: the master key file that wraps every data key (campaign.core.datakeys), and
+key pairs for sealed exports (campaign.privacy.sealing).
 
-The coalition keeps the secret key offline; the appeal holds only the public key."""
+The master key lives on the server, apart from the database; a sealing key pair's secret half
+stays offline with the coalition, and the appeal holds only its public key."""
 
 from __future__ import annotations
 
 import os
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from campaign.privacy.sealing import generate_keypair, identity_file_text
 
-keys_cli = AppGroup("keys", help="Keys for sealed exports.")
+keys_cli = AppGroup("keys", help="The master key file and key pairs for sealed exports.")
+
+
+@keys_cli.command("init")
+def init_command():
+    """Create the master key file named by DATA_KEY_FILE (mode 0600); refuses to overwrite.
+    Back it up apart from the database: without it the encrypted data cannot be read."""
+    from campaign.core.datakeys import create_key_file
+
+    path = current_app.config["DATA_KEY_FILE"]
+    try:
+        create_key_file(path)
+    except FileExistsError:
+        raise click.ClickException(
+            f"{path} already exists; refusing to overwrite it (that would make every "
+            "encrypted value unreadable)."
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot create {path}: {exc.strerror}.") from None
+    click.echo(f"Created the master key file {path} (mode 0600). Back it up separately.")
 
 
 @keys_cli.command("generate", with_appcontext=False)

@@ -25,6 +25,7 @@ from flask import current_app
 from campaign.appeals.models import Appeal
 from campaign.appeals.protection import retention_days
 from campaign.core.database import utcnow
+from campaign.core.datakeys import delete_past_day_keys
 from campaign.core.extensions import db
 from campaign.endorsements.models import Endorsement
 from campaign.mail.services import blank_old_messages, forget_addresses
@@ -65,7 +66,7 @@ def signatures_to_erase(now: dt.datetime | None = None):
 def endorsements_to_erase(now: dt.datetime | None = None):
     now = now or utcnow()
     return sa.and_(
-        sa.or_(Endorsement.contact_email.is_not(None), Endorsement.ip_key.is_not(None)),
+        sa.or_(Endorsement.sealed_contact_email.is_not(None), Endorsement.ip_key.is_not(None)),
         sa.or_(Endorsement.state == "withdrawn", Endorsement.appeal_id.in_(_closed_appeals(now))),
     )
 
@@ -108,9 +109,10 @@ def purge(dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
     result.endorsements = db.session.execute(
         sa.update(Endorsement)
         .where(endorsements_to_erase(now))
-        .values(contact_email=None, ip_key=None)
+        .values(sealed_contact_email=None, contact_key=None, ip_key=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     result.outbox_messages = blank_old_messages(outbox_before)
+    delete_past_day_keys(now.date())  # yesterday's IP keys become unlinkable
     db.session.flush()
     return result

@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from campaign import worker
-from campaign.responses.mailshots import run_pending
+from campaign.responses.mailshots import run_pending, shredded_pending
 
 mailshots = AppGroup("mailshots", help="Update and status-change mailshots to subscribers.")
 
@@ -13,7 +13,12 @@ mailshots = AppGroup("mailshots", help="Update and status-change mailshots to su
 def mailshots_send(watch: bool, poll: float):
     """Queue the rest of every unfinished mailshot into the outbox (safe to rerun: each
     recipient gets one message per mailshot, also after a crash)."""
+    refused = shredded_pending()
+    for line in refused:
+        click.echo(line, err=True)
     count = run_pending()
     click.echo(f"Finished {count} mailshot(s).")
+    if refused and not watch:
+        raise SystemExit(1)
     if watch:
         worker.watch_mailshots(poll, lambda n: click.echo(f"Finished {n} mailshot(s)."))

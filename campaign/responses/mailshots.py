@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from campaign.appeals.models import Appeal, Update
 from campaign.appeals.queries import appeal_query
@@ -18,12 +19,13 @@ from campaign.appeals.status import appeal_progress
 from campaign.appeals.translations import localized
 from campaign.audit.services import record
 from campaign.core.database import utcnow
+from campaign.core.datakeys import shredded_at
 from campaign.core.extensions import db
 from campaign.core.security import TokenError, make_token, read_token
 from campaign.core.urls import external_url
 from campaign.core.validation import InvalidInput
 from campaign.endorsements.models import Endorsement
-from campaign.mail.models import Mailing, OutboxMessage
+from campaign.mail.models import Mailing
 from campaign.mail.services import enqueue
 from campaign.responses.models import StatusChange
 from campaign.responses.queries import appeal_status_changes
@@ -35,7 +37,25 @@ PAGE_SIZE = 200
 # --- starting a mailshot ---------------------------------------------------------------------
 
 
+def refuse_if_shredded(appeal_id: int) -> None:
+    """InvalidInput when the appeal's data were shredded: its subscribers' addresses are
+    gone, so no mailshot can reach them."""
+    when = shredded_at(appeal_id)
+    if when is not None:
+        raise InvalidInput(shredded_message(when))
+
+
+def shredded_message(when) -> str:
+    return str(
+        _l(
+            "Data of this appeal was shredded on %(date)s; its signers can no longer be mailed.",
+            date=when.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    )
+
+
 def start_update_mailing(user, update: Update) -> Mailing:
+    refuse_if_shredded(update.appeal_id)
     mailing = Mailing(appeal_id=update.appeal_id, kind="update", update_id=update.id)
     db.session.add(mailing)
     db.session.flush()
@@ -49,6 +69,7 @@ def unmailed_changes(appeal: Appeal) -> list[StatusChange]:
 
 def start_status_mailing(user, appeal: Appeal) -> Mailing:
     """One mailshot for every status change not mailed yet (retracted ones are left out)."""
+    refuse_if_shredded(appeal.id)
     pending = unmailed_changes(appeal)
     if not any(c.retracted_at is None for c in pending):
         raise InvalidInput("There are no new status changes to tell subscribers about.")
@@ -73,14 +94,14 @@ def batch_changes(mailing: Mailing) -> list[StatusChange]:
 def _signers_page(mailing: Mailing, size: int) -> list[Signature]:
     return _subscribers_page(
         Signature, mailing.last_signature_id, size, mailing.appeal_id,
-        Signature.state == "confirmed", Signature.email.is_not(None),
+        Signature.state == "confirmed", Signature.sealed_email.is_not(None),
     )  # fmt: skip
 
 
 def _endorsers_page(mailing: Mailing, size: int) -> list[Endorsement]:
     return _subscribers_page(
         Endorsement, mailing.last_endorsement_id, size, mailing.appeal_id,
-        Endorsement.state == "approved", Endorsement.contact_email.is_not(None),
+        Endorsement.state == "approved", Endorsement.sealed_contact_email.is_not(None),
     )  # fmt: skip
 
 
@@ -141,6 +162,7 @@ def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, ro
         template,
         kind=f"mailing-{mailing.kind}",
         language=language or "en",
+        appeal_id=mailing.appeal_id,
         dedupe_key=f"mailing:{mailing.id}:{'sig' if kind == 's' else 'end'}:{row_id}",
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
@@ -153,21 +175,54 @@ def _send(mailing: Mailing, context: dict, to: str, language: str, kind: str, ro
 
 
 def _already_mailed(mailing: Mailing, addresses: list[str]) -> set[str]:
-    """Which of these addresses this mailing already wrote to (one email per person)."""
-    wanted = {a.strip().lower() for a in addresses}
-    rows = db.session.execute(
-        sa.select(OutboxMessage.to).where(
-            OutboxMessage.dedupe_key.like(f"mailing:{mailing.id}:%"),
-            sa.func.lower(OutboxMessage.to).in_(wanted),
+    """Which of these addresses this mailing already wrote to (one email per person). The
+    outbox keeps no address in clear, so keyed hashes decide: signers' (all expanded before
+    endorsers) and the endorsers' of earlier pages."""
+    from campaign.endorsements.models import contact_key
+    from campaign.signatures.services import email_key
+
+    signers, endorsers = {}, {}
+    for address in addresses:
+        signers[email_key(mailing.appeal_id, address)] = address.strip().lower()
+        endorsers[contact_key(mailing.appeal_id, address)] = address.strip().lower()
+    if not addresses:
+        return set()
+    mailed = db.session.execute(
+        sa.select(Signature.email_key).where(
+            Signature.appeal_id == mailing.appeal_id,
+            Signature.email_key.in_(signers),
+            Signature.id <= mailing.last_signature_id,
+            Signature.state == "confirmed",
+            Signature.sealed_email.is_not(None),
+            Signature.flagged.is_(None),
+            Signature.wants_updates.is_(True),
         )
     ).scalars()
-    return {r.strip().lower() for r in rows}
+    found = {signers[k] for k in mailed}
+    mailed = db.session.execute(
+        sa.select(Endorsement.contact_key).where(
+            Endorsement.appeal_id == mailing.appeal_id,
+            Endorsement.contact_key.in_(endorsers),
+            Endorsement.id <= mailing.last_endorsement_id,
+            Endorsement.state == "approved",
+            Endorsement.sealed_contact_email.is_not(None),
+            Endorsement.flagged.is_(None),
+            Endorsement.wants_updates.is_(True),
+        )
+    ).scalars()
+    return found | {endorsers[k] for k in mailed}
 
 
 def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = None) -> int:
     """Enqueue the next page of recipients and advance the resumption point, in the caller's
     transaction. Returns how many were enqueued; 0 means the mailing is finished."""
     if mailing.finished_at is not None:
+        return 0
+    when = shredded_at(mailing.appeal_id)
+    if when is not None:  # shredded since it started: nobody left to reach
+        current_app.logger.warning("mailing %s: %s", mailing.id, shredded_message(when))
+        mailing.finished_at = utcnow()
+        db.session.flush()
         return 0
     context = context or _context(mailing)
     signers = _signers_page(mailing, size)
@@ -208,6 +263,19 @@ def run_mailing(mailing_id: int, size: int = PAGE_SIZE, max_pages: int | None = 
         db.session.commit()
         pages += 1
     return db.session.get(Mailing, mailing_id).finished_at is not None
+
+
+def shredded_pending() -> list[str]:
+    """A message for each unfinished mailing whose appeal was shredded (it will send nothing)."""
+    rows = db.session.execute(
+        sa.select(Mailing.id, Mailing.appeal_id).where(Mailing.finished_at.is_(None))
+    ).all()
+    found = []
+    for mailing_id, appeal_id in rows:
+        when = shredded_at(appeal_id)
+        if when is not None:
+            found.append(f"mailshot {mailing_id}: {shredded_message(when)}")
+    return found
 
 
 def pending_mailings() -> list[int]:

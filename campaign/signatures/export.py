@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from campaign.core.csvexport import csv_line, csv_rows, neutralize, text_cells
 from campaign.core.database import UTCDateTime
+from campaign.core.datakeys import unsealer
 from campaign.core.extensions import db
 from campaign.signatures.models import Signature
 
@@ -36,6 +37,9 @@ COLUMNS = (
 #: this size, and a batch's objects stay in the CPU cache, so larger batches cost more CPU
 #: time (docs/performance.md has the figures).
 BATCH = 500
+#: Columns stored sealed (campaign.core.datakeys): opened per batch, not read as they are.
+SEALED = ("name", "email", "city")
+_PLAIN = tuple(name for name in COLUMNS if name not in SEALED)
 
 Cells = Callable[[Sequence], Sequence[str]]
 Process = Callable[[object], object] | None
@@ -49,7 +53,7 @@ def signature_csv(query: sa.Select, batch: int = BATCH) -> Iterator[str]:
     objects of the ORM, no type processing per cell, no csv.writer for rows that need no
     quoting. Memory stays flat however many rows there are."""
     yield csv_line(COLUMNS)
-    columns = [getattr(Signature, name) for name in COLUMNS]
+    columns = [getattr(Signature, name) for name in _PLAIN]
     connection = db.session.connection()
     dialect = connection.dialect
     fast = [_cells_for(column.type) for column in columns]
@@ -57,24 +61,49 @@ def signature_csv(query: sa.Select, batch: int = BATCH) -> Iterator[str]:
     # Coerced to NullType, the columns come back as the driver gives them (SQLite: datetimes
     # as text, booleans as 0/1); the cell functions turn those into the same text.
     raw = [sa.type_coerce(column, sa.types.NullType()).label(column.key) for column in columns]
-    statement = query.with_only_columns(*raw).execution_options(yield_per=batch)
+    sealed = (Signature.appeal_id, Signature.shown_name, Signature.sealed_name,
+              Signature.sealed_email, Signature.sealed_city)  # fmt: skip
+    statement = query.with_only_columns(*raw, *sealed).execution_options(yield_per=batch)
+    openers: dict[int, Callable] = {}
     with connection.execute(statement) as result:
         for rows in result.partitions():
-            yield _batch_text(rows, fast, slow)
+            yield _batch_text(rows, fast, slow, openers)
 
 
-def _batch_text(rows: Sequence[Sequence], fast: Sequence[Cells], slow: Sequence[Process]) -> str:
+def _opened(extra: list[Sequence], openers: dict) -> dict[str, list]:
+    """The sealed columns' values, opened with each appeal's key (looked up once)."""
+    names, emails, cities = [], [], []
+    for appeal_id, shown, name, email, city in zip(*extra, strict=True):
+        opener = openers.get(appeal_id)
+        if opener is None:
+            opener = openers[appeal_id] = unsealer(appeal_id)
+        names.append(shown if shown is not None else opener("signature.name", name))
+        emails.append(opener("signature.email", email))
+        cities.append(opener("signature.city", city))
+    return {"name": names, "email": emails, "city": cities}
+
+
+def _batch_text(
+    rows: Sequence[Sequence], fast: Sequence[Cells], slow: Sequence[Process], openers: dict
+) -> str:
     values = list(zip(*rows, strict=True))
+    plain = len(_PLAIN)
+    opened = _opened(values[plain:], openers)
+    values = values[:plain]
     try:
-        return csv_rows([cells(column) for cells, column in zip(fast, values, strict=True)])
+        cells = dict(
+            zip(_PLAIN, [c(column) for c, column in zip(fast, values, strict=True)], strict=True)
+        )
+        return csv_rows([cells[n] if n in cells else text_cells(opened[n]) for n in COLUMNS])
     except TypeError:
         # A value of a type the fast cells do not expect (and the schema rules out): the
         # whole batch goes the cell-by-cell way, through SQLAlchemy's own type processing.
+        cells = {
+            name: [neutralize(value) for value in (map(process, column) if process else column)]
+            for name, process, column in zip(_PLAIN, slow, values, strict=True)
+        }
         return csv_rows(
-            [
-                [neutralize(value) for value in (map(process, column) if process else column)]
-                for process, column in zip(slow, values, strict=True)
-            ]
+            [cells[n] if n in cells else [neutralize(v) for v in opened[n]] for n in COLUMNS]
         )
 
 

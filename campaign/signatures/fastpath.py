@@ -65,13 +65,21 @@ def _insert_statement_for(dialect: str) -> sa.Insert:
     )
 
 
+@lru_cache(maxsize=1)
+def _column_names() -> dict[str, str]:
+    """ORM attribute -> table column (sealed_email is stored in column "email", ...)."""
+    mapper = sa.inspect(Signature)
+    return {attr.key: attr.columns[0].name for attr in mapper.column_attrs}
+
+
 def insert_new(values: dict) -> Signature | None:
     """INSERT the signature unless (appeal, email_key) exists: one statement, no savepoint,
     also when two requests race (the unique index decides). Returns it as a persistent object
     without reading it back, or None for a duplicate."""
     connection = db.session.connection()
     statement = _insert_statement_for(connection.dialect.name)
-    new_id = connection.execute(statement, values).scalar()
+    names = _column_names()
+    new_id = connection.execute(statement, {names[k]: v for k, v in values.items()}).scalar()
     if new_id is None:
         return None
     signature = Signature(id=new_id, **values)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.appeals.models import Appeal
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
+from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
 
 SIGNATURE_STATES = ("pending", "confirmed", "withdrawn", "invalidated")
@@ -34,14 +35,23 @@ class Signature(IdMixin, CreatedMixin, db.Model):
     )
 
     appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
-    #: Personal data below (name, email, email_key, city, ip_key) is erased on withdrawal
-    #: and by `privacy purge`; country, state and times stay for the counts.
-    name: Mapped[str | None] = mapped_column(sa.String(200))
-    email: Mapped[str | None] = mapped_column(sa.String(320))
-    #: Canonical email (NFKC, lower-cased, provider dots and +tags removed): the duplicate key.
+    #: Personal data below (name, email, email_key, city, ip_key) is erased on withdrawal,
+    #: by `privacy purge` and by `privacy shred`; country, state and times stay for the counts.
+    #: What must be kept is sealed with the appeal's data key (campaign.core.datakeys); read
+    #: it through the `name`, `email` and `city` properties.
+    #: The name in clear, only when the signer chose to show it (public_name).
+    shown_name: Mapped[str | None] = mapped_column("name", sa.String(200))
+    #: The name of a signer who did not choose to show it, sealed.
+    sealed_name: Mapped[str | None] = mapped_column(sa.Text)
+    #: Sealed; kept only while pending or for a signer who wants updates.
+    sealed_email: Mapped[str | None] = mapped_column("email", sa.Text)
+    #: HMAC of the canonical email (NFKC, lower-cased, provider dots and +tags removed) under
+    #: a key derived from the appeal's data key: the duplicate key, unlinkable once shredded.
     email_key: Mapped[str | None] = mapped_column(sa.String(320))
+    #: Keyed hash of the address's domain, the same way: moderators filter by domain.
+    domain_key: Mapped[str | None] = mapped_column(sa.String(64))
     country: Mapped[str] = mapped_column(sa.String(2))
-    city: Mapped[str | None] = mapped_column(sa.String(120))
+    sealed_city: Mapped[str | None] = mapped_column("city", sa.Text)
     #: True: the name may be shown publicly; False: shown as "Anonymous".
     public_name: Mapped[bool] = mapped_column(default=False)
     wants_updates: Mapped[bool] = mapped_column(default=False)
@@ -52,7 +62,7 @@ class Signature(IdMixin, CreatedMixin, db.Model):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     invalidation_reason: Mapped[str | None] = mapped_column(sa.Text)
-    #: HMAC of the client address under a server secret; never the address itself.
+    #: HMAC of the client address under the day's key (campaign.core.datakeys.ip_key).
     ip_key: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     #: Share channel that brought the signer (telegram, whatsapp, ... or "other").
     ref: Mapped[str | None] = mapped_column(sa.String(32))
@@ -69,6 +79,72 @@ class Signature(IdMixin, CreatedMixin, db.Model):
     @property
     def counts(self) -> bool:
         return self.state == "confirmed" and not self.flagged
+
+    def __init__(self, **values):
+        private = {k: values.pop(k) for k in ("name", "email", "city") if k in values}
+        super().__init__(**values)
+        for key, value in private.items():
+            setattr(self, key, value)
+
+    def _appeal(self) -> int:
+        if self.appeal_id is None and self.appeal is not None:
+            self.appeal_id = self.appeal.id
+        if self.appeal_id is None:
+            raise ValueError("a signature's appeal must be known before its personal data")
+        return self.appeal_id
+
+    @property
+    def name(self) -> str | None:
+        if self.shown_name is not None:
+            return self.shown_name
+        return unseal(self.appeal_id, "signature.name", self.sealed_name)
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        """In clear only if the signer shows it (set public_name first)."""
+        if self.public_name:
+            self.shown_name, self.sealed_name = value, None
+        else:
+            self.shown_name = None
+            self.sealed_name = seal(self._appeal(), "signature.name", value)
+
+    @property
+    def email(self) -> str | None:
+        return unseal(self.appeal_id, "signature.email", self.sealed_email)
+
+    @email.setter
+    def email(self, value: str | None) -> None:
+        self.sealed_email = seal(self._appeal(), "signature.email", value)
+        if value:
+            self.domain_key = domain_key(self.appeal_id, value)
+
+    @property
+    def city(self) -> str | None:
+        return unseal(self.appeal_id, "signature.city", self.sealed_city)
+
+    @city.setter
+    def city(self, value: str | None) -> None:
+        self.sealed_city = seal(self._appeal(), "signature.city", value)
+
+
+def domain_key(appeal_id: int, email: str, create: bool = True) -> str | None:
+    """Keyed hash of an address's (or a bare domain's) domain; None without a key unless
+    `create`."""
+    domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
+    return appeal_hash(appeal_id, "signature-domain", domain, create=create)
+
+
+def sealed_columns(
+    appeal_id: int, name: str | None, email: str | None, city: str | None, public_name: bool
+) -> dict:
+    """The stored columns for a signer's personal data: the name in clear only if shown."""
+    return {
+        "shown_name": name if public_name else None,
+        "sealed_name": None if public_name else seal(appeal_id, "signature.name", name),
+        "sealed_email": seal(appeal_id, "signature.email", email),
+        "sealed_city": seal(appeal_id, "signature.city", city),
+        "domain_key": domain_key(appeal_id, email) if email else None,
+    }  # fmt: skip
 
 
 class SignatureCounter(db.Model):

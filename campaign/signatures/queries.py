@@ -51,7 +51,7 @@ def recent_public_signers(appeal: Appeal, n: int = 10) -> list[PublicSigner]:
     if not shows_signer_list(appeal):
         return []
     rows = db.session.execute(
-        sa.select(Signature.name, Signature.public_name, Signature.country)
+        sa.select(Signature.shown_name, Signature.public_name, Signature.country)
         .where(Signature.appeal_id == appeal.id, Signature.state == "confirmed")
         .where(Signature.flagged.is_(None))
         .order_by(Signature.confirmed_at.desc())

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.core.limits import DOMAIN, SEARCH, unstorable
 from campaign.core.validation import UNSTORABLE, InvalidInput
-from campaign.signatures.models import SIGNATURE_STATES, Signature
+from campaign.signatures.models import SIGNATURE_STATES, Signature, domain_key
 
 FILTER_STATES = (*SIGNATURE_STATES, "flagged")
 
@@ -78,19 +78,30 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
+def _email_key(appeal_id: int, text: str) -> str | None:
+    from campaign.optin.addresses import InvalidEmail, normalize_address
+    from campaign.signatures.services import email_key
+
+    try:
+        return email_key(appeal_id, normalize_address(text), create=False)
+    except InvalidEmail:
+        return None
+
+
 def filtered_signatures(appeal_id: int, f: SignatureFilter) -> sa.Select:
+    """Addresses are stored sealed: `q` finds a whole address by its keyed hash (any part of
+    a name shown in clear by substring), `domain` a whole domain by its keyed hash."""
     query = sa.select(Signature).where(Signature.appeal_id == appeal_id)
     if f.q:
         pattern = _like(f.q.lower())
-        query = query.where(
-            sa.or_(
-                sa.func.lower(Signature.name).like(pattern, escape="\\"),
-                sa.func.lower(Signature.email).like(pattern, escape="\\"),
-            )
-        )
+        found = [sa.func.lower(Signature.shown_name).like(pattern, escape="\\")]
+        key = _email_key(appeal_id, f.q) if "@" in f.q else None
+        if key is not None:
+            found.append(Signature.email_key == key)
+        query = query.where(sa.or_(*found))
     if f.domain:
-        escaped = f.domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(sa.func.lower(Signature.email).like(f"%@{escaped}", escape="\\"))
+        key = domain_key(appeal_id, f.domain, create=False)
+        query = query.where(Signature.domain_key == key if key else sa.false())
     if f.country:
         query = query.where(Signature.country == f.country)
     if f.state == "flagged":

@@ -23,9 +23,9 @@ from campaign.audit.services import record
 from campaign.core import limits
 from campaign.core.countries import country_codes
 from campaign.core.database import utcnow
+from campaign.core.datakeys import appeal_hash, ensure_keys, ip_key, keys_ready
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
-from campaign.core.security import keyed_hash
 from campaign.core.validation import InvalidInput, text_error
 from campaign.mail.services import enqueue_later, forget_addresses
 from campaign.optin import require_accepting
@@ -35,7 +35,7 @@ from campaign.optin.mail import claim_mail, link, mail_url
 from campaign.signatures.canonical import canonical_email
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.fastpath import AppealFacts, get_published_appeal_facts_or_404, insert_new
-from campaign.signatures.models import Signature
+from campaign.signatures.models import Signature, sealed_columns
 from campaign.signatures.queries import find_signature
 from campaign.signatures.rollup import record_signature
 
@@ -142,6 +142,8 @@ class _Prepared:
 
     values: dict
     mail: _MailContext
+    #: The address just typed: the one every mail of this attempt goes to.
+    email: str
 
 
 def sign_appeal(slug: str, data: SignatureInput, address: str) -> Signature:
@@ -155,7 +157,16 @@ def sign_appeal(slug: str, data: SignatureInput, address: str) -> Signature:
     transaction, which holds the one write lock, is only the INSERTs. Call it before anything
     else in the transaction."""
     with reads_before_writes():
-        prepared = _prepare(get_published_appeal_facts_or_404(slug), data, address)
+        appeal = get_published_appeal_facts_or_404(slug)
+        ready = keys_ready(appeal.id)
+        prepared = _prepare(appeal, data, address) if ready else None
+    if prepared is None:
+        # The appeal's first signer, or the day's: its keys are made in a short write
+        # transaction of their own, then the reads run again.
+        ensure_keys(appeal.id)
+        db.session.commit()
+        with reads_before_writes():
+            prepared = _prepare(appeal, data, address)
     return _store(prepared)
 
 
@@ -168,16 +179,14 @@ def _prepare(appeal: AppealFacts, data: SignatureInput, address: str) -> _Prepar
     now = utcnow()
     values = {
         "appeal_id": appeal.id,
-        "name": name,
-        "email": email,
-        "email_key": canonical_email(email),
+        **sealed_columns(appeal.id, name, email, city, public_name),
+        "email_key": email_key(appeal.id, email),
         "country": country,
-        "city": city,
         "public_name": public_name,
         "wants_updates": bool(data.wants_updates),
         "language": language,
         "state": "pending",
-        "ip_key": keyed_hash(address),
+        "ip_key": ip_key(address),
         "ref": clean_ref(data.ref),
         "flagged": flagged,
         # A new signer's confirmation is its first mail: counted in the INSERT itself.
@@ -185,7 +194,14 @@ def _prepare(appeal: AppealFacts, data: SignatureInput, address: str) -> _Prepar
         "last_mailed_at": now,
         "created_at": now,
     }
-    return _Prepared(values, _mail_context(appeal, language))
+    return _Prepared(values, _mail_context(appeal, language), email)
+
+
+def email_key(appeal_id: int, email: str, create: bool = True) -> str | None:
+    """The duplicate key of a signer's address on this appeal: a keyed hash of the canonical
+    email under the appeal's data key, so a copy of the database cannot test addresses.
+    None for an appeal without a key unless `create`."""
+    return appeal_hash(appeal_id, "signature-email", canonical_email(email), create=create)
 
 
 def _store(prepared: _Prepared) -> Signature:
@@ -195,7 +211,7 @@ def _store(prepared: _Prepared) -> Signature:
     for _attempt in range(2):
         signature = insert_new(prepared.values)
         if signature is not None:
-            _enqueue(signature, prepared.mail, "signature_confirm")
+            _enqueue(signature, prepared.mail, "signature_confirm", prepared.email)
             return signature
         existing = find_signature(appeal_id, key)
         if existing is not None:
@@ -203,25 +219,29 @@ def _store(prepared: _Prepared) -> Signature:
         # The row that conflicted was withdrawn (its key erased) in between: insert again.
     else:
         raise RuntimeError("signature insert conflicted twice without a row to show for it")
+    # A pending signer's confirmation goes where the first one went; "already signed" to
+    # the address just typed (a confirmed signer who wants no updates has none stored).
     if existing.state == "pending":
-        _mail(existing, prepared.mail, "signature_confirm")
+        _mail(existing, prepared.mail, "signature_confirm", existing.email or prepared.email)
     elif existing.state == "confirmed":
-        _mail(existing, prepared.mail, "signature_already")
+        _mail(existing, prepared.mail, "signature_already", prepared.email)
     # withdrawn rows have no key; invalidated ones get no mail (a moderator decided).
     return existing
 
 
-def _mail(signature: Signature, mail: _MailContext, template: str) -> None:
+def _mail(signature: Signature, mail: _MailContext, template: str, to: str) -> None:
     """Another mail to someone who signed before, unless the cap is reached."""
     if claim_mail(signature, last_mailed_at=utcnow()):
-        _enqueue(signature, mail, template)
+        _enqueue(signature, mail, template, to)
 
 
-def _enqueue(signature: Signature, mail: _MailContext, template: str) -> None:
-    """The signer's mail, rendered later by the worker, which also signs the links' tokens."""
+def _enqueue(signature: Signature, mail: _MailContext, template: str, to: str) -> None:
+    """The signer's mail, rendered later by the worker, which also signs the links' tokens.
+    Sealed with the appeal's key: it carries the address and the name."""
     enqueue_later(
-        signature.email,
+        to,
         template,
+        appeal_id=signature.appeal_id,
         kind=template.replace("_", "-"),
         language=signature.language,
         name=signature.name,
@@ -239,25 +259,28 @@ def resend_confirmation(appeal: Appeal, email: str, address: str) -> None:
     if over_rate_limit("resend", address):
         return
     try:
-        key = canonical_email(normalize_address(email))
+        address = normalize_address(email)
     except InvalidEmail:
         return
-    signature = find_signature(appeal.id, key)
+    signature = find_signature(appeal.id, email_key(appeal.id, address))
     if signature is not None and signature.state == "pending" and appeal.accepts_signatures:
-        _mail(signature, _mail_context(appeal, signature.language), "signature_confirm")
+        context = _mail_context(appeal, signature.language)
+        _mail(signature, context, "signature_confirm", signature.email or address)
 
 
 def confirm_signature(signature: Signature) -> bool:
     """pending -> confirmed (counted unless flagged). Idempotent and race-safe: the state moves
     in one conditional UPDATE, so only one of two concurrent confirmations bumps the count.
-    Returns True when this call confirmed it."""
+    A signer who wants no updates keeps no address from here on (only its keyed hash, so
+    signing again is still recognised). Returns True when this call confirmed it."""
     if signature.state != "pending":
         return False
     require_accepting(signature.appeal)
+    keep_less = {} if signature.wants_updates else {"sealed_email": None}
     result = db.session.execute(
         sa.update(Signature)
         .where(Signature.id == signature.id, Signature.state == "pending")
-        .values(state="confirmed", confirmed_at=utcnow())
+        .values(state="confirmed", confirmed_at=utcnow(), **keep_less)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(signature)
@@ -275,10 +298,12 @@ def erase_personal_data(signature: Signature, forget_mail: bool = True) -> None:
     do not change."""
     if forget_mail:
         forget_addresses([signature.email])
-    signature.name = None
-    signature.email = None
+    signature.shown_name = None
+    signature.sealed_name = None
+    signature.sealed_email = None
     signature.email_key = None
-    signature.city = None
+    signature.domain_key = None
+    signature.sealed_city = None
     signature.ip_key = None
     signature.personal_data_erased_at = utcnow()
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_protection_takedown"
-down_revision = "0006_endorsement_rivals"
+down_revision = "0007_data_keys"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from campaign.signatures.models import Signature, SignatureCounter, SignatureHou
 from campaign.signatures.rollup import record_signature
 from tests.endorsements.helpers import endorse
 from tests.endorsements.helpers import mails as endorsement_mails
-from tests.signatures.helpers import deliver, links, sign
+from tests.signatures.helpers import by_email, deliver, links, sign
 
 PERSONAL = ("name", "email", "email_key", "city", "ip_key")
 
@@ -74,13 +74,11 @@ def test_purge_erases_old_closed_and_withdrawn_and_keeps_counts(
     endorsement_mails(smtp, 7)
 
     # A withdrawn row whose data was left behind (say, by an older version): purge catches it.
-    six = db.session.execute(
-        sa.select(Signature).where(Signature.email == "six@example.org")
-    ).scalar_one()
+    six = by_email(db, "six@example.org")
     record_signature(six, -1)  # what withdrawing it would have done to the hourly figures
     db.session.execute(
         sa.update(Signature)
-        .where(Signature.email == "six@example.org")
+        .where(Signature.id == six.id)
         .values(state="withdrawn", withdrawn_at=utcnow())
     )
     counter = db.session.execute(
@@ -89,10 +87,14 @@ def test_purge_erases_old_closed_and_withdrawn_and_keeps_counts(
     counter.count -= 1  # what withdrawing it would have done to the count
     close_appeal(None, old)
     old.closed_at = utcnow() - dt.timedelta(days=400)
-    # Outbox: one message sent 40 days ago, the others recently.
+    # Outbox: one message sent 40 days ago, the others recently. Signers' mail is sealed and
+    # blanked once sent (campaign.mail.services), so none of it waits for the purge.
+    fourth = db.session.execute(
+        sa.select(OutboxMessage.id).order_by(OutboxMessage.id).offset(3).limit(1)
+    ).scalar_one()
     db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.to == "four@example.org")
+        .where(OutboxMessage.id == fourth)
         .values(sent_at=utcnow() - dt.timedelta(days=40))
     )
     db.session.commit()
@@ -103,7 +105,7 @@ def test_purge_erases_old_closed_and_withdrawn_and_keeps_counts(
     assert dry.exit_code == 0, dry.output
     assert "Would erase personal data of 4 signature(s)" in dry.output
     assert "Would erase contact data of 1 endorsement(s)" in dry.output
-    assert "Would erase 1 old outbox message(s)" in dry.output
+    assert "Would erase 0 old outbox message(s)" in dry.output
     assert _rows(db, old)[0].email == "one@example.org"  # dry run changes nothing
 
     result = runner.invoke(args=["privacy", "purge"])
@@ -131,7 +133,7 @@ def test_purge_erases_old_closed_and_withdrawn_and_keeps_counts(
 
     # Mail: nothing addressed to an erased signer, or older than the outbox retention, remains.
     addresses = set(db.session.execute(sa.select(OutboxMessage.to)).scalars())
-    assert addresses == {"", "press@kloop.kg"}
+    assert addresses == {""}
     for message in db.session.execute(sa.select(OutboxMessage)).scalars():
         if message.to == "":
             assert message.text == "" and message.subject == "" and message.html is None
@@ -167,6 +169,6 @@ def test_withdrawal_blanks_mail_already_sent_to_the_signer(client, db, smtp, mak
     client.post(paths["withdraw"])
     db.session.expire_all()
     rows = db.session.execute(sa.select(OutboxMessage).order_by(OutboxMessage.id)).scalars()
-    first, second = rows
-    assert first.to == "" and "Aida" not in first.text and first.sent_at is not None
-    assert second.to == "stays@example.org"
+    # Signers' mail is sealed while it waits and keeps no recipient or body once sent.
+    for row in rows:
+        assert row.to == "" and row.text == "" and row.sent_at is not None

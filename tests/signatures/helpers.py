@@ -9,6 +9,25 @@ from campaign.mail.worker import drain
 LINK = re.compile(r"https?://\S+/(confirm|withdraw)/([A-Za-z0-9_.\-]+)")
 
 
+def by_email(db, email: str, appeal_id: int | None = None):
+    """The signature of this address (its keyed hash: the address itself is sealed or gone)."""
+    import sqlalchemy as sa
+
+    from campaign.signatures.models import Signature
+    from campaign.signatures.services import email_key
+
+    query = sa.select(Signature.appeal_id).distinct()
+    appeals = [appeal_id] if appeal_id else db.session.execute(query).scalars().all()
+    for appeal in appeals:
+        key = email_key(appeal, email, create=False)
+        found = db.session.execute(
+            sa.select(Signature).where(Signature.appeal_id == appeal, Signature.email_key == key)
+        ).scalar_one_or_none()
+        if key and found is not None:
+            return found
+    raise LookupError(email)
+
+
 def form(**overrides) -> dict:
     data = {
         "name": "Aida Bekova",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from campaign.signatures.counting import signature_count
-from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork, Signature
-from tests.signatures.helpers import deliver, links, page, sign
+from campaign.signatures.models import BlockedEmailDomain, BlockedNetwork
+from tests.signatures.helpers import by_email, deliver, links, page, sign
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def _confirm_all(client, smtp, n):
 
 
 def _row(db, email):
-    return db.session.execute(sa.select(Signature).where(Signature.email == email)).scalar_one()
+    return by_email(db, email)
 
 
 def test_honeypot_is_flagged_same_answer_never_counted(client, db, smtp, make_appeal):

@@ -15,6 +15,7 @@ from campaign.mail.models import OutboxMessage
 from campaign.optin.mail import MAX_CONFIRMATION_MAILS
 from campaign.signatures.counting import signature_count, verify_counts
 from campaign.signatures.models import Signature
+from campaign.signatures.services import email_key
 from tests.signatures.helpers import form
 
 pytestmark = [
@@ -74,7 +75,7 @@ def test_parallel_signing_with_one_email_makes_one_row(app, db, make_appeal):
     assert statuses == [303] * 24
     rows = db.session.execute(sa.select(Signature)).scalars().all()
     assert len(rows) == 1
-    assert rows[0].email_key == "aidab@gmail.com"
+    assert rows[0].email_key == email_key(appeal.id, "aidab@gmail.com")
     assert rows[0].mails_sent == MAX_CONFIRMATION_MAILS
     mails = db.session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar()
     assert mails == MAX_CONFIRMATION_MAILS

@@ -145,13 +145,13 @@ def test_export_converts_the_session_time_zone_to_utc(db, signed):
 
 def _reference_csv(db, query: sa.Select) -> str:
     """The export as it was before it was made fast: csv.writer over neutralize() of each
-    value as the ORM loads it."""
+    value as the ORM loads it (sealed ones opened by the model's properties)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    columns = [getattr(Signature, name) for name in COLUMNS]
-    for row in db.session.execute(query.with_only_columns(*columns)):
-        writer.writerow([neutralize(value) for value in row])
+    for signature in db.session.execute(query).scalars():
+        writer.writerow([neutralize(getattr(signature, name)) for name in COLUMNS])
+    db.session.expunge_all()
     return buffer.getvalue()
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from campaign.core.database import utcnow
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
+from campaign.signatures.services import email_key
 from tests.signatures.helpers import deliver, form, links, sign
 
 API_BODY = {"name": "Aida Bekova", "email": "aida@example.org", "country": "KG"}
@@ -30,7 +31,8 @@ def test_sign_mail_open_confirm_count(client, db, smtp, make_appeal):
     [signature] = _signatures(db)
     assert signature.state == "pending" and signature.ref == "telegram"
     assert signature.ip_key and "127.0.0.1" not in signature.ip_key
-    assert signature.email_key == "aida@example.org" and signature.mails_sent == 1
+    assert signature.email_key == email_key(appeal.id, "aida@example.org")
+    assert signature.email == "aida@example.org" and signature.mails_sent == 1
 
     [message] = deliver(smtp, 1)
     assert message["To"] == "aida@example.org"
