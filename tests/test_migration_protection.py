@@ -4,15 +4,13 @@ signatures), makes the demo appeal at_risk, and its downgrade keeps every row to
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from campaign import create_app
 from campaign.core.extensions import db
-from tests.conftest import _fresh_postgres_database, _worker
+from tests.migration_support import run_sql as _run
+from tests.migration_support import unmigrated_app
 
 BEFORE = "0006_endorsement_rivals"
 NOW = "2026-01-01 00:00:00+00:00"
@@ -20,22 +18,8 @@ NOW = "2026-01-01 00:00:00+00:00"
 
 @pytest.fixture
 def migrating_app(tmp_path):
-    """An app on an empty database of its own, not migrated yet."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_protection")
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    with unmigrated_app(tmp_path, "protection") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _run(sql: str, **values):
-    with db.engine.begin() as connection:
-        return connection.execute(sa.text(sql), values)
 
 
 def _counts() -> tuple[int, int, int]:

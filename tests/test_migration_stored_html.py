@@ -4,16 +4,14 @@ columns without touching a row (a copied appeals table would cascade-delete dema
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from campaign import create_app
 from campaign.core.extensions import db
 from campaign.core.markdown_render import plain_html, to_html
-from tests.conftest import _fresh_postgres_database, _worker
+from tests.migration_support import run_sql as _run
+from tests.migration_support import unmigrated_app
 
 BEFORE = "0003_outbox_render_later"
 NOW = "2026-01-01 00:00:00+00:00"
@@ -23,22 +21,8 @@ TABLES = ("appeals", "appeal_translations", "updates")
 
 @pytest.fixture
 def migrating_app(tmp_path):
-    """An app on an empty database of its own, not migrated yet."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_migration")
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, MARKDOWN_RENDER_SECONDS=0.5)
-    with app.app_context():
+    with unmigrated_app(tmp_path, "migration", MARKDOWN_RENDER_SECONDS=0.5) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _run(sql: str, **values):
-    with db.engine.begin() as connection:
-        return connection.execute(sa.text(sql), values)
 
 
 def _columns(table: str) -> set[str]:

@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from campaign import create_app
 from campaign.core.engine import checkpoint_wal
 from campaign.core.extensions import db
 from campaign.endorsements.models import Endorsement
 from campaign.signatures.models import Signature
 from campaign.signatures.services import email_key
-from tests.conftest import _fresh_postgres_database, _worker
+from tests.migration_support import run_sql as _run
+from tests.migration_support import unmigrated_app
 
 BEFORE = "0006_endorsement_rivals"
 NOW = "2026-01-01 00:00:00"
@@ -35,23 +35,10 @@ PLAINTEXT = [
 
 @pytest.fixture
 def migrating_app(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_datakeys")
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=url, DATA_KEY_FILE=str(tmp_path / "keys" / "data.key")
-    )
-    with app.app_context():
+    with unmigrated_app(
+        tmp_path, "datakeys", DATA_KEY_FILE=str(tmp_path / "keys" / "data.key")
+    ) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _run(sql: str, **values):
-    with db.engine.begin() as connection:
-        return connection.execute(sa.text(sql), values)
 
 
 def _signature(id_, email, key, name, public, state, updates, city=None):

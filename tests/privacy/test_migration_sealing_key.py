@@ -5,17 +5,16 @@ downgrade drops it the same way."""
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from campaign import create_app
 from campaign.core.extensions import db
 from campaign.privacy.sealing import generate_keypair
-from tests.conftest import _fresh_postgres_database, _worker
+from tests.migration_support import run_sql as _run
+from tests.migration_support import unmigrated_app
 
 NOW = "2026-01-01 00:00:00+00:00"
 REVISION = "0009_sealing_key"
@@ -32,21 +31,8 @@ def _before() -> str:
 
 @pytest.fixture
 def migrating_app(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_sealing_migration")
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    with unmigrated_app(tmp_path, "sealing_migration") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _run(sql: str, **values):
-    with db.engine.begin() as connection:
-        return connection.execute(sa.text(sql), values)
 
 
 def _count(table: str) -> int:
