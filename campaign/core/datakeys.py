@@ -20,7 +20,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from pathlib import Path
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.core.database import UTCDateTime, dialect_insert, utcnow
 from campaign.core.extensions import db
+from campaign.core.files import open_new_private
 
 #: Prefix of a sealed value: format version 1 (nonce || AES-GCM ciphertext, base64url).
 SEALED_PREFIX = "enc1:"
@@ -77,8 +77,7 @@ def create_key_file(path: str | Path) -> None:
     """Write a new random master key to `path` with mode 0600; FileExistsError if present."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
+    with open_new_private(path) as out:
         out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
 
 

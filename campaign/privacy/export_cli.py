@@ -14,6 +14,7 @@ import click
 from campaign.appeals.models import Appeal
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
+from campaign.core.files import open_new_private_for_command
 from campaign.core.validation import InvalidInput
 from campaign.privacy.exports import record_export, seal_for
 from campaign.privacy.sealing import OpenError, open_sealed, seal_to_file
@@ -63,7 +64,7 @@ def write_export(
         raise click.ClickException("A sealed export is binary: give --out FILE or redirect it.")
     record_export(None, appeal, what, key, via="cli")
     db.session.commit()
-    target = _new_file(out) if out else sys.stdout.buffer
+    target = open_new_private_for_command(out, "wb") if out else sys.stdout.buffer
     try:
         # A read transaction: commands otherwise take SQLite's write lock at BEGIN, and
         # signers would wait for the whole export.
@@ -85,16 +86,6 @@ def write_export(
                 target.close()
     if out:
         click.echo(f"{'Sealed export' if key else 'Export'} written to {out}.", err=True)
-
-
-def _new_file(path: str):
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise click.ClickException(f"{path} already exists: choose another file.") from None
-    except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror}.") from None
-    return os.fdopen(descriptor, "wb")
 
 
 @click.command("open")
@@ -127,7 +118,7 @@ def open_export(file, key_file, out: str | None):
     if os.path.lexists(out):
         raise click.ClickException(f"{out} already exists: choose another file.")
     partial = out + ".partial"
-    target = _new_file(partial)
+    target = open_new_private_for_command(partial, "wb")
     try:
         with target:
             open_sealed(file, target, secret)

@@ -6,12 +6,11 @@ stays offline with the coalition, and the appeal holds only its public key."""
 
 from __future__ import annotations
 
-import os
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from campaign.core.files import open_new_private_for_command
 from campaign.privacy.sealing import generate_keypair, identity_file_text
 
 keys_cli = AppGroup("keys", help="The master key file and key pairs for sealed exports.")
@@ -50,13 +49,7 @@ def generate(out: str | None):
     public, secret = generate_keypair()
     text = identity_file_text(public, secret)
     if out:
-        try:
-            descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise click.ClickException(f"{out} already exists: choose another file.") from None
-        except OSError as error:
-            raise click.ClickException(f"Cannot write {out}: {error.strerror}.") from None
-        with os.fdopen(descriptor, "w") as file:
+        with open_new_private_for_command(out) as file:
             file.write(text)
         click.echo(f"Public key: {public}")
         click.echo(f"Secret key written to {out} (mode 0600).")
