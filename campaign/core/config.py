@@ -36,6 +36,10 @@ class Config:
     #: Without MAIL_SERVER the outbox worker prints mail to the console instead of sending it.
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
+    #: Domain of the Reply-To and bounce addresses that delivery emails carry
+    #: (campaign.deliveries.addresses); its mail must reach `flask inbox serve` or the IMAP
+    #: mailbox that `flask inbox fetch` reads. Empty: appeals cannot be delivered by email.
+    REPLY_TO_DOMAIN = os.environ.get("REPLY_TO_DOMAIN", "").strip().lower()
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
     #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
