@@ -7,6 +7,7 @@ seen in the mailbox, for a human to read there."""
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ipaddress
 import logging
@@ -71,10 +72,8 @@ def connect() -> imaplib.IMAP4:
 
 
 def _close(client: imaplib.IMAP4) -> None:
-    try:
+    with contextlib.suppress(OSError, imaplib.IMAP4.error):
         client.logout()
-    except (OSError, imaplib.IMAP4.error):
-        pass
 
 
 def fetch_once() -> FetchResult:

@@ -78,6 +78,7 @@ class Correspondence(IdMixin, CreatedMixin, db.Model):
     )
     #: Set when published on the tracker; public_text is the redacted copy shown there.
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    public_subject: Mapped[str | None] = mapped_column(sa.Text)
     public_text: Mapped[str | None] = mapped_column(sa.Text)
     handled_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

@@ -228,10 +228,11 @@ def redaction_rules() -> list[RedactionRule]:
     return list(db.session.scalars(sa.select(RedactionRule).order_by(RedactionRule.id)))
 
 
-def public_copy(item: Correspondence) -> str:
-    """The text as it would be published: every redaction rule applied."""
+def public_copy(item: Correspondence) -> tuple[str, str]:
+    """The subject and text as they would be published: every redaction rule applied."""
+    rules = redaction_rules()
     try:
-        return redact(item.text, redaction_rules())
+        return redact(item.subject, rules), redact(item.text, rules)
     except BadPattern as exc:
         raise InvalidInput(f"A redaction rule is broken; fix it first. {exc}") from exc
 
@@ -241,7 +242,7 @@ def publish_correspondence(user, item: Correspondence) -> None:
         raise InvalidInput("File the message under an appeal and authority first.")
     if item.kind == "bounce":
         raise InvalidInput("A bounce is not published.")
-    item.public_text = public_copy(item)
+    item.public_subject, item.public_text = public_copy(item)
     item.published_at = utcnow()
     record(user, "correspondence.publish", item, {"appeal": item.appeal_id})
 
@@ -250,7 +251,7 @@ def unpublish_correspondence(user, item: Correspondence) -> None:
     if item.published_at is None:
         raise InvalidInput("The message is not published.")
     item.published_at = None
-    item.public_text = None
+    item.public_subject = item.public_text = None
     record(user, "correspondence.unpublish", item, {"appeal": item.appeal_id})
 
 

@@ -41,6 +41,7 @@ class InboxHandler:
             try:
                 item = receive_message(raw, recipients)
                 db.session.commit()
+                stored = "a duplicate" if item is None else f"message {item.id}"
             except MessageTooLarge:
                 db.session.rollback()
                 return "552 5.3.4 Message too big"
@@ -50,7 +51,7 @@ class InboxHandler:
                 return "451 4.3.0 Cannot store the message now; try again later"
             finally:
                 db.session.remove()
-        log.info("inbox: received %s", "a duplicate" if item is None else f"message {item.id}")
+        log.info("inbox: received %s", stored)
         return "250 2.0.0 Message accepted"
 
 

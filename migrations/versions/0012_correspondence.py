@@ -50,6 +50,7 @@ def upgrade():
         sa.Column("raw", sa.LargeBinary(), nullable=True),
         sa.Column("response_id", sa.Integer(), nullable=True),
         sa.Column("published_at", TZ, nullable=True),
+        sa.Column("public_subject", sa.Text(), nullable=True),
         sa.Column("public_text", sa.Text(), nullable=True),
         sa.Column("handled_by_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
