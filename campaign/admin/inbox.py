@@ -183,7 +183,7 @@ def redaction_add():
             form.is_regex.data,
             form.replacement.data,
             form.note.data,
-        ),  # fmt: skip
+        ),
         flash=_l("The rule is saved; it applies to what is published from now on."),
         success=lambda _d: redirect(url_for("admin.redaction_rules")),
         render=lambda: _rules_page(form),

@@ -198,7 +198,8 @@ def test_a_russian_reply_in_windows_1251_reads_right(receiver, target):
     body = "Уважаемые заявители! Ваше обращение рассмотрено."
     raw = (
         (
-            f"From: =?windows-1251?b?0eXr5e3o5SDM0ss=?= <mvd@mvd.gov.kg>\r\nTo: {target.reply_to}\r\n"
+            "From: =?windows-1251?b?0eXr5e3o5SDM0ss=?= <mvd@mvd.gov.kg>\r\n"
+            f"To: {target.reply_to}\r\n"
             "Subject: =?windows-1251?q?=CE=F2=E2=E5=F2?=\r\nMIME-Version: 1.0\r\n"
             "Content-Type: text/plain; charset=windows-1251\r\n"
             "Content-Transfer-Encoding: 8bit\r\n\r\n"
