@@ -19,7 +19,7 @@ def reply(to: str, subject: str = "Re: Appeal", body: str = "We received your ap
     message["From"] = f"Press Office <{OFFICIAL}>"
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = "Mon, 07 Dec 2026 09:30:00 +0600"
+    message["Date"] = headers.pop("Date", "Mon, 07 Dec 2026 09:30:00 +0600")
     message["Message-ID"] = headers.pop("message_id", "<reply-1@mvd.gov.kg>")
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
