@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
 
-import nh3
-
 #: Tags kept in a message's HTML; everything else is stripped, scripts and styles with
 #: their content.
 HTML_TAGS = {
@@ -71,6 +69,8 @@ class Parsed:
 def sanitize_html(html: str) -> str:
     """HTML safe to show a campaigner: no scripts, styles, event handlers or remote loads
     (an img keeps its alt text but never its src)."""
+    import nh3  # imported here: web workers never parse mail
+
     return nh3.clean(
         html,
         tags=HTML_TAGS,
@@ -82,6 +82,8 @@ def sanitize_html(html: str) -> str:
 
 
 def html_to_text(markup: str) -> str:
+    import nh3
+
     block = re.sub(r"(?i)<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", "\n", markup)
     return re.sub(r"\n{3,}", "\n\n", html.unescape(nh3.clean(block, tags=set()))).strip()
 

@@ -7,12 +7,12 @@ hidden, whatever the rules say."""
 
 from __future__ import annotations
 
-import re2
+from functools import cache
 
 MAX_PATTERN = 500
 MAX_REPLACEMENT = 100
 #: Every email address, in any published copy.
-EMAIL = re2.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
 EMAIL_REPLACEMENT = "[email address]"
 
 
@@ -22,6 +22,8 @@ class BadPattern(ValueError):
 
 def compile_rule(pattern: str, is_regex: bool):
     """The compiled rule; BadPattern when it is empty, too long or not a valid RE2 pattern."""
+    import re2  # imported here: only publishing and saving a rule need it
+
     if not pattern or len(pattern) > MAX_PATTERN:
         raise BadPattern(f"A pattern has 1 to {MAX_PATTERN} characters.")
     source = pattern if is_regex else re2.escape(pattern)
@@ -40,12 +42,19 @@ def compile_rule(pattern: str, is_regex: bool):
 
 def redact(text: str, rules) -> str:
     """`text` with every email address, then every rule's matches, replaced."""
-    text = EMAIL.sub(EMAIL_REPLACEMENT, text)
+    text = _email().sub(EMAIL_REPLACEMENT, text)
     for rule in rules:
         # A rule that no longer compiles raises: better no publication than an unredacted one.
         compiled = compile_rule(rule.pattern, rule.is_regex)
         text = compiled.sub(_literal(rule.replacement), text)
     return text
+
+
+@cache
+def _email():
+    import re2
+
+    return re2.compile(EMAIL)
 
 
 def _literal(replacement: str) -> str:
