@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 
@@ -23,6 +24,9 @@ def serve(host: str, port: int):
     try:
         receiver.start()
     except (OSError, RuntimeError) as exc:
+        with contextlib.suppress(Exception):  # free its event loop and sockets
+            receiver.stop(no_assert=True)
+            receiver.loop.close()
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from exc
     click.echo(f"Receiving mail on {host}:{port}.")
     stop = threading.Event()

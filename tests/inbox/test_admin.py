@@ -227,3 +227,28 @@ def test_the_api_lists_an_appeals_correspondence(client, api_token, receive, tar
     assert missing.status_code == 404 and "error" in missing.get_json()
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/appeals/{slug}/correspondence" in spec["paths"]
+
+
+def test_a_bounced_delivery_is_flagged_in_the_inbox(client, login, receive, target):
+    from tests.inbox.test_receive import dsn
+
+    login("editor")
+    item = receive(dsn(target.bounce_to, target.delivery.message_id).replace(
+        b"To: ", f"To: {target.bounce_to}, ".encode(), 1
+    ))  # fmt: skip
+    assert item.kind == "bounce"
+    page = client.get("/admin/inbox").get_data(as_text=True)
+    assert "Bounced deliveries" in page and "User unknown" in page
+    message = client.get(f"/admin/inbox/{item.id}").get_data(as_text=True)
+    assert "Record as response" not in message and "Publish this copy" not in message
+
+
+def test_a_malformed_message_can_be_downloaded_raw(client, login, receive, target):
+    login("editor")
+    raw = b"From: x@mvd.gov.kg\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\nbroken"
+    item = receive(raw)
+    page = client.get(f"/admin/inbox/{item.id}").get_data(as_text=True)
+    assert "This message is malformed" in page
+    download = client.get(f"/admin/inbox/{item.id}/raw")
+    assert download.data == raw and "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Type"] == "application/octet-stream"

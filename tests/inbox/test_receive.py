@@ -226,3 +226,14 @@ def test_attachments_go_through_the_documents_pipeline(app, db, target):
     pdf, exe = item.attachments
     assert pdf.document and pdf.document_type == "application/pdf" and pdf.refused is None
     assert exe.document is None and exe.refused and exe.filename == "virus.exe"
+
+
+def test_inbox_serve_says_when_it_cannot_listen(runner):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(args=["inbox", "serve", "--port", str(port)])
+    assert result.exit_code != 0 and "Cannot listen" in result.output
