@@ -316,6 +316,52 @@ def a_shred(c):
     return f"/admin/appeals/{appeal.slug}/shred", {"slug": appeal.slug, "password": PASSWORD}
 
 
+def _message(c, matched: bool = False):
+    from campaign.inbox.services import receive_message
+
+    item = receive_message(b"From: a@mvd.gov.kg\r\nSubject: s\r\n\r\nA reply.\r\n")
+    if matched:
+        appeal = _published(c.make_appeal, c.db)
+        item.appeal_id, item.authority_id = appeal.id, _authority_id(appeal)
+        item.matched_by = "manual"
+    c.db.session.commit()
+    return item
+
+
+def a_inbox_assign(c):
+    item, appeal = _message(c), _published(c.make_appeal, c.db)
+    return f"/admin/inbox/{item.id}/assign", {"target": f"{appeal.id}:{_authority_id(appeal)}"}
+
+
+def a_inbox_dismiss(c):
+    return f"/admin/inbox/{_message(c).id}/dismiss", {}
+
+
+def a_inbox_publish(c):
+    return f"/admin/inbox/{_message(c, matched=True).id}/publish", {}
+
+
+def a_inbox_unpublish(c):
+    from campaign.inbox.services import publish_correspondence
+
+    item = _message(c, matched=True)
+    publish_correspondence(None, item)
+    c.db.session.commit()
+    return f"/admin/inbox/{item.id}/unpublish", {}
+
+
+def a_redaction_add(c):
+    return "/admin/inbox/redactions", {"pattern": "+996 555", "replacement": "[phone]"}
+
+
+def a_redaction_remove(c):
+    from campaign.inbox.services import add_redaction_rule
+
+    rule = add_redaction_rule(None, "+996 555", False, "[phone]")
+    c.db.session.commit()
+    return f"/admin/inbox/redactions/{rule.id}/delete", {}
+
+
 ACTIONS = {
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
@@ -352,6 +398,12 @@ ACTIONS = {
     "admin.translation_remove": a_translation_remove,
     "admin.sealing_key": a_sealing_key,
     "admin.appeal_shred": a_shred,
+    "admin.inbox_assign": a_inbox_assign,
+    "admin.inbox_dismiss": a_inbox_dismiss,
+    "admin.inbox_publish": a_inbox_publish,
+    "admin.inbox_unpublish": a_inbox_unpublish,
+    "admin.redaction_add": a_redaction_add,
+    "admin.redaction_remove": a_redaction_remove,
 }
 
 

@@ -204,6 +204,15 @@ NO_FORM_ON_ANY_PAGE = dict.fromkeys(
 NO_FORM_ON_ANY_PAGE["admin.appeal_unhide"] = (
     "only a hidden appeal's admin page has it (the crawl hides none); a CSRF button, no field"
 )
+NO_FORM_ON_ANY_PAGE.update(
+    dict.fromkeys(
+        ["admin.inbox_assign", "admin.inbox_dismiss", "admin.inbox_publish",
+         "admin.inbox_unpublish"],
+        "only an inbound message's page has them (the crawl receives no mail); "
+        "tests/inbox/test_admin.py posts them",
+    ),
+    **{"admin.redaction_remove": "listed only beside a saved rule; a CSRF button, no field"},
+)  # fmt: skip
 #: Visible text inputs that may go without maxlength: their limits live with the Markdown.
 MARKDOWN_BODIES = {"body"}
 MARK = "ж"  # two bytes in UTF-8: a limit must count characters, as the columns do

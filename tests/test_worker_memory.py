@@ -35,6 +35,9 @@ NOT_IN_A_WORKER = (
     "campaign.signatures.cli",  # the `flask ...` commands: the CLI and the suite build them
     "campaign.worker",
     "campaign.mail.worker",
+    "re2",  # redaction rules: saved and applied on publishing only
+    "aiosmtpd",  # `flask inbox serve`
+    "campaign.inbox.imap",  # `flask inbox fetch`
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")

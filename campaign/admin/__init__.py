@@ -37,6 +37,7 @@ MODULES = (
     "sealing",
     "endorsements",
     "responses",
+    "inbox",
     "sharing",
     "users",
     "audit",

@@ -16,6 +16,7 @@ from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.actions import run_action
 from campaign.core.limits import UPDATE_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
+from campaign.inbox import recording as inbox
 from campaign.responses import mailshots
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
 from campaign.responses.forms import (
@@ -47,7 +48,10 @@ def _authorities(appeal):
 
 
 def _page(appeal, **forms) -> str:
-    forms.setdefault("record_form", response_form(appeal, _authorities(appeal), formdata=None))
+    if "record_form" not in forms:
+        forms["record_form"] = response_form(appeal, _authorities(appeal), formdata=None)
+        # "Record as response" from the inbox: the form filled from the message.
+        inbox.prefill_from_request(appeal, forms["record_form"])
     forms.setdefault("status_form", status_form(appeal, formdata=None))
     forms.setdefault("due_form", due_form(appeal, formdata=None))
     forms.setdefault("update_form", UpdateForm(formdata=None))
@@ -104,12 +108,18 @@ def record_response_view(slug: str):
             for demand, status, note in form.move_fields
             if status.data
         }
-        record_response(
+        message = inbox.recorded_message(appeal, form)
+        document = upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else None
+        if document is None and message is not None:
+            document = inbox.attachment_bytes(message, form.use_attachment.data)
+        response = record_response(
             current_user, appeal, authority=get_authority_by_slug(form.authority.data),
             occurred_on=form.occurred_on.data, kind=form.kind.data, summary=form.summary.data,
             source_url=form.source_url.data, demands=form.demands.data, moves=moves,
-            document=upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else None,
+            document=document,
         )  # fmt: skip
+        if message is not None:
+            inbox.mark_recorded(current_user, message, response)
 
     return _page_form(appeal, "record_form", form, record, _l("The response is recorded."))
 

@@ -37,6 +37,22 @@ class Config:
     #: Without MAIL_SERVER the outbox worker prints mail to the console instead of sending it.
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
 
+    #: Domain of the Reply-To and bounce addresses that delivery emails carry
+    #: (campaign.deliveries.addresses); its mail must reach `flask inbox serve` or the IMAP
+    #: mailbox that `flask inbox fetch` reads. Empty: appeals cannot be delivered by email.
+    REPLY_TO_DOMAIN = os.environ.get("REPLY_TO_DOMAIN", "").strip().lower()
+    #: Inbound mail (campaign.inbox): a larger message is refused (SMTP 552; left in the
+    #: IMAP mailbox).
+    INBOX_MAX_MESSAGE_BYTES = _int("INBOX_MAX_MESSAGE_BYTES", 10 * 1024 * 1024)
+    #: The mailbox `flask inbox fetch` polls. IMAP_TLS: ssl (port 993), starttls or none
+    #: (refused unless IMAP_HOST is a loopback address).
+    IMAP_HOST = os.environ.get("IMAP_HOST") or None
+    IMAP_PORT = _int("IMAP_PORT", 993)
+    IMAP_USER = os.environ.get("IMAP_USER") or None
+    IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD") or None
+    IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+    IMAP_TLS = os.environ.get("IMAP_TLS", "ssl").strip().lower()
+    IMAP_POLL_SECONDS = _int("IMAP_POLL_SECONDS", 60)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     #: The master key that wraps every data key (campaign.core.datakeys): a file outside the
     #: database, made by `flask keys init` (default: instance/data.key). Back it up apart

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -48,6 +49,12 @@ class ResponseForm(Form):
     )
     document = FileField(_l("Document (PDF, PNG, JPEG or WebP, at most 10 MB)"))
     demands = CheckboxesField(_l("Demands it concerns"), coerce=int)
+    #: Recording an inbound message (campaign.inbox): its id, and which of its stored
+    #: attachments becomes the document when none is uploaded.
+    correspondence = HiddenField(validators=[Optional()])
+    use_attachment = SelectField(
+        _l("Document from the message"), validators=[Optional()], validate_choice=False
+    )
 
 
 def response_form(appeal, authorities, **kwargs) -> ResponseForm:
@@ -69,6 +76,7 @@ def response_form(appeal, authorities, **kwargs) -> ResponseForm:
     form.authority.choices = _choices([("", "")] + [(a.slug, a.name) for a in authorities])
     form.kind.choices = _choices((k, label(k)) for k in RESPONSE_KINDS)
     form.demands.choices = _choices((d.id, f"{d.position}. {d.text}") for d in appeal.demands)
+    form.use_attachment.choices = []
     form.move_fields = [
         (demand, form[f"status_{demand.id}"], form[f"note_{demand.id}"])
         for demand in appeal.demands

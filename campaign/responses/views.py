@@ -17,6 +17,7 @@ from campaign.appeals.views import appeal_context, appeal_context_provider
 from campaign.core.extensions import csrf, db
 from campaign.core.urls import external_url
 from campaign.core.validation import InvalidInput
+from campaign.inbox.queries import published_by_authority
 from campaign.responses import mailshots
 from campaign.responses.documents import content_type_for, documents_folder
 from campaign.responses.feed import atom_feed
@@ -36,6 +37,7 @@ def tracker(slug: str):
     appeal = get_published_appeal_or_404(slug)
     context = appeal_context(appeal)
     context["tracker"] = build_tracker(appeal, context["today"])
+    context["correspondence"] = published_by_authority(appeal)
     return render_template("responses/tracker.html", **context)
 
 
