@@ -14,7 +14,7 @@ from campaign.appeals.models import (  # noqa: F401
 )
 from campaign.audit.models import AuditEntry  # noqa: F401
 from campaign.authorities.models import Authority  # noqa: F401
-from campaign.deliveries.models import Delivery  # noqa: F401
+from campaign.deliveries.models import Chaser, Delivery, DigestRun, WorkingDayOverride  # noqa: F401
 from campaign.endorsements.models import Endorsement, Organization  # noqa: F401
 from campaign.mail.models import Mailing, OutboxMessage  # noqa: F401
 from campaign.responses.models import Response, StatusChange, response_demands  # noqa: F401

@@ -41,6 +41,10 @@ class Config:
     #: mailbox that `flask inbox fetch` reads. Empty: appeals cannot be delivered by email.
     REPLY_TO_DOMAIN = os.environ.get("REPLY_TO_DOMAIN", "").strip().lower()
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: The legal term an authority has to answer, in working days, when its own is not set.
+    #: 14: Kyrgyz Republic, Law No. 67 of 4 May 2007 "On the procedure for considering
+    #: citizens' appeals", article 8(1) (appeals are considered within 14 working days).
+    RESPONSE_TERM_WORKING_DAYS = _int("RESPONSE_TERM_WORKING_DAYS", 14)
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
     #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
     #: appeal whose own retention_days is not set (standard ones use DATA_RETENTION_DAYS).
