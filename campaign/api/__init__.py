@@ -6,7 +6,14 @@ from flask import Flask
 def register_api(app: Flask) -> None:
     """Bind flask-smorest and register every API blueprint. The error schema is set here, not
     in campaign.core.extensions, which must not import the API (the API imports it)."""
-    from campaign.api import appeals, authorities, endorsements, responses, signatures
+    from campaign.api import (
+        appeals,
+        authorities,
+        deliveries,
+        endorsements,
+        responses,
+        signatures,
+    )
     from campaign.api.common import BEARER, BEARER_SCHEME, LIMITS, refuse_long_targets
     from campaign.api.schemas.base import ErrorSchema
     from campaign.core.extensions import api, csrf
@@ -18,6 +25,14 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(BEARER, BEARER_SCHEME)
     api.spec.options.setdefault("info", {})["description"] = LIMITS
     app.before_request(refuse_long_targets)
-    for module in (appeals, authorities, signatures, endorsements, responses, open_data):
+    for module in (
+        appeals,
+        authorities,
+        signatures,
+        endorsements,
+        responses,
+        deliveries,
+        open_data,
+    ):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_app_context
 from sqlalchemy.orm import selectinload
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget
@@ -42,14 +42,41 @@ def appeal_deliveries(appeal: Appeal) -> list[Delivery]:
     )
 
 
-def delivered_on_by_authority(appeal_id: int) -> dict[int, dt.date]:
-    """authority id -> the day the appeal reached it, for public reads (dates only)."""
+def delivered_on_by_authority(appeal_ids) -> dict[int, dict[int, dt.date]]:
+    """appeal id -> authority id -> the day the appeal reached it (dates only: public)."""
+    found: dict[int, dict[int, dt.date]] = {appeal_id: {} for appeal_id in appeal_ids}
+    if not found:
+        return found
     rows = db.session.execute(
-        sa.select(Delivery.authority_id, Delivery.delivered_on)
-        .where(Delivery.appeal_id == appeal_id)
+        sa.select(Delivery.appeal_id, Delivery.authority_id, Delivery.delivered_on)
+        .where(Delivery.appeal_id.in_(list(found)))
         .where(Delivery.status.in_(("sent", "delivered")))
+        .where(Delivery.delivered_on.is_not(None))
     )
-    return {authority_id: day for authority_id, day in rows if day is not None}
+    for appeal_id, authority_id, day in rows:
+        found[appeal_id][authority_id] = day
+    return found
+
+
+def _known() -> dict:
+    return g.setdefault("delivered_on_by_appeal", {}) if has_app_context() else {}
+
+
+def remember_delivered_on(appeal_ids) -> None:
+    """Load the delivery dates of a list of appeals in one query, for delivered_on()."""
+    known = _known()
+    known.update(delivered_on_by_authority([i for i in appeal_ids if i not in known]))
+
+
+def delivered_on(target: DemandTarget) -> dt.date | None:
+    """The day the target's authority received its appeal; one query per appeal and request
+    (kept in flask.g), whatever the number of targets read; lists call remember_delivered_on()
+    first, for one query in all."""
+    appeal_id = target.demand.appeal_id
+    known = _known()
+    if appeal_id not in known:
+        known.update(delivered_on_by_authority([appeal_id]))
+    return known[appeal_id].get(target.authority_id)
 
 
 def deliveries_to_chase(today: dt.date) -> list[tuple[Delivery, dt.date]]:

@@ -276,4 +276,3 @@ def approve_chaser(user, chaser: Chaser) -> Chaser:
     db.session.flush()
     record(user, "chaser.approve", chaser, {"delivery": delivery.id, "due_on": chaser.due_on})
     return chaser
-

@@ -51,7 +51,7 @@ def overrides_for(country: str | None, start: dt.date, end: dt.date) -> dict[dt.
         .where(WorkingDayOverride.country == country.upper())
         .where(WorkingDayOverride.day.between(start, end))
     )
-    return {day: working for day, working in rows}
+    return {day: bool(working) for day, working in rows}
 
 
 def add_working_days(

@@ -11,11 +11,11 @@ import time_machine
 from campaign.appeals.services import DemandInput, TargetInput, publish_appeal, update_appeal
 from campaign.appeals.translations import save_translation
 from campaign.core.extensions import db
+from campaign.core.validation import InvalidInput
 from campaign.deliveries.addresses import BounceAddress, ReplyAddress, parse_address
 from campaign.deliveries.models import Delivery
 from campaign.deliveries.services import DeliveryExists, deliver_by_email
 from campaign.mail.worker import drain
-from campaign.core.validation import InvalidInput
 from tests.factories import markdown
 
 
@@ -129,9 +129,7 @@ def test_a_permanent_send_failure_fails_the_delivery(app, make_appeal, make_auth
     assert smtp.messages == []
 
 
-def test_without_a_contact_email_or_a_reply_domain_it_is_refused(
-    app, make_appeal, make_authority
-):
+def test_without_a_contact_email_or_a_reply_domain_it_is_refused(app, make_appeal, make_authority):
     nobody = make_authority("Nobody")
     appeal = make_appeal(authority=nobody)
     with pytest.raises(InvalidInput, match="contact email"):
