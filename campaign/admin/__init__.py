@@ -37,6 +37,7 @@ MODULES = (
     "sealing",
     "endorsements",
     "responses",
+    "deliveries",
     "sharing",
     "users",
     "audit",

@@ -31,7 +31,7 @@ from campaign.deliveries.addresses import (
     reply_address,
     reply_domain,
 )
-from campaign.deliveries.models import DELIVERY_METHODS, Chaser, Delivery
+from campaign.deliveries.models import DELIVERY_METHODS, Chaser, Delivery, WorkingDayOverride
 from campaign.deliveries.workdays import working_days_after
 from campaign.mail.message import sender_from
 from campaign.mail.models import OutboxMessage
@@ -276,3 +276,35 @@ def approve_chaser(user, chaser: Chaser) -> Chaser:
     db.session.flush()
     record(user, "chaser.approve", chaser, {"delivery": delivery.id, "due_on": chaser.due_on})
     return chaser
+
+
+# --- the working-day calendar ------------------------------------------------------------------
+
+
+def set_working_day(user, country: str | None, day, working: bool, note: str | None):
+    """Declare a day off or working in a country, over the `holidays` calendar (replacing an
+    earlier override of that day)."""
+    country = (country or "").strip().upper()
+    require(
+        len(country) == 2 and country.isascii() and country.isalpha(),
+        "country", "Use a two-letter country code (KG, KZ, ...).",
+    )  # fmt: skip
+    require(day is not None, "day", "Give the day.")
+    require(len(note or "") <= 500, "note", "At most 500 characters.")
+    override = db.session.execute(
+        db.select(WorkingDayOverride).filter_by(country=country, day=day)
+    ).scalar_one_or_none()
+    if override is None:
+        override = WorkingDayOverride(country=country, day=day)
+        db.session.add(override)
+    override.working, override.note = bool(working), (note or "").strip()
+    db.session.flush()
+    record(user, "workday.set", override, {"country": country, "day": day, "working": working})
+    return override
+
+
+def remove_working_day(user, override: WorkingDayOverride) -> None:
+    detail = {"country": override.country, "day": override.day, "working": override.working}
+    record(user, "workday.remove", override, detail)
+    db.session.delete(override)
+    db.session.flush()
