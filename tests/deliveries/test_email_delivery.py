@@ -77,6 +77,7 @@ def test_the_mail_is_in_the_authoritys_language_where_a_translation_exists(
     text = mail.get_body(("plain",)).get_content()
     assert "Прекратите вызовы" in mail["Subject"]
     assert "Первое требование" in text and "Текст обращения." in text
+    assert "Требования, адресованные вам:" in text  # the letter itself in Russian
     assert "Demand 1" not in text
 
 
