@@ -59,6 +59,10 @@ def _check_deliverable(appeal: Appeal, authority: Authority) -> Delivery | None:
     """The existing row to reuse (a failed or bounced delivery), or None; raises otherwise."""
     require(appeal.state in ("published", "closed"), "appeal", _NOT_DELIVERABLE)
     require(
+        appeal.hidden_at is None,
+        "appeal", "This appeal is taken down: restore it before delivering it.",
+    )  # fmt: skip
+    require(
         bool(queries.targets_for(appeal, authority)),
         "authority", "None of this appeal's demands is addressed to that authority.",
     )  # fmt: skip
@@ -88,12 +92,20 @@ def _row(existing: Delivery | None, appeal: Appeal, authority: Authority) -> Del
     return delivery
 
 
-def delivery_mail_context(appeal: Appeal, authority: Authority) -> dict:
+def delivery_mail_context(
+    appeal: Appeal, authority: Authority, awaiting_by: dt.date | None = None
+) -> dict:
     """What the delivery and chaser letters say: the appeal in the authority's language where
-    a translation exists, the demands addressed to it, the counts and a link."""
+    a translation exists, the demands addressed to it (for a chaser, `awaiting_by` its due
+    date: only those still awaiting past it), the counts and a link."""
     language = authority.language or appeal.language
     text = localized(appeal, language)
-    demands: list[Demand] = [t.demand for t in queries.targets_for(appeal, authority)]
+    targets = queries.targets_for(appeal, authority)
+    if awaiting_by is not None:
+        targets = [
+            t for t in targets if t.status == "awaiting" and t.due_on and t.due_on <= awaiting_by
+        ]
+    demands: list[Demand] = [t.demand for t in targets]
     return {
         "language": text.language,
         "values": {
@@ -112,9 +124,15 @@ def delivery_mail_context(appeal: Appeal, authority: Authority) -> dict:
 
 
 def _enqueue_letter(
-    template: str, kind: str, appeal: Appeal, authority: Authority, delivery: Delivery, **extra
+    template: str,
+    kind: str,
+    appeal: Appeal,
+    authority: Authority,
+    delivery: Delivery,
+    awaiting_by: dt.date | None = None,
+    **extra,
 ) -> tuple[OutboxMessage, str]:
-    context = delivery_mail_context(appeal, authority)
+    context = delivery_mail_context(appeal, authority, awaiting_by)
     message_id = _new_message_id()
     headers = {"Reply-To": reply_address(appeal.id, authority.id), "Message-ID": message_id}
     message = enqueue(
@@ -263,7 +281,7 @@ def approve_chaser(user, chaser: Chaser) -> Chaser:
     authority = delivery.authority
     require(bool(authority.contact_email), "chaser", "This authority has no contact email.")
     message, message_id = _enqueue_letter(
-        "chaser", CHASER_KIND, delivery.appeal, authority, delivery,
+        "chaser", CHASER_KIND, delivery.appeal, authority, delivery, chaser.due_on,
         due_on=chaser.due_on.isoformat(),
         delivered_on=delivery.delivered_on.isoformat() if delivery.delivered_on else "",
     )  # fmt: skip
