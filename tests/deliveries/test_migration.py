@@ -76,7 +76,7 @@ def test_the_delivery_fields_come_and_go_without_touching_a_row(migrating_app):
     row = _run("SELECT contact_email, response_term_days, language FROM authorities").one()
     assert tuple(row) == ("o@mvd.kg", None, None)
     assert "envelope_from" in _columns("outbox_messages")
-    assert NEW_TABLES <= set(sa.inspect(db.engine).get_table_names())
+    assert set(sa.inspect(db.engine).get_table_names()) >= NEW_TABLES
     with pytest.raises(sa.exc.IntegrityError):
         _run("UPDATE authorities SET response_term_days = 0")
     _run("UPDATE authorities SET response_term_days = 14, language = 'ky'")
