@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 
 from flask import current_app
 
@@ -33,7 +33,6 @@ from campaign.deliveries.addresses import (
 )
 from campaign.deliveries.models import DELIVERY_METHODS, Chaser, Delivery, WorkingDayOverride
 from campaign.deliveries.workdays import working_days_after
-from campaign.mail.message import sender_from
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import enqueue
 from campaign.responses.documents import CheckedDocument, store_document
@@ -77,7 +76,10 @@ _NOT_DELIVERABLE = "Only a published or closed appeal can be delivered."
 
 
 def _new_message_id() -> str:
-    return make_msgid(domain=sender_from(current_app.config["MAIL_DEFAULT_SENDER"]).domain)
+    """A Message-ID on the sender's domain (never this machine's name), as the worker makes."""
+    address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    domain = address.rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain.encode("idna").decode("ascii"))
 
 
 def _row(existing: Delivery | None, appeal: Appeal, authority: Authority) -> Delivery:
