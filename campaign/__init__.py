@@ -156,6 +156,7 @@ def register_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
     from campaign.core.inputs import check_command_arguments
+    from campaign.deliveries.cli import deliveries
     from campaign.endorsements.cli import export_endorsements
     from campaign.inbox.cli import inbox
     from campaign.mail.cli import outbox
@@ -169,6 +170,17 @@ def register_commands(app: Flask) -> None:
     export.add_command(export_signatures)
     export.add_command(export_endorsements)
     export.add_command(open_export)
-    for group in (users, demo, counts, outbox, export, mailshots, privacy, keys_cli, inbox):
+    for group in (
+        users,
+        demo,
+        counts,
+        outbox,
+        export,
+        mailshots,
+        privacy,
+        keys_cli,
+        inbox,
+        deliveries,
+    ):
         app.cli.add_command(group)
     check_command_arguments(app.cli)

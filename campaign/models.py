@@ -15,7 +15,12 @@ from campaign.appeals.models import (  # noqa: F401
 from campaign.audit.models import AuditEntry  # noqa: F401
 from campaign.authorities.models import Authority  # noqa: F401
 from campaign.core.datakeys import AppealKey, IpDayKey  # noqa: F401
-from campaign.deliveries.models import Delivery  # noqa: F401
+from campaign.deliveries.models import (  # noqa: F401
+    Chaser,
+    Delivery,
+    DigestRun,
+    WorkingDayOverride,
+)
 from campaign.endorsements.models import Endorsement, Organization  # noqa: F401
 from campaign.inbox.models import (  # noqa: F401
     Correspondence,

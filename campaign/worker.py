@@ -8,7 +8,8 @@ write the rows it picks up.
   that wrote mail, and drains the table here too whenever it has been idle for a while.
 - **The chores**, whenever no mail is due: finishing mailshots (campaign.responses.mailshots)
   and, every FOLD_EVERY seconds, folding the hourly rollup's shards of past hours
-  (campaign.signatures.rollup).
+  (campaign.signatures.rollup); every DAILY_EVERY seconds the daily chores of deliveries
+  (chasers drafted, the digest: both idempotent per day, so running hourly sends each once).
 - **Stopping.** SIGTERM or SIGINT finishes the message in flight and gives the rest of its
   batch back; a second signal stops at once (campaign.mail.shutdown)."""
 
@@ -23,6 +24,8 @@ from flask import current_app
 
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
+from campaign.deliveries.digest import send_digests
+from campaign.deliveries.services import draft_chasers
 from campaign.mail import shutdown
 from campaign.mail.queue import work_rq
 from campaign.mail.worker import drain, send_due
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds between folds of the hourly rollup.
 FOLD_EVERY = 15 * 60
+#: Seconds between runs of the daily chores (campaign.deliveries: once per day each).
+DAILY_EVERY = 60 * 60
 #: The recent hours the fold leaves sharded: signing still writes to them.
 KEEP_SHARDED = dt.timedelta(hours=2)
 
@@ -87,19 +92,32 @@ def watch_mailshots(poll_seconds: float, finished: Callable[[int], None]) -> Non
             finished(count)
 
 
+def daily_chores() -> None:
+    """Draft chasers for what went past its due date, then write the day's digests; each in
+    its own commit (campaign.deliveries: both do nothing the second time on one day)."""
+    draft_chasers()
+    db.session.commit()
+    send_digests()
+    db.session.commit()
+
+
 def idle_chores(finish_mailshots: Callable[[], object] = run_pending) -> Callable[[], None]:
     """What the worker does when no mail is due: finish mailshots every time; fold the
     rollup's shards of hours older than KEEP_SHARDED every FOLD_EVERY seconds."""
     # None, not 0.0: the monotonic clock starts near zero at boot, so "0.0" would skip the
     # first fold on a machine up for less than FOLD_EVERY.
     last_fold: float | None = None
+    last_daily: float | None = None
 
     def chores() -> None:
-        nonlocal last_fold
+        nonlocal last_fold, last_daily
         finish_mailshots()
         if last_fold is None or time.monotonic() - last_fold >= FOLD_EVERY:
             last_fold = time.monotonic()
             fold_shards(utcnow() - KEEP_SHARDED)
             db.session.commit()
+        if last_daily is None or time.monotonic() - last_daily >= DAILY_EVERY:
+            last_daily = time.monotonic()
+            daily_chores()
 
     return chores

@@ -362,7 +362,62 @@ def a_redaction_remove(c):
     return f"/admin/inbox/redactions/{rule.id}/delete", {}
 
 
+def _reachable_authority(c):
+    c.client.application.config["REPLY_TO_DOMAIN"] = "replies.example.org"
+    authority = c.demo.demands[0].targets[0].authority
+    authority.contact_email = "office@authority.example.kg"
+    c.db.session.commit()
+    return authority
+
+
+def a_deliver_email(c):
+    authority = _reachable_authority(c)
+    return f"/admin/appeals/{c.demo.slug}/deliveries/{authority.slug}/email", {}
+
+
+def a_record_delivery(c):
+    import datetime as dt
+
+    authority = c.demo.demands[0].targets[0].authority
+    return f"/admin/appeals/{c.demo.slug}/deliveries/record", {
+        "authority": authority.slug,
+        "method": "post",
+        "delivered_on": dt.datetime.now(dt.UTC).date().isoformat(),
+    }
+
+
+def a_approve_chaser(c):
+    from campaign.deliveries.models import Chaser, Delivery
+
+    authority = _reachable_authority(c)
+    delivery = Delivery(appeal=c.demo, authority=authority, method="hand", status="delivered")
+    delivery.delivered_on = c.demo.published_at.date()
+    chaser = Chaser(delivery=delivery, due_on=delivery.delivered_on)
+    c.db.session.add(chaser)
+    c.db.session.commit()
+    return f"/admin/appeals/{c.demo.slug}/chasers/{chaser.id}/approve", {}
+
+
+def a_working_day(c):
+    return "/admin/working-days", {"country": "KG", "day": "2026-03-17", "note": "Decree"}
+
+
+def a_remove_working_day(c):
+    path, data = a_working_day(c)
+    assert c.client.post(path, data=data).status_code == 302
+    c.db.session.rollback()
+    from campaign.deliveries.models import WorkingDayOverride
+
+    override = c.db.session.scalars(sa.select(WorkingDayOverride)).one()
+    return f"/admin/working-days/{override.id}/remove", {}
+
+
 ACTIONS = {
+    "admin.deliver_email_view": a_deliver_email,
+    "admin.record_delivery_view": a_record_delivery,
+    "admin.approve_chaser_view": a_approve_chaser,
+    "admin.working_days": a_working_day,
+    "admin.remove_working_day": a_remove_working_day,
     "admin.appeal_new": a_appeal_new,
     "admin.appeal_edit": a_appeal_edit,
     "admin.demand_new": a_demand_new,

@@ -326,6 +326,16 @@ def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
     endorsement, approved = db.session.execute(sa.select(Endorsement)).scalars()
     endorsement.state, approved.state = "submitted", "approved"
     blocked = add_blocked_domain(admin, "spam.example", "spam")
+    # Deliveries: a delivered authority with a chaser to approve, others to send to by email,
+    # and a working day to remove.
+    from campaign.deliveries.models import Chaser, Delivery, WorkingDayOverride
+
+    for other in demo_appeal.demands[-1].targets:
+        other.authority.contact_email = "office@authority.example.kg"
+    delivered = Delivery(appeal=demo_appeal, authority=target.authority, method="hand")
+    delivered.status, delivered.delivered_on = "delivered", dt.date(2025, 6, 1)
+    db.session.add(Chaser(delivery=delivered, due_on=dt.date(2025, 6, 20)))
+    db.session.add(WorkingDayOverride(country="KG", day=dt.date(2026, 3, 17), working=False))
     db.session.commit()
     client.post(f"/appeals/{demo_appeal.slug}/sign", data={
         "name": "Aida", "email": "aida@example.org", "country": "KG", "display": "name",

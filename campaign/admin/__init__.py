@@ -38,6 +38,7 @@ MODULES = (
     "endorsements",
     "responses",
     "inbox",
+    "deliveries",
     "sharing",
     "users",
     "audit",

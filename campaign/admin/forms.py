@@ -183,7 +183,25 @@ class AuthorityForm(Form):
         validators=[max_length(limits.EMAIL)],
     )
 
-    FIELDS = ("name", "kind", "country", "website", "contact_email")
+    postal_address = TextAreaField(_l("Postal address"), validators=[max_length(1000)])
+    language = SelectField(
+        _l("Language it reads"),
+        choices=[SelectChoice("", "—")]
+        + [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        default="",
+    )
+    response_term_days = IntegerField(
+        _l("Legal term to answer (working days; empty: the instance default)"),
+        validators=[Optional(), NumberRange(min=1, max=365, message=_l("From 1 to 365 days."))],
+    )
+    response_term_source = StringField(
+        _l("Legal source of the term (law, article)"), validators=[max_length(1000)]
+    )
+
+    FIELDS = (
+        "name", "kind", "country", "website", "contact_email", "postal_address", "language",
+        "response_term_days", "response_term_source",
+    )  # fmt: skip
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS}

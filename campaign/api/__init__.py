@@ -10,6 +10,7 @@ def register_api(app: Flask) -> None:
         appeals,
         authorities,
         correspondence,
+        deliveries,
         endorsements,
         responses,
         signatures,
@@ -26,6 +27,6 @@ def register_api(app: Flask) -> None:
     api.spec.options.setdefault("info", {})["description"] = LIMITS
     app.before_request(refuse_long_targets)
     modules = (appeals, authorities, signatures, endorsements, responses, correspondence)
-    for module in (*modules, open_data):
+    for module in (*modules, deliveries, open_data):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -25,6 +25,7 @@ from campaign.appeals.services import MAX_DEMANDS
 from campaign.core.extensions import db
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
+from campaign.deliveries.queries import remember_delivered_on
 from campaign.privacy.exports import set_sealing_key
 from campaign.sharing.queries import forget_cached_copies
 
@@ -57,6 +58,7 @@ RULES = (
 def list_appeals(args):
     """Published and closed appeals, newest first, with counts and demand progress."""
     items, total = queries.public_appeals_page(args["page"], args["per_page"])
+    remember_delivered_on(appeal.id for appeal in items)
     return paginated(items, total, args)
 
 

@@ -28,7 +28,10 @@ bp = ApiBlueprint(
 RULES = (
     "name: 1 to 300 characters. kind: one of the listed kinds (other when left out). "
     "country: two letters, an ISO 3166-1 alpha-2 code (upper-cased). website: an http(s) URL. "
-    "contact_email: an address with an @; private, never shown publicly."
+    "contact_email: an address with an @; private, never shown publicly. language: en, ru or "
+    "ky (delivery emails use the appeal's translation into it). response_term_days: the legal "
+    "term to answer in working days (1 to 365; null: RESPONSE_TERM_WORKING_DAYS), with its "
+    "response_term_source."
 )
 
 

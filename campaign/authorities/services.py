@@ -9,7 +9,12 @@ from campaign.core.extensions import db
 from campaign.core.slugs import unique_slug
 from campaign.core.validation import InvalidInput, is_http_url, require
 
-AUTHORITY_FIELDS = ("name", "kind", "country", "website", "contact_email")
+AUTHORITY_FIELDS = (
+    "name", "kind", "country", "website", "contact_email", "postal_address", "language",
+    "response_term_days", "response_term_source",
+)  # fmt: skip
+#: The languages a delivery can be written in (the interface's).
+AUTHORITY_LANGUAGES = ("en", "ru", "ky")
 
 
 def _clean(fields: dict) -> dict:
@@ -33,6 +38,25 @@ def _clean(fields: dict) -> dict:
         require(is_http_url(clean["website"]), "website", "The website must be an http(s) URL.")
     if clean.get("contact_email"):
         require("@" in clean["contact_email"], "contact_email", "Not an email address.")
+    if clean.get("postal_address"):
+        require(len(clean["postal_address"]) <= 1000, "postal_address", "At most 1000 characters.")
+    if clean.get("language"):
+        clean["language"] = clean["language"].lower()
+        require(
+            clean["language"] in AUTHORITY_LANGUAGES,
+            "language", "Choose a language from the list (en, ru, ky).",
+        )  # fmt: skip
+    if clean.get("response_term_days") is not None:
+        term = clean["response_term_days"]
+        require(
+            isinstance(term, int) and not isinstance(term, bool) and 1 <= term <= 365,
+            "response_term_days", "The term is a number of working days from 1 to 365.",
+        )  # fmt: skip
+    if clean.get("response_term_source"):
+        require(
+            len(clean["response_term_source"]) <= 1000,
+            "response_term_source", "At most 1000 characters.",
+        )  # fmt: skip
     return clean
 
 

@@ -61,6 +61,10 @@ class Config:
     #: Seconds a process keeps unwrapped data keys; a shred applies in other processes
     #: within this time (at once in the one that shreds).
     DATA_KEY_CACHE_SECONDS = float(os.environ.get("DATA_KEY_CACHE_SECONDS", "5"))
+    #: The legal term an authority has to answer, in working days, when its own is not set.
+    #: 14: Kyrgyz Republic, Law No. 67 of 4 May 2007 "On the procedure for considering
+    #: citizens' appeals", article 8(1) (appeals are considered within 14 working days).
+    RESPONSE_TERM_WORKING_DAYS = _int("RESPONSE_TERM_WORKING_DAYS", 14)
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
     #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
     #: appeal whose own retention_days is not set (standard ones use DATA_RETENTION_DAYS).

@@ -59,3 +59,50 @@ class Delivery(IdMixin, CreatedMixin, db.Model):
 
     appeal: Mapped[Appeal] = relationship()
     authority: Mapped[Authority] = relationship(lazy="joined")
+
+
+class WorkingDayOverride(IdMixin, CreatedMixin, db.Model):
+    """A day an admin declares off or working in one country, over the `holidays` calendar:
+    a holiday moved by decree, a Saturday made a working day, a day of mourning."""
+
+    __tablename__ = "working_day_overrides"
+    __table_args__ = (sa.UniqueConstraint("country", "day"),)
+
+    country: Mapped[str] = mapped_column(sa.String(2))
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    #: True: a working day (even on a weekend or holiday); False: a day off.
+    working: Mapped[bool] = mapped_column(sa.Boolean)
+    note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+
+class Chaser(IdMixin, CreatedMixin, db.Model):
+    """A reminder letter to an authority that let its term pass: drafted on its own, sent only
+    once a campaigner approves it. One per delivery and missed due date."""
+
+    __tablename__ = "chasers"
+    __table_args__ = (sa.UniqueConstraint("delivery_id", "due_on"),)
+
+    delivery_id: Mapped[int] = mapped_column(sa.ForeignKey("deliveries.id", ondelete="CASCADE"))
+    #: The due date it chases (the latest of the delivery's overdue targets).
+    due_on: Mapped[dt.date] = mapped_column(sa.Date)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    message_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+
+    delivery: Mapped[Delivery] = relationship()
+
+
+class DigestRun(IdMixin, CreatedMixin, db.Model):
+    """The daily digest of one appeal was written for this day: a second run skips it."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (sa.UniqueConstraint("appeal_id", "day"),)
+
+    appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(sa.Date)
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -36,6 +36,21 @@ def appeal_correspondence(appeal) -> list[Correspondence]:
     )
 
 
+def replies_waiting(appeal) -> list[Correspondence]:
+    """An appeal's replies (auto-replies too) not yet recorded or dismissed, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Correspondence)
+            .where(
+                Correspondence.appeal_id == appeal.id,
+                Correspondence.state == "new",
+                Correspondence.kind != "bounce",
+            )
+            .order_by(Correspondence.received_at.desc(), Correspondence.id.desc())
+        )
+    )
+
+
 def count_waiting() -> dict[str, int]:
     new = sa.func.count().filter(Correspondence.state == "new")
     unmatched = sa.func.count().filter(

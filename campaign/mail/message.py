@@ -58,6 +58,8 @@ class Sender:
 class Outgoing:
     email: EmailMessage
     recipient: str
+    #: MAIL FROM when not the sender's (a delivery's bounce address); None: the sender's.
+    envelope_from: str | None = None
 
 
 def sender_from(configured: str) -> Sender:
@@ -93,20 +95,28 @@ def compose(message: OutboxMessage, sender: Sender) -> Outgoing:
     mail["From"] = sender.header
     mail["To"] = to
     mail["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-    mail["Message-ID"] = make_msgid(domain=sender.domain)
-    for name, value in (json.loads(message.headers) if message.headers else {}).items():
+    extra = json.loads(message.headers) if message.headers else {}
+    # A Message-ID among the stored headers is the one the row was given (a delivery keeps
+    # its own, to match replies): it replaces the generated one, never doubles it.
+    mail["Message-ID"] = one_line(str(extra.pop("Message-ID", ""))) or make_msgid(
+        domain=sender.domain
+    )
+    for name, value in extra.items():
         mail[one_line(str(name))] = one_line(str(value))
     mail.set_content(message.text)
     if message.html:
         mail.add_alternative(message.html, subtype="html")
-    return Outgoing(mail, to)
+    envelope_from = recipient(message.envelope_from) if message.envelope_from else None
+    return Outgoing(mail, to, envelope_from)
 
 
 def send(connection: smtplib.SMTP, outgoing: Outgoing, sender: Sender) -> None:
     """Hand one email to the server. smtplib asks for SMTPUTF8 when an address needs it."""
     try:
         connection.send_message(
-            outgoing.email, from_addr=sender.address, to_addrs=[outgoing.recipient]
+            outgoing.email,
+            from_addr=outgoing.envelope_from or sender.address,
+            to_addrs=[outgoing.recipient],
         )
     except smtplib.SMTPNotSupportedError as exc:
         raise NeedsSMTPUTF8() from exc

@@ -44,6 +44,9 @@ class OutboxMessage(IdMixin, CreatedMixin, db.Model):
     context: Mapped[str | None] = mapped_column(sa.Text)
     #: Extra headers as JSON (List-Unsubscribe for updates).
     headers: Mapped[str | None] = mapped_column(sa.Text)
+    #: The envelope sender (MAIL FROM, the Return-Path) when not MAIL_DEFAULT_SENDER's: a
+    #: delivery's bounce address, so its bounces come back to it.
+    envelope_from: Mapped[str | None] = mapped_column(sa.String(320))
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: A worker's claim: others skip the row until this passes.
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -255,6 +255,7 @@ def _settle(
     for name, value in values.items():
         setattr(message, name, value)
     try:
+        _after_settle(message)
         db.session.commit()
     except sa.exc.SQLAlchemyError as refused:
         # The database refused what rendering produced (a NUL, say): record the outcome
@@ -265,8 +266,26 @@ def _settle(
         db.session.execute(
             sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
         )
+        _after_settle(db.session.get(OutboxMessage, message_id))
         db.session.commit()
     return exc is None
+
+
+#: Outbox kinds whose outcome another area records, in the same commit as the outcome.
+_SETTLE_KINDS = ("delivery",)
+
+
+def _after_settle(message: OutboxMessage | None) -> None:
+    """A delivery's email sent or failed moves its Delivery (campaign.deliveries)."""
+    if message is None or message.kind not in _SETTLE_KINDS:
+        return
+    from campaign.deliveries.services import record_outbox_outcome  # only deliveries' mail
+
+    try:
+        with db.session.begin_nested():  # its failure never undoes the message's outcome
+            record_outbox_outcome(message)
+    except Exception:
+        log.exception("outbox message %s: could not record its delivery", message.id)
 
 
 def _print(outgoing: Outgoing) -> None:

@@ -15,6 +15,7 @@ from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange,
 from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
 from campaign.authorities.models import Authority
 from campaign.core.labels import label
+from campaign.deliveries.queries import delivered_on
 from campaign.responses.models import Response, StatusChange
 from campaign.responses.queries import (
     appeal_due_date_changes,
@@ -136,6 +137,8 @@ class TargetRow:
     history: list[HistoryItem]
     due_changes: list[DueDateChange]
     responses: list[Response]
+    #: The day the appeal reached the target's authority (its delivery), if known.
+    delivered_on: dt.date | None = None
 
 
 @dataclass
@@ -180,6 +183,7 @@ def build_tracker(appeal: Appeal, today: dt.date) -> Tracker:
                     history=[HistoryItem(c, c.response) for c in by_target.get(target.id, [])],
                     due_changes=due_by_target.get(target.id, []),
                     responses=concerning,
+                    delivered_on=delivered_on(target),
                 )
             )
         rows.append(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_correspondence"
-down_revision = "0010_deliveries"
+down_revision = "0011_delivery_terms"
 branch_labels = None
 depends_on = None
 

@@ -62,6 +62,7 @@ def test_an_appeal_has_its_text_demands_targets_and_statuses(client, db, publish
             },
             "status": "awaiting",
             "due_on": "2020-01-01",
+            "delivered_on": None,
             "overdue": True,
         }
     ]

@@ -31,6 +31,10 @@ def test_the_public_list_is_paginated_and_has_no_contact_emails(client, make_aut
         "kind": "other",
         "country": "KG",
         "website": "https://gov.kg",
+        "postal_address": None,
+        "language": None,
+        "response_term_days": None,
+        "response_term_source": None,
     }
     page2 = client.get("/api/v1/authorities?per_page=3&page=2").get_json()
     assert [a["name"] for a in page2["items"]] == ["Supreme Court"]

@@ -2,7 +2,8 @@
 
 Other schemas nest these (an organization's, an authority's record), so they dump the models
 directly: `AppealSchema().dump(appeal)`, `DemandSchema(many=True).dump(demands)`. Derived values
-(statuses, overdue, progress) come from campaign.appeals.status, so the page, the API and the
+(statuses, overdue, progress) come from campaign.deliveries.queries import delivered_on
+from campaign.appeals.status, so the page, the API and the
 feed agree. Private data never appears here: no emails of anyone. (The sealing public key
 is shown to campaigners only.)"""
 
@@ -24,6 +25,7 @@ from campaign.appeals.translations import available_languages, localized
 from campaign.authorities.queries import authorities_by_slug
 from campaign.core import limits
 from campaign.core.limits import MAX_INT
+from campaign.deliveries.queries import delivered_on
 from campaign.privacy.sealing import PUBLIC_KEY_MAX
 from campaign.signatures.counting import signature_counts
 
@@ -43,12 +45,25 @@ def _overdue_metadata(what: str) -> dict:
     }
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 class TargetSchema(Schema):
     """A demand addressed to one authority: the unit whose status is tracked."""
 
     authority = fields.Nested(AuthorityRefSchema, required=True)
     status = fields.String(required=True, metadata={"enum": list(TARGET_STATUSES)})
     due_on = fields.Date(allow_none=True)
+    delivered_on = fields.Function(
+        lambda target: _iso(delivered_on(target)),
+        metadata={
+            "type": "string",
+            "format": "date",
+            "nullable": True,
+            "description": "The day the appeal reached this authority (its delivery), if known.",
+        },
+    )
     overdue = fields.Function(
         lambda target: target.is_overdue(today_utc()), metadata=_overdue_metadata("Still")
     )

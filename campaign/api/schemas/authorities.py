@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from campaign.api.schemas.base import Text
 from campaign.authorities.models import AUTHORITY_KINDS
+from campaign.authorities.services import AUTHORITY_LANGUAGES
 from campaign.core import limits
 
 
@@ -25,6 +26,13 @@ class AuthoritySchema(AuthorityRefSchema):
 
     country = fields.String(allow_none=True, metadata={"description": "ISO 3166 alpha-2"})
     website = fields.String(allow_none=True)
+    postal_address = fields.String(allow_none=True)
+    language = fields.String(allow_none=True, metadata={"description": "en, ru or ky"})
+    response_term_days = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Legal term to answer, in working days; null: the default"},
+    )
+    response_term_source = fields.String(allow_none=True)
 
 
 class AuthorityAdminSchema(AuthoritySchema):
@@ -40,6 +48,17 @@ class AuthorityIn(Schema):
     website = Text(limits.WEBSITE, allow_none=True, metadata={"description": "An http(s) URL"})
     contact_email = Text(
         limits.EMAIL, allow_none=True, metadata={"description": "Private: never shown publicly"}
+    )
+    postal_address = Text(1000, allow_none=True)
+    language = Text(8, allow_none=True, validate=validate.OneOf(AUTHORITY_LANGUAGES))
+    response_term_days = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "Legal term to answer, in working days; null: the default"},
+    )
+    response_term_source = Text(
+        1000, allow_none=True, metadata={"description": "The law and article of the term"}
     )
 
 
