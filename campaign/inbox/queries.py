@@ -92,14 +92,20 @@ def get_rule_or_404(rule_id: int) -> RedactionRule:
     return rule
 
 
+def published_correspondence(appeal) -> list[Correspondence]:
+    """An appeal's published messages (their redacted public copies), oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Correspondence)
+            .where(Correspondence.appeal_id == appeal.id, Correspondence.published_at.is_not(None))
+            .order_by(Correspondence.received_at, Correspondence.id)
+        )
+    )
+
+
 def published_by_authority(appeal) -> dict[int, list[Correspondence]]:
     """An appeal's published messages keyed by authority id, oldest first: the tracker."""
-    rows = db.session.scalars(
-        sa.select(Correspondence)
-        .where(Correspondence.appeal_id == appeal.id, Correspondence.published_at.is_not(None))
-        .order_by(Correspondence.received_at, Correspondence.id)
-    )
     found: dict[int, list[Correspondence]] = {}
-    for row in rows:
+    for row in published_correspondence(appeal):
         found.setdefault(row.authority_id, []).append(row)
     return found

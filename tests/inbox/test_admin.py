@@ -164,8 +164,16 @@ def test_publishing_applies_the_redaction_rules(client, login, receive, target, 
     assert "Answer from [name]" in tracker
     for secret in ("Asanov", "555 123", "gmail", "press.office"):
         assert secret not in tracker, secret
+    api = f"/api/v1/appeals/{target.appeal.slug}"
+    [public] = client.get(api).get_json()["correspondence"]
+    assert public["subject"] == "Answer from [name]"
+    assert public["text"].startswith("Call [name] at [phone] or [email address].")
+    assert public["authority"]["slug"] == target.authority.slug
+    for secret in ("Asanov", "555 123", "gmail", "press.office"):
+        assert secret not in str(public), secret
     client.post(f"/admin/inbox/{item.id}/unpublish")
     assert "[phone]" not in client.get(f"/appeals/{target.appeal.slug}/tracker").get_data(True)
+    assert client.get(api).get_json()["correspondence"] == []
 
 
 def test_unmatched_mail_and_bounces_are_not_published(client, login, receive, target):

@@ -3,6 +3,7 @@
 Other schemas nest these (an organization's, an authority's record), so they dump the models
 directly: `AppealSchema().dump(appeal)`, `DemandSchema(many=True).dump(demands)`. Derived values
 (statuses, overdue, progress) come from campaign.deliveries.queries import delivered_on
+from campaign.inbox.queries import published_correspondence
 from campaign.appeals.status, so the page, the API and the
 feed agree. Private data never appears here: no emails of anyone. (The sealing public key
 is shown to campaigners only.)"""
@@ -26,6 +27,7 @@ from campaign.authorities.queries import authorities_by_slug
 from campaign.core import limits
 from campaign.core.limits import MAX_INT
 from campaign.deliveries.queries import delivered_on
+from campaign.inbox.queries import published_correspondence
 from campaign.privacy.sealing import PUBLIC_KEY_MAX
 from campaign.signatures.counting import signature_counts
 
@@ -203,6 +205,17 @@ class AppealSummarySchema(Schema):
         return counted if many else counted[0]
 
 
+class PublishedCorrespondenceSchema(Schema):
+    """A message from an authority as the campaigners published it: the redacted public copy,
+    never the sender's address."""
+
+    authority = fields.Nested(AuthorityRefSchema, required=True)
+    subject = fields.String(required=True, attribute="public_subject")
+    text = fields.String(required=True, attribute="public_text")
+    received_at = fields.AwareDateTime(required=True)
+    published_at = fields.AwareDateTime(required=True)
+
+
 class AppealSchema(AppealSummarySchema):
     """One appeal in full."""
 
@@ -212,6 +225,19 @@ class AppealSchema(AppealSummarySchema):
         metadata={"description": "The body as rendered and sanitized when it was saved"},
     )
     sealing_public_key = fields.String(allow_none=True, metadata={"description": SEALING_KEY})
+    correspondence = fields.Nested(
+        PublishedCorrespondenceSchema,
+        many=True,
+        attribute="published_correspondence",
+        metadata={"description": "Authorities' replies the campaigners published, oldest first"},
+    )
+
+    @pre_dump(pass_collection=True)
+    def _count(self, data, many: bool, **kwargs):
+        counted = super()._count(data, many, **kwargs)
+        for appeal in counted if many else [counted]:
+            appeal.published_correspondence = published_correspondence(appeal)
+        return counted
 
     @post_dump
     def _campaigners_only(self, data: dict, **kwargs) -> dict:
