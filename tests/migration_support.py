@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -34,3 +36,13 @@ def run_sql(sql: str, **values):
     the models say."""
     with db.engine.begin() as connection:
         return connection.execute(sa.text(sql), values)
+
+
+def down_revision_of(revision: str) -> str:
+    """The revision a migration follows, read from its file (so a test of one migration keeps
+    working when parallel branches are re-chained)."""
+    path = Path(__file__).parents[1] / "migrations" / "versions" / f"{revision}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.down_revision

@@ -4,48 +4,23 @@ children), adds its tables, and its downgrade takes all of it back."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from campaign import create_app
 from campaign.core.extensions import db
-from tests.conftest import _fresh_postgres_database, _worker
+from tests.migration_support import down_revision_of, unmigrated_app
+from tests.migration_support import run_sql as _run
 
 NOW = "2026-01-01 00:00:00+00:00"
 REVISION = "0011_delivery_terms"
 NEW_TABLES = {"working_day_overrides", "chasers", "digest_runs"}
 
 
-def _before() -> str:
-    path = Path(__file__).parents[2] / "migrations" / "versions" / f"{REVISION}.py"
-    spec = importlib.util.spec_from_file_location("delivery_terms_migration", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.down_revision
-
-
 @pytest.fixture
 def migrating_app(tmp_path):
-    base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url = _fresh_postgres_database(base, f"answerable_test_{_worker()}_delivery_migration")
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
+    with unmigrated_app(tmp_path, "delivery_migration") as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _run(sql: str, **values):
-    with db.engine.begin() as connection:
-        return connection.execute(sa.text(sql), values)
 
 
 def _columns(table: str) -> set[str]:
@@ -53,7 +28,7 @@ def _columns(table: str) -> set[str]:
 
 
 def test_the_delivery_fields_come_and_go_without_touching_a_row(migrating_app):
-    before = _before()
+    before = down_revision_of(REVISION)
     upgrade(revision=before)
     _run(
         "INSERT INTO authorities (id, slug, name, kind, contact_email, created_at)"

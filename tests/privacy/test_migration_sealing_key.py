@@ -4,29 +4,17 @@ downgrade drops it the same way."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from campaign.core.extensions import db
 from campaign.privacy.sealing import generate_keypair
+from tests.migration_support import down_revision_of, unmigrated_app
 from tests.migration_support import run_sql as _run
-from tests.migration_support import unmigrated_app
 
 NOW = "2026-01-01 00:00:00+00:00"
 REVISION = "0009_sealing_key"
-
-
-def _before() -> str:
-    """The revision this one follows (the lead re-chains revisions when branches merge)."""
-    path = Path(__file__).parents[2] / "migrations" / "versions" / f"{REVISION}.py"
-    spec = importlib.util.spec_from_file_location("sealing_migration", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.down_revision
 
 
 @pytest.fixture
@@ -40,7 +28,7 @@ def _count(table: str) -> int:
 
 
 def test_the_key_column_comes_and_goes_without_touching_a_row(migrating_app):
-    before = _before()
+    before = down_revision_of(REVISION)
     upgrade(revision=before)
     _run(
         "INSERT INTO appeals (id, slug, title, summary, body, body_html, language, timezone,"
