@@ -13,7 +13,7 @@ from campaign.appeals.models import Appeal
 from campaign.core.urls import external_url
 
 #: Channels a `ref` may name; anything else is stored as "other".
-CHANNELS = ("telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr")
+CHANNELS = ("telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr", "poster")
 OTHER = "other"
 
 CHANNEL_LABELS = {
@@ -26,6 +26,7 @@ CHANNEL_LABELS = {
     "copy": _l("Copied link"),
     "embed": _l("Embedded on another site"),
     "qr": _l("QR code"),
+    "poster": _l("Printed poster"),
     OTHER: _l("Other"),
     None: _l("Direct (no share link)"),
 }
@@ -44,11 +45,28 @@ def known_ref(value: str | None) -> str | None:
     return value if value in CHANNELS else OTHER
 
 
-def canonical_url(appeal: Appeal, ref: str | None = None) -> str:
-    """The appeal's public address under BASE_URL, with `?ref=` when a channel is given."""
+def canonical_url(appeal: Appeal, ref: str | None = None, lang: str | None = None) -> str:
+    """The appeal's public address under BASE_URL, with `?lang=` when a language is given
+    (the one who opens a shared link reads the sharer's language) and `ref=` for a channel."""
+    values = {}
+    if lang:
+        values["lang"] = lang
     if ref:
-        return external_url("appeals.show", slug=appeal.slug, ref=ref)
-    return external_url("appeals.show", slug=appeal.slug)
+        values["ref"] = ref
+    return external_url("appeals.show", slug=appeal.slug, **values)
+
+
+def card_url(appeal: Appeal, lang: str | None = None) -> str:
+    """The share image, drawn in `lang` (the card follows `?lang=` like any page)."""
+    if lang:
+        return external_url("sharing.card", slug=appeal.slug, lang=lang)
+    return external_url("sharing.card", slug=appeal.slug)
+
+
+def poster_url(appeal: Appeal, lang: str | None = None) -> str:
+    if lang:
+        return external_url("sharing.poster", slug=appeal.slug, lang=lang)
+    return external_url("sharing.poster", slug=appeal.slug)
 
 
 @dataclass(frozen=True)
@@ -58,18 +76,23 @@ class ShareLink:
     href: str
 
 
-def share_links(appeal: Appeal) -> list[ShareLink]:
-    """Plain links to each network's own share page; no scripts or widgets from them."""
-    title = appeal.title
+#: Networks most used where these languages are read come first.
+FIRST_CHANNELS = {"ru": ("telegram", "whatsapp", "vk"), "ky": ("telegram", "whatsapp")}
+
+
+def share_links(appeal: Appeal, lang: str, title: str, summary: str) -> list[ShareLink]:
+    """Plain links to each network's own share page; no scripts or widgets from them. The
+    text is the title and summary in `lang` (the page's language), and every shared address
+    carries `lang` and its channel as `ref`."""
 
     def link(channel: str) -> str:
-        return canonical_url(appeal, channel)
+        return canonical_url(appeal, channel, lang)
 
     def q(params: dict) -> str:
         return urlencode(params, quote_via=quote)
 
-    mail_body = "\n\n".join(p for p in (appeal.summary.strip(), link("email")) if p)
-    return [
+    mail_body = "\n\n".join(p for p in (summary.strip(), link("email")) if p)
+    found = [
         ShareLink(
             "telegram",
             "Telegram",
@@ -91,6 +114,8 @@ def share_links(appeal: Appeal) -> list[ShareLink]:
         ),
         ShareLink("email", str(_l("Email")), "mailto:?" + q({"subject": title, "body": mail_body})),
     ]
+    first = FIRST_CHANNELS.get(lang, ())
+    return sorted(found, key=lambda s: first.index(s.channel) if s.channel in first else len(first))
 
 
 OG_LOCALES = {"en": "en_US", "ru": "ru_RU", "ky": "ky_KG"}

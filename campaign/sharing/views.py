@@ -26,27 +26,34 @@ EMBED_MAX_AGE = 60
 @appeal_context_provider
 def sharing_context(appeal) -> dict:
     """Values for templates/sharing/_meta.html and _appeal_section.html."""
-    summary = " ".join(localized(appeal).summary.split())
+    text = localized(appeal)
+    summary = " ".join(text.summary.split())
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[: SUMMARY_LENGTH - 1].rstrip() + "…"
-    locale = links.og_locale(_page_locale())
+    return {"sharing": share_values(appeal, text.title, summary)}
+
+
+def share_values(appeal, title: str, summary: str) -> dict:
+    """What the share panel and meta tags show, all in the page's language: the URLs carry
+    `lang` so whoever opens a shared link reads what the sharer read."""
+    lang = _page_locale()
+    locale = links.og_locale(lang)
     return {
-        "sharing": {
-            "canonical_url": links.canonical_url(appeal),
-            "description": summary,
-            "card_url": external_url("sharing.card", slug=appeal.slug),
-            "og_locale": locale,
-            "og_locale_alternates": [
-                links.og_locale(code)
-                for code in supported_languages()
-                if links.og_locale(code) != locale
-            ],
-            "links": links.share_links(appeal),
-            "copy_url": links.canonical_url(appeal, "copy"),
-            "embed_snippet": links.embed_snippet(appeal),
-            "qr_svg_url": external_url("sharing.qr_svg", slug=appeal.slug),
-            "qr_png_url": external_url("sharing.qr_png", slug=appeal.slug),
-        }
+        "canonical_url": links.canonical_url(appeal, lang=lang),
+        "description": summary,
+        "card_url": links.card_url(appeal, lang),
+        "og_locale": locale,
+        "og_locale_alternates": [
+            links.og_locale(code)
+            for code in supported_languages()
+            if links.og_locale(code) != locale
+        ],
+        "links": links.share_links(appeal, lang, title, summary),
+        "copy_url": links.canonical_url(appeal, "copy", lang),
+        "embed_snippet": links.embed_snippet(appeal),
+        "qr_svg_url": external_url("sharing.qr_svg", slug=appeal.slug),
+        "qr_png_url": external_url("sharing.qr_png", slug=appeal.slug),
+        "poster_url": links.poster_url(appeal, lang),
     }
 
 
@@ -129,3 +136,30 @@ def count_json(slug: str):
     response.cache_control.public = True
     response.cache_control.max_age = queries.COUNT_MAX_AGE
     return response
+
+
+@bp.route("/appeals/<slug>/poster")
+def poster(slug: str):
+    """A printable A4 poster in the page's language: title, demands, count, and a QR code
+    whose address carries `ref=poster` and the language."""
+    from markupsafe import Markup
+
+    from campaign.sharing.qr import qr_svg  # late: see card()
+
+    appeal = get_published_appeal_or_404(slug)
+    lang = _page_locale()
+    text = localized(appeal)
+    count = signature_count(appeal.id)
+    url = links.canonical_url(appeal, "poster", lang)
+    svg = qr_svg(url).decode()
+    svg = svg[svg.index("<svg") :]  # inline: drop the XML declaration
+    return render_template(
+        "sharing/poster.html",
+        appeal=appeal,
+        text=text,
+        count=count,
+        goal_text=format_decimal(appeal.signature_goal or 0),
+        demands=[text.demand(demand) for demand in appeal.demands],
+        qr=Markup(svg),  # noqa: S704 -- made by qrcode from our own URL
+        poster_link=url,
+    )

@@ -41,7 +41,7 @@ from campaign.signatures.rollup import record_signature
 
 #: Share channels we recognise in `ref`; anything else is stored as "other".
 SHARE_CHANNELS = frozenset(
-    {"telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr"}
+    {"telegram", "whatsapp", "facebook", "x", "vk", "email", "copy", "embed", "qr", "poster"}
 )
 _URL = re.compile(
     r"([a-z][a-z0-9+.-]*://|www\.|\b[\w-]+\.(com|net|org|info|biz|io|co|me|ru|su|xyz|top|"

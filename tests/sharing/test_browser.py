@@ -79,7 +79,7 @@ def test_copy_button_selects_the_link(page, live_server, make_appeal):
     button.click()
     field = page.locator("#share-copy-url")
     selected = field.evaluate("el => el.value.substring(el.selectionStart, el.selectionEnd)")
-    assert selected == f"{live_server}/appeals/{appeal.slug}?ref=copy"
+    assert selected == f"{live_server}/appeals/{appeal.slug}?lang=en&ref=copy"
 
 
 def test_copy_link_is_there_without_javascript(browser, live_server, make_appeal):
@@ -89,7 +89,7 @@ def test_copy_link_is_there_without_javascript(browser, live_server, make_appeal
         page = context.new_page()
         page.goto(f"{live_server}/appeals/{appeal.slug}")
         field = page.locator("#share-copy-url")
-        assert field.input_value() == f"{live_server}/appeals/{appeal.slug}?ref=copy"
+        assert field.input_value() == f"{live_server}/appeals/{appeal.slug}?lang=en&ref=copy"
         assert field.get_attribute("readonly") is not None
         assert page.locator(".copy-button").count() == 0
         assert page.locator("a.share-telegram").count() == 1
