@@ -30,3 +30,17 @@ def normalize_address(raw: str) -> str:
     if len(result.normalized) > limits.EMAIL:
         raise InvalidEmail("too long")
     return result.normalized
+
+
+def mask_address(address: str) -> str:
+    """Enough of an address for its owner to spot a typo, too little for anyone looking over
+    their shoulder: `anna@example.org` -> `a***a@e***.org`."""
+    local, _, domain = (address or "").strip().rpartition("@")
+    if not local:
+        return "***"
+    name, dot, tld = domain.rpartition(".")
+    if not dot:
+        name, tld = domain, ""
+    shown_local = local[0] + "***" + (local[-1] if len(local) > 1 else "")
+    shown_domain = (name[:1] + "***" if name else "***") + (dot + tld)
+    return f"{shown_local}@{shown_domain}"

@@ -7,10 +7,12 @@ never leaks to another site; GET never changes anything (mail scanners open link
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from wtforms.fields.choices import SelectChoice
 
 from campaign.appeals.protection import is_at_risk, retention_days
 from campaign.appeals.queries import get_published_appeal_or_404, list_public_appeals
+from campaign.appeals.translations import localized
 from campaign.appeals.views import appeal_context_provider, render_appeal_page
 from campaign.core.extensions import db
 from campaign.core.forms import show_errors
@@ -18,7 +20,10 @@ from campaign.core.net import client_address
 from campaign.core.security import TokenError
 from campaign.core.validation import InvalidInput
 from campaign.optin import NotAccepting
+from campaign.optin.addresses import mask_address
 from campaign.optin.pages import private_page
+from campaign.sharing.links import share_links
+from campaign.signatures import receipt
 from campaign.signatures.counting import signature_count
 from campaign.signatures.forms import ButtonForm, ResendForm, SignForm
 from campaign.signatures.queries import get_signature, recent_public_signers, signature_from_link
@@ -58,6 +63,7 @@ def sign(slug: str):
         try:
             sign_appeal(slug, form.to_input(), client_address())
             db.session.commit()
+            receipt.remember(slug, {n: getattr(form, n).data or "" for n in receipt.FIELDS})
             return redirect(url_for(".thanks", slug=slug), 303)
         except InvalidInput as exc:
             show_errors(form, exc, FORM_FIELDS)
@@ -73,8 +79,38 @@ def sign(slug: str):
 
 @bp.route("/appeals/<slug>/thanks")
 def thanks(slug: str):
+    """Where the mail went (masked), a way to correct it, and a resend. The address comes
+    from this visitor's own session (campaign.signatures.receipt), never from the URL."""
     appeal = get_published_appeal_or_404(slug)
-    return render_template("signatures/thanks.html", appeal=appeal)
+    remembered = receipt.recall(slug)
+    masked = mask_address(remembered["email"]) if remembered else None
+    page = render_template(
+        "signatures/thanks.html", appeal=appeal, masked=masked, form=ButtonForm(formdata=None)
+    )
+    return private_page(page)
+
+
+@bp.route("/appeals/<slug>/thanks/resend", methods=["POST"])
+def resend_from_thanks(slug: str):
+    """Send the confirmation again to the remembered address. The answer is the same whether
+    the address is pending, confirmed, unknown, over the rate limit or at its mail cap."""
+    appeal = get_published_appeal_or_404(slug)
+    remembered = receipt.recall(slug)
+    if ButtonForm().validate() and remembered:
+        resend_confirmation(appeal, remembered["email"], client_address())
+        db.session.commit()
+    return private_page(render_template("signatures/resent.html", appeal=appeal))
+
+
+@bp.route("/appeals/<slug>/correct")
+def correct(slug: str):
+    """The appeal page with the signing form filled in as it was sent, to fix the address."""
+    appeal = get_published_appeal_or_404(slug)
+    remembered = receipt.recall(slug)
+    if remembered is None:
+        return redirect(url_for("appeals.show", slug=slug, _anchor="sign"))
+    form = SignForm(formdata=None, **remembered)
+    return private_page(render_appeal_page(appeal, sign_form=form))
 
 
 def _bad_token(error: TokenError, purpose: str):
@@ -108,7 +144,15 @@ def confirm(token: str):
         db.session.commit()
         return redirect(url_for(".confirm", token=token), 303)
     count = signature_count(signature.appeal_id)
-    return _link_page("signatures/confirm.html", signature, count=count)
+    share = _share_links(signature.appeal) if signature.state == "confirmed" else []
+    return _link_page("signatures/confirm.html", signature, count=count, share=share)
+
+
+def _share_links(appeal):
+    """Share links in the page's language, each carrying `lang` and its channel as `ref`."""
+    text = localized(appeal)
+    summary = " ".join(text.summary.split())
+    return share_links(appeal, str(get_locale() or "en"), text.title, summary)
 
 
 @bp.route("/confirm/resend", methods=["POST"])

@@ -33,6 +33,8 @@ APPEAL_ROUTES = {
     "/appeals/<>": [("GET", "/appeals/{slug}")],
     "/appeals/<>/sign": [("GET", "/appeals/{slug}/sign"), ("POST", "/appeals/{slug}/sign")],
     "/appeals/<>/thanks": [("GET", "/appeals/{slug}/thanks")],
+    "/appeals/<>/thanks/resend": [("POST", "/appeals/{slug}/thanks/resend")],
+    "/appeals/<>/correct": [("GET", "/appeals/{slug}/correct")],
     "/appeals/<>/endorse": [
         ("GET", "/appeals/{slug}/endorse"),
         ("POST", "/appeals/{slug}/endorse"),
