@@ -73,3 +73,9 @@ def test_a_signature_from_the_poster_is_counted_under_its_channel(client, appeal
 def test_draft_poster_is_404(client, make_appeal):
     draft = make_appeal(state="draft")
     assert client.get(f"/appeals/{draft.slug}/poster").status_code == 404
+
+
+def test_untranslated_text_is_marked_with_its_language(client, appeal):
+    html = client.get(f"/appeals/{appeal.slug}/poster?lang=ru").get_data(as_text=True)
+    assert '<h1 class="poster-title" lang="en">Free the reporters</h1>' in html
+    assert "Мы требуем" in html
