@@ -114,7 +114,8 @@ def embed_snippet(appeal: Appeal) -> str:
     host = external_url("static", filename="js/embed-host.js")
     return (
         f'<iframe src="{src}" class="answerable-embed" width="100%" '
-        f'height="{EMBED_FALLBACK_HEIGHT}" style="display:block;width:100%;max-width:40rem;border:0" '
+        f'height="{EMBED_FALLBACK_HEIGHT}" '
+        'style="display:block;width:100%;max-width:40rem;border:0" '
         f'title="{escape(appeal.title)}" loading="lazy"></iframe>\n'
         f'<script src="{host}" async></script>'
     )
