@@ -14,6 +14,8 @@ Every page at every width leaves a screenshot in test-artifacts/screenshots/
 from __future__ import annotations
 
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -213,3 +215,184 @@ def test_no_page_scrolls_sideways(width, browser, live_server, sample, make_user
     finally:
         context.close()
     assert not failures, "\n".join(failures)
+
+
+# --- the appeal page, made for acting ----------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "ru", "ky"])
+def test_on_a_phone_the_count_and_sign_are_on_the_first_screen(lang, browser, live_server, sample):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/appeals/{sample['slug']}")
+        page.screenshot(path=str(SCREENSHOTS / f"appeal-first-screen-390-{lang}.png"))
+        count = page.locator(".act .count").bounding_box()
+        sign = page.locator("a.sign-jump")
+        expect(sign).to_be_visible()
+        box = sign.bounding_box()
+        assert count["y"] + count["height"] <= PHONE["height"], count
+        assert box["y"] + box["height"] <= PHONE["height"], box
+        # A compact header, whose language switch is small: not the loudest thing on screen.
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 90, header
+        change = page.locator(".lang button").bounding_box()
+        assert change["height"] < box["height"] and change["width"] < box["width"]
+        # The demands come before the long text.
+        order = page.evaluate(
+            "() => document.querySelector('.demands').compareDocumentPosition("
+            "document.querySelector('.appeal .body')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+        assert order
+        # The jump lands on the form.
+        sign.click()
+        expect(page).to_have_url(re.compile(r"#sign$"))
+        expect(page.locator("#sign form")).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_on_a_wide_screen_the_sign_panel_sits_beside_the_text(browser, live_server, sample):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/appeals/{sample['slug']}")
+        panel = page.locator(".appeal-side #sign").bounding_box()
+        text = page.locator(".appeal .body").bounding_box()
+        demands = page.locator(".appeal .demands").bounding_box()
+        assert panel["x"] >= text["x"] + text["width"], (panel, text)
+        assert panel["y"] < 400, panel  # beside the title, not below the text
+        assert demands["y"] < text["y"]
+        expect(page.locator("a.sign-jump")).to_be_hidden()  # the form itself is there
+        expect(page.get_by_role("button", name="Sign", exact=True)).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_appeal_page_works_without_javascript(browser, live_server, sample):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/appeals/{sample['slug']}")
+        page.locator("a.sign-jump").click()
+        expect(page.locator("#sign form")).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> int:
+    """Press Tab until the element matching `selector` has the focus; the number of presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab")
+
+
+@pytest.mark.browser
+def test_signing_with_the_keyboard_alone(browser, live_server, sample, db):
+    from campaign.signatures.models import Signature
+
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/appeals/{sample['slug']}")
+        # From the top of the page, the Sign control comes within a few presses of Tab.
+        assert _tab_to(page, "a.sign-jump") <= 12
+        page.keyboard.press("Enter")
+        _tab_to(page, "#sign input[name=name]", limit=3)
+        page.keyboard.type("Keyboard Signer")
+        _tab_to(page, "#sign input[name=email]", limit=1)
+        page.keyboard.type("keys@example.org")
+        _tab_to(page, "#sign select[name=country]", limit=1)
+        page.keyboard.type("Kyrgyz")
+        _tab_to(page, "#sign input[name=wants_updates]")
+        page.keyboard.press("Space")
+        expect(page.locator("#sign input[name=wants_updates]")).to_be_checked()
+        _tab_to(page, "#sign button[type=submit]")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/thanks"))
+    finally:
+        context.close()
+    db.session.commit()
+    signature = db.session.query(Signature).filter_by(state="pending").one()
+    assert signature.country == "KG" and signature.wants_updates
+
+
+# --- the embed -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def partner_site():
+    """Another origin (a second port on loopback) serving one page: set_page(html) -> URL."""
+    body = {"html": b""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body["html"])))
+            self.end_headers()
+            self.wfile.write(body["html"])
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def set_page(html: str) -> str:
+        body["html"] = html.encode()
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield set_page
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_the_embed_fits_its_frame_on_a_phone(browser, live_server, sample, app, partner_site):
+    """On a partner's page 320 px wide the iframe grows to the embed's height, so its sign
+    button shows; without JavaScript the snippet's own height holds the whole embed."""
+    from campaign.appeals.queries import get_published_appeal_or_404
+
+    with app.test_request_context():
+        snippet = embed_snippet(get_published_appeal_or_404(sample["slug"]))
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(partner_site(f"<!doctype html><body><p>Partner</p>{snippet}</body>"))
+        frame = page.locator("iframe.answerable-embed")
+        button = page.frame_locator("iframe.answerable-embed").locator("a.button")
+        expect(button).to_be_visible()
+        page.wait_for_function(
+            "() => document.querySelector('iframe.answerable-embed').style.height !== ''"
+        )
+        inner = page.frame_locator("iframe.answerable-embed").locator("html")
+        inner_height = inner.evaluate("e => e.getBoundingClientRect().height")
+        outer = frame.bounding_box()
+        assert abs(outer["height"] - inner_height) <= 2, (outer, inner_height)
+        assert button.bounding_box()["y"] + button.bounding_box()["height"] <= (
+            outer["y"] + outer["height"]
+        )
+    finally:
+        context.close()
+    for lang in ("en", "ru", "ky"):
+        context = browser.new_context(
+            viewport={"width": 320, "height": EMBED_FALLBACK_HEIGHT}, java_script_enabled=False
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server}/appeals/{sample['slug']}/embed?lang={lang}")
+            height = page.evaluate("() => document.documentElement.getBoundingClientRect().height")
+            assert height <= EMBED_FALLBACK_HEIGHT, (lang, height)
+            page.screenshot(path=str(SCREENSHOTS / f"embed-nojs-320-{lang}.png"))
+        finally:
+            context.close()
