@@ -92,6 +92,10 @@ class Config:
     #: Compiled catalogs (`make translations`); a string missing there falls back to English.
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parents[2] / "translations")
     LANGUAGES = ("en", "ru", "ky")
+    #: Who runs this instance, shown in the header and introduced on the home page. Empty
+    #: SITE_DESCRIPTION: a translated default sentence (campaign.core.templating).
+    SITE_NAME = os.environ.get("SITE_NAME", "").strip() or "Answerable"
+    SITE_DESCRIPTION = os.environ.get("SITE_DESCRIPTION", "").strip()
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from campaign.appeals.translations import localized
@@ -20,6 +21,19 @@ def stored_html(html: str | None) -> Markup:
     return Markup(html or "")  # noqa: S704 - sanitized by nh3 when saved
 
 
+def site_name() -> str:
+    return current_app.config.get("SITE_NAME") or "Answerable"
+
+
+def site_description() -> str:
+    """The operator's SITE_DESCRIPTION as written (one language), else a translated default."""
+    return current_app.config.get("SITE_DESCRIPTION") or _(
+        "%(name)s publishes appeals to the authorities, collects signatures and endorsements, "
+        "and tracks every answer in public. Signers' email addresses are never shown.",
+        name=site_name(),
+    )
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.filters["date"] = _format_date
@@ -29,6 +43,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["appeal_text"] = localized
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["site_name"] = site_name
+    app.jinja_env.globals["site_description"] = site_description
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -125,10 +125,23 @@ def og_locale(language: str) -> str:
     return OG_LOCALES.get(language, "en_US")
 
 
+#: The iframe's height without JavaScript: the demo embed (a long title, four demands) is about
+#: 910 px tall on a 320 px phone in Kyrgyz, the longest language; tests/test_layout_browser.py
+#: measures it in each language.
+EMBED_FALLBACK_HEIGHT = 1000
+
+
 def embed_snippet(appeal: Appeal) -> str:
-    """Copy-paste HTML for partners' sites (shown escaped, inside a read-only field)."""
+    """Copy-paste HTML for partners' sites (shown escaped, inside a read-only field): a
+    full-width iframe whose height the embed page reports (static/js/embed.js) to the small
+    script that fits it (static/js/embed-host.js); without scripts, a height that holds the
+    whole embed, sign button included, on a 320 px phone."""
     src = external_url("sharing.embed", slug=appeal.slug)
+    host = external_url("static", filename="js/embed-host.js")
     return (
-        f'<iframe src="{src}" width="100%" height="460" style="border:0;max-width:40rem" '
-        f'title="{escape(appeal.title)}" loading="lazy"></iframe>'
+        f'<iframe src="{src}" class="answerable-embed" width="100%" '
+        f'height="{EMBED_FALLBACK_HEIGHT}" '
+        'style="display:block;width:100%;max-width:40rem;border:0" '
+        f'title="{escape(appeal.title)}" loading="lazy"></iframe>\n'
+        f'<script src="{host}" async></script>'
     )

@@ -17,7 +17,7 @@ def test_a_russian_browser_gets_russian_pages(client, demo_appeal):
     home = client.get("/", headers=headers)
     assert _lang(home) == "ru"
     text = home.get_data(as_text=True)
-    assert "<h1>Обращения</h1>" in text
+    assert "<h2>Обращения</h2>" in text
     assert "Прекратить давление на Kloop и его журналистов" in text
 
     page = client.get(f"/appeals/{demo_appeal.slug}", headers=headers).get_data(as_text=True)
@@ -38,7 +38,7 @@ def test_switching_with_the_form_is_remembered(client, demo_appeal):
     page = client.get(path, headers={"Accept-Language": "ru"})
     assert _lang(page) == "ky"
     assert "<h2>Талаптар</h2>" in page.get_data(as_text=True)
-    assert "<h1>Кайрылуулар</h1>" in client.get("/").get_data(as_text=True)
+    assert "<h2>Кайрылуулар</h2>" in client.get("/").get_data(as_text=True)
 
 
 def test_every_page_has_the_switcher(client, demo_appeal):
