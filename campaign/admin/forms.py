@@ -197,11 +197,28 @@ class AuthorityForm(Form):
     response_term_source = StringField(
         _l("Legal source of the term (law, article)"), validators=[max_length(1000)]
     )
+    name_ru = StringField(
+        _l("Name in Russian (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
+    name_ky = StringField(
+        _l("Name in Kyrgyz (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
 
     FIELDS = (
         "name", "kind", "country", "website", "contact_email", "postal_address", "language",
         "response_term_days", "response_term_source",
     )  # fmt: skip
 
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None:
+            names = obj.names or {}
+            self.name_ru.data = names.get("ru", "")
+            self.name_ky.data = names.get("ky", "")
+
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        values = {name: getattr(self, name).data for name in self.FIELDS}
+        values["names"] = {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
+        return values
