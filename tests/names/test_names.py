@@ -92,7 +92,8 @@ def test_api_sets_names_on_post_and_patch(client, api_token):
         headers=headers,
     )
     assert patched.status_code == 200
-    assert patched.get_json()["names"] == {"ru": "Министерство юстиции", "ky": "Юстиция министрлиги"}
+    names = patched.get_json()["names"]
+    assert names == {"ru": "Министерство юстиции", "ky": "Юстиция министрлиги"}
     bad = client.patch(
         f"/api/v1/authorities/{slug}", json={"names": {"ru": "x" * 301}}, headers=headers
     )
@@ -129,9 +130,7 @@ def _selected_country(html: str) -> str | None:
     return options[0][1], (selected[0] if selected else None)
 
 
-def test_default_country_is_first_and_preselected_and_named_as_campaigners_say(
-    client, demo_appeal
-):
+def test_default_country_is_first_and_preselected_and_named_as_campaigners_say(client, demo_appeal):
     html = client.get(f"/appeals/{demo_appeal.slug}?lang=ru").get_data(as_text=True)
     first, selected = _selected_country(html)
     assert first == "KG" and selected == "KG"
