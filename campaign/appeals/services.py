@@ -102,6 +102,7 @@ def create_appeal(
 EDITABLE_FIELDS = (
     "title", "summary", "body", "language", "signature_goal", "closes_at", "issued_on",
     "issued_by", "timezone", "delivered_on", "delivery_note", "protection", "retention_days",
+    "default_country",
 )  # fmt: skip
 
 
@@ -116,6 +117,8 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         fields.get("protection"),
         fields.get("retention_days"),
     )
+    if "default_country" in fields:
+        fields["default_country"] = _default_country(fields["default_country"])
     _check_archived(appeal)
     refused = check_lowering(user, appeal.protection, fields.get("protection"))
     if refused:
@@ -135,6 +138,14 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         detail["protection"] = list(protection)  # [from, to]: who lowered it is on record
     record(user, "appeal.update", appeal, detail)
     return appeal
+
+
+def _default_country(code: str | None) -> str | None:
+    from campaign.core.countries import country_codes
+
+    code = (code or "").strip().upper() or None
+    require(code is None or code in country_codes(), "default_country", "Not a country code.")
+    return code
 
 
 def _check_archived(appeal: Appeal) -> None:

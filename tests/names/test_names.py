@@ -177,3 +177,19 @@ def test_my_data_page_says_confirmed_in_the_page_language(app):
         assert label("confirmed") == "Подтверждено"
     with app.test_request_context(), force_locale("ky"):
         assert label("pending") != "Pending confirmation"
+
+
+def test_api_sets_an_appeals_default_country(client, api_token, make_appeal):
+    appeal = make_appeal()
+    headers = api_token("editor")
+    response = client.patch(
+        f"/api/v1/appeals/{appeal.slug}", json={"default_country": "kg"}, headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["default_country"] == "KG"
+    html = client.get(f"/appeals/{appeal.slug}").get_data(as_text=True)
+    assert _selected_country(html) == ("KG", "KG")
+    bad = client.patch(
+        f"/api/v1/appeals/{appeal.slug}", json={"default_country": "XX"}, headers=headers
+    )
+    assert bad.status_code in (400, 422) and "error" in bad.get_json()

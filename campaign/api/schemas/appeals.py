@@ -233,6 +233,9 @@ class AppealSchema(AppealSummarySchema):
         metadata={"description": "The body as rendered and sanitized when it was saved"},
     )
     sealing_public_key = fields.String(allow_none=True, metadata={"description": SEALING_KEY})
+    default_country = fields.String(
+        allow_none=True, metadata={"description": "Preselected in the sign form (alpha-2)"}
+    )
     correspondence = fields.Nested(
         PublishedCorrespondenceSchema,
         many=True,
@@ -355,6 +358,11 @@ class AppealPatch(AppealIn):
     in the order given; a demand with its `id` keeps its identity and history."""
 
     title = Text(limits.TITLE, min_length=1)
+    default_country = Text(
+        limits.COUNTRY,
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2, preselected in the sign form; null: none"},
+    )
 
 
 class HideIn(Schema):
