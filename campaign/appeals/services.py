@@ -72,8 +72,10 @@ def create_appeal(
     slug: str | None = None,
     protection: str = "standard",
     retention_days: int | None = None,
+    default_country: str | None = None,
 ) -> Appeal:
     _check_fields(title, signature_goal, protection, retention_days)
+    default_country = _default_country(default_country)
     body = stored(body)
     appeal = Appeal(
         slug=unique_slug(Appeal, slug or title),
@@ -90,6 +92,7 @@ def create_appeal(
         state="draft",
         protection=protection,
         retention_days=retention_days,
+        default_country=default_country,
     )
     db.session.add(appeal)
     db.session.flush()

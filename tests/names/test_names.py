@@ -193,3 +193,35 @@ def test_api_sets_an_appeals_default_country(client, api_token, make_appeal):
         f"/api/v1/appeals/{appeal.slug}", json={"default_country": "XX"}, headers=headers
     )
     assert bad.status_code in (400, 422) and "error" in bad.get_json()
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)[1]
+
+
+def test_admin_names_a_country_and_the_sign_form_follows(client, login, make_appeal):
+    appeal = make_appeal(default_country="KG")
+    login("editor")
+    page = client.get("/admin/countries").get_data(as_text=True)
+    response = client.post(
+        "/admin/countries",
+        data={"csrf_token": _csrf(page), "country": "KG", "language": "ru", "name": "Кыргызстан"},
+    )
+    assert response.status_code == 302
+    assert "Кыргызстан" in client.get("/admin/countries").get_data(as_text=True)
+    html = client.get(f"/appeals/{appeal.slug}?lang=ru").get_data(as_text=True)
+    assert 'value="KG" selected>Кыргызстан</option>' in html or (
+        _selected_country(html) == ("KG", "KG") and ">Кыргызстан</option>" in html
+    )
+    bad = client.post(
+        "/admin/countries",
+        data={"csrf_token": _csrf(page), "country": "XX", "language": "ru", "name": "Нигде"},
+    )
+    assert bad.status_code == 400
+
+
+def test_admin_appeal_form_sets_the_default_country(client, login, make_appeal):
+    appeal = make_appeal(state="draft")
+    login("editor")
+    page = client.get(f"/admin/appeals/{appeal.slug}/edit").get_data(as_text=True)
+    assert 'name="default_country"' in page
