@@ -225,3 +225,16 @@ def test_admin_appeal_form_sets_the_default_country(client, login, make_appeal):
     login("editor")
     page = client.get(f"/admin/appeals/{appeal.slug}/edit").get_data(as_text=True)
     assert 'name="default_country"' in page
+
+
+def test_a_country_name_override_shows_in_the_stats(app, client, login):
+    from tests.dashboard.test_stats import appeal_at, signed, utc
+
+    appeal = appeal_at(utc(2025, 6, 1, 8), title="Free the press")
+    signed(appeal, utc(2025, 6, 1, 9), "KG", "telegram")
+    set_country_name("KG", "ru", "Кыргызстан")
+    db.session.commit()
+    login("moderator")
+    page = client.get(f"/admin/appeals/{appeal.slug}/stats?lang=ru").get_data(as_text=True)
+    assert "Кыргызстан <small>KG</small>" in page
+    assert "Киргизия" not in page
