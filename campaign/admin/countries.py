@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -42,7 +43,12 @@ def countries():
     form = CountryNameForm()
     return run_action(
         form,
-        lambda: set_country_name(form.country.data, form.language.data, form.name.data or ""),
+        lambda: set_country_name(
+            current_user._get_current_object(),
+            form.country.data,
+            form.language.data,
+            form.name.data or "",
+        ),
         flash=_l("The country's name is saved."),
         success=lambda _row: redirect(url_for("admin.countries")),
         render=lambda: render_template(

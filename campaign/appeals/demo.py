@@ -150,7 +150,7 @@ def _add_names(appeal: Appeal) -> None:
 
     for (country, language), name in COUNTRY_NAMES.items():
         if country not in country_overrides(language):
-            set_country_name(country, language, name)
+            set_country_name(None, country, language, name)
 
 
 def load_demo() -> tuple[Appeal, bool]:

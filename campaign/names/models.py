@@ -16,5 +16,6 @@ class CountryName(IdMixin, db.Model):
 
     #: ISO 3166-1 alpha-2 code.
     country: Mapped[str] = mapped_column(sa.String(2))
-    language: Mapped[str] = mapped_column(sa.String(8))
+    #: Indexed: pages read one language's names (signing must never scan a table).
+    language: Mapped[str] = mapped_column(sa.String(8), index=True)
     name: Mapped[str] = mapped_column(sa.String(100))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from campaign.audit.services import record
 from campaign.core.countries import country_codes
 from campaign.core.extensions import db
 from campaign.core.validation import InvalidInput, require
@@ -33,7 +34,7 @@ def set_names(entity, names) -> None:
     db.session.flush()
 
 
-def set_country_name(country: str, language: str, name: str) -> CountryName | None:
+def set_country_name(user, country: str, language: str, name: str) -> CountryName | None:
     """Name a country in a language; an empty name removes the override (CLDR's again)."""
     from flask import current_app
 
@@ -49,6 +50,8 @@ def set_country_name(country: str, language: str, name: str) -> CountryName | No
     row = db.session.execute(
         db.select(CountryName).filter_by(country=country, language=language)
     ).scalar_one_or_none()
+    detail = {"country": country, "language": language, "name": name}
+    record(user, "country_name.set", f"country:{country}", detail)
     if not name:
         if row is not None:
             db.session.delete(row)

@@ -5,7 +5,9 @@ Revision ID: 0014_names
 Revises: 0012_correspondence
 Create Date: 2026-12-06 16:40:00
 
-Added columns are nullable (no table rebuilt with data rewritten); one new table.
+Added columns are nullable, added and dropped with plain ALTER TABLE: a SQLite batch rebuild
+would drop `authorities`, `organizations` and `appeals`, cascading to their children (see
+0011). One new table.
 """
 
 import sqlalchemy as sa
@@ -18,12 +20,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("authorities") as batch:
-        batch.add_column(sa.Column("names", sa.JSON(), nullable=True))
-    with op.batch_alter_table("organizations") as batch:
-        batch.add_column(sa.Column("names", sa.JSON(), nullable=True))
-    with op.batch_alter_table("appeals") as batch:
-        batch.add_column(sa.Column("default_country", sa.String(length=2), nullable=True))
+    op.add_column("authorities", sa.Column("names", sa.JSON(), nullable=True))
+    op.add_column("organizations", sa.Column("names", sa.JSON(), nullable=True))
+    op.add_column("appeals", sa.Column("default_country", sa.String(length=2), nullable=True))
     op.create_table(
         "country_names",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -35,13 +34,14 @@ def upgrade():
             "country", "language", name=op.f("uq_country_names_country_language")
         ),
     )
+    op.create_index(
+        op.f("ix_country_names_language"), "country_names", ["language"], unique=False
+    )
 
 
 def downgrade():
+    op.drop_index(op.f("ix_country_names_language"), table_name="country_names")
     op.drop_table("country_names")
-    with op.batch_alter_table("appeals") as batch:
-        batch.drop_column("default_country")
-    with op.batch_alter_table("organizations") as batch:
-        batch.drop_column("names")
-    with op.batch_alter_table("authorities") as batch:
-        batch.drop_column("names")
+    op.execute("ALTER TABLE appeals DROP COLUMN default_country")
+    op.execute("ALTER TABLE organizations DROP COLUMN names")
+    op.execute("ALTER TABLE authorities DROP COLUMN names")

@@ -147,7 +147,7 @@ def test_without_a_default_country_the_form_asks_to_choose(client, make_appeal):
 
 def test_a_country_name_override_shows_in_the_form_and_among_signers(app, client, make_appeal):
     appeal = make_appeal(protection="standard")
-    set_country_name("KG", "ru", "Кыргызстан")
+    set_country_name(None, "KG", "ru", "Кыргызстан")
     db.session.commit()
     html = client.get(f"/appeals/{appeal.slug}?lang=ru").get_data(as_text=True)
     assert 'value="KG">Кыргызстан</option>' in html
@@ -155,7 +155,7 @@ def test_a_country_name_override_shows_in_the_form_and_among_signers(app, client
         from campaign.core.countries import country_name
 
         assert country_name("KG") == "Кыргызстан"
-        set_country_name("KG", "ru", "")  # back to CLDR's
+        set_country_name(None, "KG", "ru", "")  # back to CLDR's
         assert country_name("KG") == "Киргизия"
 
 
@@ -163,9 +163,9 @@ def test_country_name_rules(app):
     from campaign.core.validation import InvalidInput
 
     with pytest.raises(InvalidInput):
-        set_country_name("XX", "ru", "Нигде")
+        set_country_name(None, "XX", "ru", "Нигде")
     with pytest.raises(InvalidInput):
-        set_country_name("KG", "de", "Kirgisistan")
+        set_country_name(None, "KG", "de", "Kirgisistan")
 
 
 def test_my_data_page_says_confirmed_in_the_page_language(app):
@@ -232,7 +232,7 @@ def test_a_country_name_override_shows_in_the_stats(app, client, login):
 
     appeal = appeal_at(utc(2025, 6, 1, 8), title="Free the press")
     signed(appeal, utc(2025, 6, 1, 9), "KG", "telegram")
-    set_country_name("KG", "ru", "Кыргызстан")
+    set_country_name(None, "KG", "ru", "Кыргызстан")
     db.session.commit()
     login("moderator")
     page = client.get(f"/admin/appeals/{appeal.slug}/stats?lang=ru").get_data(as_text=True)
