@@ -27,6 +27,7 @@ def create_app(config=None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_assets(app)
     register_commands(app)
     return app
 
@@ -136,6 +137,13 @@ def register_template_helpers(app: Flask) -> None:
     from campaign.core.templating import init_templating
 
     init_templating(app)
+
+
+def register_assets(app: Flask) -> None:
+    """Fingerprinted static URLs cached for a year, compressed responses, the favicon."""
+    from campaign.core.assets import init_assets
+
+    init_assets(app)
 
 
 def _runs_commands(app: Flask) -> bool:

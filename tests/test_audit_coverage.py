@@ -412,7 +412,12 @@ def a_remove_working_day(c):
     return f"/admin/working-days/{override.id}/remove", {}
 
 
+def a_country_name(c):
+    return "/admin/countries", {"country": "KG", "language": "ru", "name": "Кыргызстан"}
+
+
 ACTIONS = {
+    "admin.countries": a_country_name,
     "admin.deliver_email_view": a_deliver_email,
     "admin.record_delivery_view": a_record_delivery,
     "admin.approve_chaser_view": a_approve_chaser,

@@ -33,6 +33,7 @@ MODULES = (
     "dashboard",
     "appeals",
     "authorities",
+    "countries",
     "signatures",
     "sealing",
     "endorsements",

@@ -59,10 +59,15 @@ def index():
 
 
 def _country_names() -> dict[str, str]:
+    """CLDR's names in the reader's language, with campaigners' names over them."""
+    from campaign.names.localize import country_overrides
+
+    language = str(get_locale())
     try:
-        return dict(Locale.parse(str(get_locale())).territories)
+        names = dict(Locale.parse(language).territories)
     except (ValueError, TypeError):
-        return dict(Locale("en").territories)
+        names = dict(Locale("en").territories)
+    return names | country_overrides(language)
 
 
 @bp.route("/appeals/<slug>/stats")

@@ -73,10 +73,23 @@ class AppealForm(Form):
         ],
     )
 
+    default_country = SelectField(
+        _l("Country preselected in the sign form"), choices=[], validate_choice=False
+    )
+
     FILLED = (
         "title", "summary", "body", "language", "signature_goal", "issued_on", "protection",
         "retention_days",
     )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from campaign.core.countries import localized_country_choices
+        from campaign.names.localize import page_language
+
+        self.default_country.choices = [SelectChoice("", "—")] + [
+            SelectChoice(code, name) for code, name in localized_country_choices(page_language())
+        ]
 
     def fill(self, appeal) -> None:
         """Show an appeal's stored values (on GET)."""
@@ -84,6 +97,7 @@ class AppealForm(Form):
             getattr(self, name).data = getattr(appeal, name)
         self.closes_at.data = appeal.closes_at.replace(tzinfo=None) if appeal.closes_at else None
         self.issued_by.data = appeal.issued_by.name if appeal.issued_by else ""
+        self.default_country.data = appeal.default_country or ""
 
     def values(self) -> dict:
         """The fields as the appeal services take them (without the organization)."""
@@ -98,6 +112,7 @@ class AppealForm(Form):
             "issued_on": self.issued_on.data,
             "protection": self.protection.data,
             "retention_days": self.retention_days.data,
+            "default_country": self.default_country.data or None,
         }
 
 
@@ -197,11 +212,28 @@ class AuthorityForm(Form):
     response_term_source = StringField(
         _l("Legal source of the term (law, article)"), validators=[max_length(1000)]
     )
+    name_ru = StringField(
+        _l("Name in Russian (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
+    name_ky = StringField(
+        _l("Name in Kyrgyz (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
 
     FIELDS = (
         "name", "kind", "country", "website", "contact_email", "postal_address", "language",
         "response_term_days", "response_term_source",
     )  # fmt: skip
 
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None:
+            names = obj.names or {}
+            self.name_ru.data = names.get("ru", "")
+            self.name_ky.data = names.get("ky", "")
+
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        values = {name: getattr(self, name).data for name in self.FIELDS}
+        values["names"] = {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
+        return values

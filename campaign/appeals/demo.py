@@ -117,12 +117,49 @@ def _authority(slug: str, **fields):
     return get_authority_by_slug(slug) or create_authority(None, slug=slug, **fields)
 
 
+#: The demo's names in Russian and Kyrgyz (campaign.names), and how it names Kyrgyzstan.
+NAMES = {
+    SCNS: {
+        "ru": "Государственный комитет национальной безопасности Кыргызской Республики",
+        "ky": "Кыргыз Республикасынын Улуттук коопсуздук мамлекеттик комитети",
+    },
+    AUTHORITIES: {
+        "ru": "Власти Кыргызской Республики",
+        "ky": "Кыргыз Республикасынын бийлиги",
+    },
+}
+ISSUER_NAMES = {
+    "ru": "Платформа медиадействий Кыргызстана",
+    "ky": "Кыргызстандын медиа аракеттер платформасы",
+}
+COUNTRY_NAMES = {("KG", "ru"): "Кыргызстан", ("KG", "ky"): "Кыргызстан"}
+
+
+def _add_names(appeal: Appeal) -> None:
+    """Names in other languages, the default country and Kyrgyzstan's name, where missing."""
+    from campaign.names.services import set_country_name
+
+    for target in (t for d in appeal.demands for t in d.targets):
+        if not target.authority.names and target.authority.slug in NAMES:
+            target.authority.names = dict(NAMES[target.authority.slug])
+    if appeal.issued_by is not None and not appeal.issued_by.names:
+        appeal.issued_by.names = dict(ISSUER_NAMES)
+    if appeal.default_country is None:
+        appeal.default_country = "KG"
+    from campaign.names.localize import country_overrides
+
+    for (country, language), name in COUNTRY_NAMES.items():
+        if country not in country_overrides(language):
+            set_country_name(None, country, language, name)
+
+
 def load_demo() -> tuple[Appeal, bool]:
     """Create the demo appeal unless it exists. Returns (appeal, created)."""
     bodies = _bodies()
     existing = get_appeal_by_slug(DEMO_SLUG)
     if existing is not None:
         _add_translations(existing, bodies)
+        _add_names(existing)
         return existing, False
     authorities = {
         SCNS: _authority(
@@ -167,4 +204,5 @@ def load_demo() -> tuple[Appeal, bool]:
     )
     publish_appeal(None, appeal, at=dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC))
     _add_translations(appeal, bodies)
+    _add_names(appeal)
     return appeal, True

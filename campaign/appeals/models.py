@@ -58,6 +58,8 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: The language the appeal was written in (the original of any translations).
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
+    #: The country preselected in the sign form (ISO 3166-1 alpha-2), if any.
+    default_country: Mapped[str | None] = mapped_column(sa.String(2))
     #: IANA zone used to show dates and group statistics by day.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     issued_by_id: Mapped[int | None] = mapped_column(

@@ -72,8 +72,10 @@ def create_appeal(
     slug: str | None = None,
     protection: str = "standard",
     retention_days: int | None = None,
+    default_country: str | None = None,
 ) -> Appeal:
     _check_fields(title, signature_goal, protection, retention_days)
+    default_country = _default_country(default_country)
     body = stored(body)
     appeal = Appeal(
         slug=unique_slug(Appeal, slug or title),
@@ -90,6 +92,7 @@ def create_appeal(
         state="draft",
         protection=protection,
         retention_days=retention_days,
+        default_country=default_country,
     )
     db.session.add(appeal)
     db.session.flush()
@@ -102,6 +105,7 @@ def create_appeal(
 EDITABLE_FIELDS = (
     "title", "summary", "body", "language", "signature_goal", "closes_at", "issued_on",
     "issued_by", "timezone", "delivered_on", "delivery_note", "protection", "retention_days",
+    "default_country",
 )  # fmt: skip
 
 
@@ -116,6 +120,8 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         fields.get("protection"),
         fields.get("retention_days"),
     )
+    if "default_country" in fields:
+        fields["default_country"] = _default_country(fields["default_country"])
     _check_archived(appeal)
     refused = check_lowering(user, appeal.protection, fields.get("protection"))
     if refused:
@@ -135,6 +141,14 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         detail["protection"] = list(protection)  # [from, to]: who lowered it is on record
     record(user, "appeal.update", appeal, detail)
     return appeal
+
+
+def _default_country(code: str | None) -> str | None:
+    from campaign.core.countries import country_codes
+
+    code = (code or "").strip().upper() or None
+    require(code is None or code in country_codes(), "default_country", "Not a country code.")
+    return code
 
 
 def _check_archived(appeal: Appeal) -> None:

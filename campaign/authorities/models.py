@@ -33,6 +33,9 @@ class Authority(IdMixin, CreatedMixin, db.Model):
 
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     name: Mapped[str] = mapped_column(sa.String(300))
+    #: The name in other languages, {"ru": ..., "ky": ...}; `name` is the fallback
+    #: (campaign/names/localize.py).
+    names: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     kind: Mapped[str] = mapped_column(sa.String(24), default="other")
     country: Mapped[str | None] = mapped_column(sa.String(2))
     website: Mapped[str | None] = mapped_column(sa.String(500))

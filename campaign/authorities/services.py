@@ -11,7 +11,7 @@ from campaign.core.validation import InvalidInput, is_http_url, require
 
 AUTHORITY_FIELDS = (
     "name", "kind", "country", "website", "contact_email", "postal_address", "language",
-    "response_term_days", "response_term_source",
+    "response_term_days", "response_term_source", "names",
 )  # fmt: skip
 #: The languages a delivery can be written in (the interface's).
 AUTHORITY_LANGUAGES = ("en", "ru", "ky")
@@ -21,7 +21,12 @@ def _clean(fields: dict) -> dict:
     unknown = set(fields) - set(AUTHORITY_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
+    names = fields.pop("names", None) if "names" in fields else ...
     clean = {k: (v.strip() if isinstance(v, str) else v) or None for k, v in fields.items()}
+    if names is not ...:
+        from campaign.names.services import validated_names
+
+        clean["names"] = validated_names(names)
     if "name" in clean:
         require(bool(clean["name"]), "name", "A name is required.")
         require(len(clean["name"]) <= 300, "name", "The name is at most 300 characters.")

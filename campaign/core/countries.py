@@ -39,10 +39,36 @@ def _names(language: str) -> Mapping[str, str]:
 
 
 def country_name(code: str | None, language: str | None = None) -> str:
-    """The country's name in `language` (the reader's by default); "" for None."""
+    """The country's name in `language` (the reader's by default), as campaigners named it
+    (campaign.names) or else CLDR's; "" for None."""
     if code is None:
         return ""
-    return _names(language or str(get_locale() or "en")).get(code, code)
+    language = language or str(get_locale() or "en")
+    override = _overrides(language).get(code)
+    return override or _names(language).get(code, code)
+
+
+def localized_country_choices(language: str, first: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of every country in `language` with campaigners' names, sorted by name,
+    `first` (an appeal's default country) put first."""
+    overrides = _overrides(language)
+    choices = sorted(
+        ((code, overrides.get(code, name)) for code, name in country_choices(language)),
+        key=lambda item: item[1].casefold(),
+    )
+    if first:
+        choices.sort(key=lambda item: item[0] != first)  # stable: the rest keep their order
+    return choices
+
+
+def _overrides(language: str) -> Mapping[str, str]:
+    from flask import has_app_context
+
+    if not has_app_context():
+        return {}
+    from campaign.names.localize import country_overrides
+
+    return country_overrides(language)
 
 
 def _territories(language: str) -> Mapping[str, str]:

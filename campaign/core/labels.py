@@ -18,6 +18,11 @@ LABELS = {
     "published": _l("Open for signatures"),
     "closed": _l("Closed"),
     "archived": _l("Archived"),
+    # signature states
+    "pending": _l("Pending confirmation"),
+    "confirmed": _l("Confirmed"),
+    "withdrawn": _l("Withdrawn"),
+    "invalidated": _l("Invalidated"),
     # authority kinds
     "ministry": _l("Ministry"),
     "security_service": _l("Security service"),

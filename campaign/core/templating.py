@@ -13,6 +13,7 @@ from campaign.appeals.translations import localized
 from campaign.core.countries import country_name
 from campaign.core.i18n import language_name
 from campaign.core.labels import label
+from campaign.names.localize import appeal_title, local_name, local_name_text
 
 
 def stored_html(html: str | None) -> Markup:
@@ -40,6 +41,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _format_datetime
     app.jinja_env.filters["number"] = _format_number
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["local_name"] = local_name
+    app.jinja_env.filters["local_name_text"] = local_name_text
+    app.jinja_env.globals["appeal_title"] = appeal_title
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["appeal_text"] = localized
     app.jinja_env.globals["label"] = label

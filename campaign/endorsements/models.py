@@ -22,6 +22,9 @@ class Organization(IdMixin, CreatedMixin, db.Model):
 
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     name: Mapped[str] = mapped_column(sa.String(300))
+    #: The name in other languages, {"ru": ..., "ky": ...}; `name` is the fallback
+    #: (campaign/names/localize.py).
+    names: Mapped[dict | None] = mapped_column(sa.JSON, default=dict)
     #: Normalized name (NFKC, case-folded, punctuation and spaces collapsed) for matching.
     name_key: Mapped[str] = mapped_column(sa.String(300), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16), default="ngo")

@@ -4,8 +4,6 @@ fields carry the services' length limits too, for the browser (maxlength) to kee
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField
@@ -13,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from campaign.core import limits
-from campaign.core.countries import country_choices
+from campaign.core.countries import localized_country_choices
 from campaign.core.forms import Form, max_length
 from campaign.signatures.services import SignatureInput, clean_ref
 
@@ -46,9 +44,12 @@ class SignForm(Form):
     #: A share channel, or "other" for any value that is not one (as the service would).
     ref = HiddenField(filters=[clean_ref])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_country: str | None = None, **kwargs):
+        """`default_country`: the appeal's, listed first and preselected on a fresh form."""
+        if default_country and kwargs.get("formdata", True) is None:
+            kwargs.setdefault("country", default_country)
         super().__init__(*args, **kwargs)
-        self.country.choices = _country_select_choices(_lang())
+        self.country.choices = _country_select_choices(_lang(), default_country)
 
     def to_input(self) -> SignatureInput:
         return SignatureInput(
@@ -84,12 +85,14 @@ class ResendForm(Form):
     appeal = SelectField(_l("Appeal"), choices=[], validate_choice=False)
 
 
-@lru_cache(maxsize=16)
-def _country_select_choices(language: str) -> tuple[SelectChoice, ...]:
-    """Built once per language: every signing form has about 250 of them."""
+def _country_select_choices(language: str, first: str | None) -> tuple[SelectChoice, ...]:
+    """Every country, named as campaigners name them, the appeal's default one first."""
+    choices = localized_country_choices(language, first)
+    if first and choices and choices[0][0] == first:
+        return tuple(SelectChoice(code, name) for code, name in choices)
     return (
         SelectChoice("", _l("Choose your country…")),
-        *(SelectChoice(code, name) for code, name in country_choices(language)),
+        *(SelectChoice(code, name) for code, name in choices),
     )
 
 

@@ -43,7 +43,9 @@ FORM_FIELDS = {"public_name": "display", "honeypot": "website"}
 @appeal_context_provider
 def _signing_section(appeal) -> dict:
     return {
-        "sign_form": SignForm(formdata=None, ref=request.args.get("ref", "")),
+        "sign_form": SignForm(
+            formdata=None, ref=request.args.get("ref", ""), default_country=appeal.default_country
+        ),
         "accepts_signatures": appeal.accepts_signatures,
         "recent_signers": recent_public_signers(appeal),
         "at_risk": is_at_risk(appeal.protection),
@@ -74,6 +76,9 @@ def sign(slug: str):
     if not appeal.accepts_signatures:
         return render_template("signatures/closed.html", appeal=appeal), 409
     form.website.data = ""  # never echo the honeypot
+    form.country.choices = SignForm(
+        formdata=None, default_country=appeal.default_country
+    ).country.choices
     return render_appeal_page(appeal, sign_form=form), 400
 
 

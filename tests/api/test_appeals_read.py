@@ -58,6 +58,7 @@ def test_an_appeal_has_its_text_demands_targets_and_statuses(client, db, publish
             "authority": {
                 "slug": "ministry-of-interior",
                 "name": "Ministry of Interior",
+                "names": {},
                 "kind": "ministry",
             },
             "status": "awaiting",
@@ -88,7 +89,7 @@ def test_the_demo_appeal_reads_as_on_its_page(client, demo_appeal):
     data = client.get(f"/api/v1/appeals/{demo_appeal.slug}").get_json()
 
     assert data["issued_by"]["name"].startswith("Media Action Platform")
-    assert set(data["issued_by"]) == {"slug", "name"}
+    assert set(data["issued_by"]) == {"slug", "name", "names"}
     assert data["issued_on"] == "2025-05-30"
     assert len(data["demands"]) == 4
     assert data["demands"][1]["targets"][0]["authority"]["slug"] == (

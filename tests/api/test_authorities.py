@@ -28,6 +28,7 @@ def test_the_public_list_is_paginated_and_has_no_contact_emails(client, make_aut
     assert data["items"][0] == {
         "slug": "ministry-of-culture",
         "name": "Ministry of Culture",
+        "names": {},
         "kind": "other",
         "country": "KG",
         "website": "https://gov.kg",

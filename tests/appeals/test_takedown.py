@@ -82,6 +82,7 @@ OTHER_ROUTES = {
     "/language": "sets the reader's language",
     "/privacy": "the instance's privacy notice",
     "/static/<>": "CSS, JS and images of the site",
+    "/favicon.ico": "the site's icon",
     "/organizations/logos/<>": "an organization's logo (the organization page decides)",
     "/api/v1/openapi.json": "the API's description",
     "/confirm/<>": "a signer's own mailed link (shows only what they signed)",

@@ -2,9 +2,7 @@
 
 Other schemas nest these (an organization's, an authority's record), so they dump the models
 directly: `AppealSchema().dump(appeal)`, `DemandSchema(many=True).dump(demands)`. Derived values
-(statuses, overdue, progress) come from campaign.deliveries.queries import delivered_on
-from campaign.inbox.queries import published_correspondence
-from campaign.appeals.status, so the page, the API and the
+(statuses, overdue, progress) come from campaign.appeals.status, so the page, the API and the
 feed agree. Private data never appears here: no emails of anyone. (The sealing public key
 is shown to campaigners only.)"""
 
@@ -16,7 +14,11 @@ from flask import has_request_context
 from marshmallow import Schema, ValidationError, fields, post_dump, post_load, pre_dump, validate
 
 from campaign.accounts.auth import bearer_user
-from campaign.api.schemas.authorities import AuthorityRefSchema
+from campaign.api.schemas.authorities import (
+    NAME_DESCRIPTION,
+    NAMES_DESCRIPTION,
+    AuthorityRefSchema,
+)
 from campaign.api.schemas.base import Id, Overlay, Text
 from campaign.appeals.models import APPEAL_STATES, PROTECTION_LEVELS, TARGET_STATUSES, Appeal
 from campaign.appeals.protection import MAX_RETENTION_DAYS, retention_days
@@ -28,13 +30,19 @@ from campaign.core import limits
 from campaign.core.limits import MAX_INT
 from campaign.deliveries.queries import delivered_on
 from campaign.inbox.queries import published_correspondence
+from campaign.names.localize import local_name_text
 from campaign.privacy.sealing import PUBLIC_KEY_MAX
 from campaign.signatures.counting import signature_counts
 
 
 class OrganizationRefSchema(Schema):
     slug = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.Function(
+        local_name_text, metadata={"type": "string", "description": NAME_DESCRIPTION}
+    )
+    names = fields.Function(
+        lambda o: o.names or {}, metadata={"type": "object", "description": NAMES_DESCRIPTION}
+    )
 
 
 # --- demands ---------------------------------------------------------------------------------
@@ -225,6 +233,9 @@ class AppealSchema(AppealSummarySchema):
         metadata={"description": "The body as rendered and sanitized when it was saved"},
     )
     sealing_public_key = fields.String(allow_none=True, metadata={"description": SEALING_KEY})
+    default_country = fields.String(
+        allow_none=True, metadata={"description": "Preselected in the sign form (alpha-2)"}
+    )
     correspondence = fields.Nested(
         PublishedCorrespondenceSchema,
         many=True,
@@ -347,6 +358,11 @@ class AppealPatch(AppealIn):
     in the order given; a demand with its `id` keeps its identity and history."""
 
     title = Text(limits.TITLE, min_length=1)
+    default_country = Text(
+        limits.COUNTRY,
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2, preselected in the sign form; null: none"},
+    )
 
 
 class HideIn(Schema):

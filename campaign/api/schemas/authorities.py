@@ -11,13 +11,31 @@ from campaign.api.schemas.base import Text
 from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.authorities.services import AUTHORITY_LANGUAGES
 from campaign.core import limits
+from campaign.names.localize import local_name_text
+
+NAME_DESCRIPTION = "The name in the language asked for (?lang=), else the default name"
+NAMES_DESCRIPTION = 'The name per language, {"ru": ..., "ky": ...}; `name` falls back to default'
+
+
+def names_field(**kwargs):
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": NAMES_DESCRIPTION},
+        **kwargs,
+    )
 
 
 class AuthorityRefSchema(Schema):
     """An authority named inside something else (a demand's target, a response)."""
 
     slug = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.Function(
+        local_name_text, required=True, metadata={"type": "string", "description": NAME_DESCRIPTION}
+    )
+    names = fields.Function(
+        lambda a: a.names or {}, metadata={"type": "object", "description": NAMES_DESCRIPTION}
+    )
     kind = fields.String(required=True, metadata={"enum": list(AUTHORITY_KINDS)})
 
 
@@ -60,6 +78,7 @@ class AuthorityIn(Schema):
     response_term_source = Text(
         1000, allow_none=True, metadata={"description": "The law and article of the term"}
     )
+    names = names_field(allow_none=True)
 
 
 class AuthorityPatch(AuthorityIn):
@@ -88,7 +107,14 @@ class AuthorityOut(Schema):
     """An authority and its record across public appeals (an AuthorityRecord)."""
 
     slug = fields.String(attribute="authority.slug")
-    name = fields.String(attribute="authority.name")
+    name = fields.Function(
+        lambda r: local_name_text(r.authority),
+        metadata={"type": "string", "description": NAME_DESCRIPTION},
+    )
+    names = fields.Function(
+        lambda r: r.authority.names or {},
+        metadata={"type": "object", "description": NAMES_DESCRIPTION},
+    )
     kind = fields.String(attribute="authority.kind")
     country = fields.String(attribute="authority.country", allow_none=True)
     website = fields.String(attribute="authority.website", allow_none=True)

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump, validate
 
+from campaign.api.schemas.authorities import NAME_DESCRIPTION, NAMES_DESCRIPTION
 from campaign.api.schemas.base import ExternalUrl, Overlay, PageArgs, Text
 from campaign.core import limits
 from campaign.endorsements import queries
 from campaign.endorsements.models import ENDORSEMENT_STATES, ORGANIZATION_KINDS
+from campaign.names.localize import local_name_text
 
 
 class OrganizationOut(Schema):
     slug = fields.String()
-    name = fields.String()
+    name = fields.Function(
+        local_name_text, metadata={"type": "string", "description": NAME_DESCRIPTION}
+    )
+    names = fields.Function(
+        lambda o: o.names or {}, metadata={"type": "object", "description": NAMES_DESCRIPTION}
+    )
     kind = fields.String()
     country = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
