@@ -59,6 +59,7 @@ PUBLIC_PAGES = {
 #: Campaigners' pages (GET, HTML, logged in as an admin).
 ADMIN_PAGES = {
     "/admin/": "/admin/",
+    "/admin/countries": "/admin/countries",
     "/admin/appeals": "/admin/appeals",
     "/admin/appeals/new": "/admin/appeals/new",
     "/admin/appeals/<>": "/admin/appeals/{slug}",
@@ -105,6 +106,7 @@ NOT_PAGES = {
     "/documents/<>": "a response's document (PDF)",
     "/organizations/logos/<>": "an image",
     "/appeals/<>/card.png": "an image",
+    "/favicon.ico": "an image",
     "/appeals/<>/correct": "the appeal page, its form filled in from this visitor's session",
     "/appeals/<>/qr.png": "an image",
     "/appeals/<>/qr.svg": "an image",
