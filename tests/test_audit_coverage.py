@@ -416,8 +416,17 @@ def a_country_name(c):
     return "/admin/countries", {"country": "KG", "language": "ru", "name": "Кыргызстан"}
 
 
+def a_organization_names(c):
+    from campaign.endorsements.models import Organization
+
+    c.db.session.add(Organization(slug="names-org", name="Names Org", name_key="names org"))
+    c.db.session.commit()
+    return "/admin/organizations/names-org/names", {"name_ru": "Орг", "name_ky": "Уюм"}
+
+
 ACTIONS = {
     "admin.countries": a_country_name,
+    "admin.organization_names": a_organization_names,
     "admin.deliver_email_view": a_deliver_email,
     "admin.record_delivery_view": a_record_delivery,
     "admin.approve_chaser_view": a_approve_chaser,

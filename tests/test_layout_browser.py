@@ -60,6 +60,7 @@ PUBLIC_PAGES = {
 ADMIN_PAGES = {
     "/admin/": "/admin/",
     "/admin/countries": "/admin/countries",
+    "/admin/organizations/<>/names": "/admin/organizations/{organization}/names",
     "/admin/appeals": "/admin/appeals",
     "/admin/appeals/new": "/admin/appeals/new",
     "/admin/appeals/<>": "/admin/appeals/{slug}",

@@ -5,7 +5,7 @@ moderator compares them before approving one."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -121,4 +121,24 @@ def mark_initiator(endorsement_id: int):
         None,
         lambda: services.set_initiator(current_user, endorsement, initiator),
         success=lambda _done: _to_appeal_list(endorsement.appeal),
+    )
+
+
+@bp.route("/organizations/<slug>/names", methods=["GET", "POST"])
+@require_role("editor")
+def organization_names(slug: str):
+    from campaign.admin.forms import OrganizationNamesForm
+    from campaign.names.services import rename_organization
+
+    organization = queries.get_organization_by_slug(slug) or abort(404)
+    form = OrganizationNamesForm(obj=organization)
+    return run_action(
+        form,
+        lambda: rename_organization(current_user, organization, form.names()),
+        aliases={"names": "name_ru"},
+        flash=_l("The organization's names are saved."),
+        success=lambda _done: redirect(url_for(".organization_names", slug=slug)),
+        render=lambda: render_template(
+            "admin/endorsements/organization_names.html", organization=organization, form=form
+        ),
     )

@@ -188,6 +188,29 @@ def demand_form(authorities, demand=None) -> DemandForm:
     return form
 
 
+class OrganizationNamesForm(Form):
+    """An organization's name in the other languages (it names itself when it endorses)."""
+
+    name_ru = StringField(
+        _l("Name in Russian (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
+    name_ky = StringField(
+        _l("Name in Kyrgyz (empty: the name above)"),
+        validators=[max_length(limits.ORGANIZATION_NAME)],
+    )
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None and not self.is_submitted():
+            names = obj.names or {}
+            self.name_ru.data = names.get("ru", "")
+            self.name_ky.data = names.get("ky", "")
+
+    def names(self) -> dict:
+        return {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
+
+
 class AuthorityForm(Form):
     name = StringField(_l("Name"), validators=[max_length(limits.ORGANIZATION_NAME)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in AUTHORITY_KINDS])

@@ -34,6 +34,13 @@ def set_names(entity, names) -> None:
     db.session.flush()
 
 
+def rename_organization(user, organization, names) -> None:
+    """Name an organization in the other languages (audited: its names are public)."""
+    before = dict(organization.names or {})
+    set_names(organization, names)
+    record(user, "organization.names", organization, {"from": before, "to": organization.names})
+
+
 def set_country_name(user, country: str, language: str, name: str) -> CountryName | None:
     """Name a country in a language; an empty name removes the override (CLDR's again)."""
     from flask import current_app

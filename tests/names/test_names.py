@@ -123,6 +123,27 @@ def test_admin_form_sets_names(client, login, make_authority):
     assert authority.names == {"ru": "Верховный суд", "ky": "Жогорку сот"}
 
 
+def test_admin_names_an_organization_and_its_page_follows(client, login, demo_appeal):
+    organization = demo_appeal.issued_by
+    login("moderator")
+    url = f"/admin/organizations/{organization.slug}/names"
+    assert client.get(url).status_code == 403
+    login("editor")
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    response = client.post(url, data={
+        "csrf_token": token[1], "name_ru": "Медиа-платформа", "name_ky": "",
+    })  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    html = client.get(f"/organizations/{organization.slug}?lang=ru").get_data(as_text=True)
+    assert "<h1>Медиа-платформа</h1>" in html
+    kyrgyz = client.get(f"/organizations/{organization.slug}?lang=ky").get_data(as_text=True)
+    assert f'lang="en">{organization.name}<' in kyrgyz  # no Kyrgyz name: the default, marked
+    too_long = client.post(url, data={"csrf_token": token[1], "name_ru": "x" * 301})
+    assert too_long.status_code == 400
+
+
 def _selected_country(html: str) -> str | None:
     select = re.search(r'<select[^>]*name="country".*?</select>', html, re.S)[0]
     options = re.findall(r'<option([^>]*)value="([^"]*)"([^>]*)>([^<]*)</option>', select)
