@@ -17,6 +17,7 @@ from flask import has_request_context
 from campaign import create_app
 from campaign.core.extensions import db as _db
 from tests import factories
+from tests.partner_site import partner_site  # noqa: F401 (a fixture for browser tests)
 
 # --- database -------------------------------------------------------------------------------
 

@@ -14,8 +14,6 @@ Every page at every width leaves a screenshot in test-artifacts/screenshots/
 from __future__ import annotations
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -330,36 +328,6 @@ def test_signing_with_the_keyboard_alone(browser, live_server, sample, db):
 
 
 # --- the embed -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def partner_site():
-    """Another origin (a second port on loopback) serving one page: set_page(html) -> URL."""
-    body = {"html": b""}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body["html"])))
-            self.end_headers()
-            self.wfile.write(body["html"])
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def set_page(html: str) -> str:
-        body["html"] = html.encode()
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield set_page
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 @pytest.mark.browser

@@ -188,8 +188,9 @@ def demand_form(authorities, demand=None) -> DemandForm:
     return form
 
 
-class OrganizationNamesForm(Form):
-    """An organization's name in the other languages (it names itself when it endorses)."""
+class LocalNamesForm(Form):
+    """A name in the other languages (an authority's, or an organization's, which names itself
+    when it endorses): empty means the default name."""
 
     name_ru = StringField(
         _l("Name in Russian (empty: the name above)"),
@@ -201,7 +202,7 @@ class OrganizationNamesForm(Form):
     )
 
     def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, obj=obj, **kwargs)
         if obj is not None and not self.is_submitted():
             names = obj.names or {}
             self.name_ru.data = names.get("ru", "")
@@ -211,7 +212,11 @@ class OrganizationNamesForm(Form):
         return {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
 
 
-class AuthorityForm(Form):
+class OrganizationNamesForm(LocalNamesForm):
+    """An organization's names in the other languages."""
+
+
+class AuthorityForm(LocalNamesForm):
     name = StringField(_l("Name"), validators=[max_length(limits.ORGANIZATION_NAME)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, LABELS[k]) for k in AUTHORITY_KINDS])
     country = StringField(_l("Country (two-letter code)"), validators=[max_length(limits.COUNTRY)])
@@ -235,28 +240,10 @@ class AuthorityForm(Form):
     response_term_source = StringField(
         _l("Legal source of the term (law, article)"), validators=[max_length(1000)]
     )
-    name_ru = StringField(
-        _l("Name in Russian (empty: the name above)"),
-        validators=[max_length(limits.ORGANIZATION_NAME)],
-    )
-    name_ky = StringField(
-        _l("Name in Kyrgyz (empty: the name above)"),
-        validators=[max_length(limits.ORGANIZATION_NAME)],
-    )
-
     FIELDS = (
         "name", "kind", "country", "website", "contact_email", "postal_address", "language",
         "response_term_days", "response_term_source",
     )  # fmt: skip
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, obj=obj, **kwargs)
-        if obj is not None:
-            names = obj.names or {}
-            self.name_ru.data = names.get("ru", "")
-            self.name_ky.data = names.get("ky", "")
-
     def values(self) -> dict:
-        values = {name: getattr(self, name).data for name in self.FIELDS}
-        values["names"] = {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
-        return values
+        return {name: getattr(self, name).data for name in self.FIELDS} | {"names": self.names()}

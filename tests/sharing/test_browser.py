@@ -3,43 +3,11 @@ page); the copy link works with and without JavaScript."""
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def partner_site():
-    """A second origin (another port) serving one page; set_page(html) chooses its body."""
-    body = {"html": b""}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body["html"])))
-            self.end_headers()
-            self.wfile.write(body["html"])
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def set_page(html: str) -> str:
-        body["html"] = html.encode()
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield set_page
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
 
 
 def test_a_partner_site_can_frame_the_embed_page_only(page, live_server, partner_site, make_appeal):
