@@ -37,7 +37,7 @@ class TimelineEntry:
     kind: str
     #: Stable key, also the anchor on the tracker ("response-12").
     key: str
-    #: When it happened (a date's midnight UTC for responses and deliveries).
+    #: When it happened (a date's midnight UTC for responses, status changes, deliveries).
     at: dt.datetime
     #: When it was recorded here, for feeds.
     recorded: dt.datetime
@@ -102,7 +102,8 @@ def build_timeline(
         demand, target = targets[change.demand_target_id]
         entries.append(
             TimelineEntry(
-                "status_change", f"change-{change.id}", change.recorded_at, change.recorded_at,
+                "status_change", f"change-{change.id}", _midnight(change.occurred_on),
+                change.recorded_at,
                 _("Demand %(num)d, %(authority)s: %(status)s", num=demand.position,
                   authority=target.authority.name, status=label(change.to_status)),
                 text=change.note, source_url=change.source_url, authority=target.authority,
@@ -115,7 +116,8 @@ def build_timeline(
             TimelineEntry("update", f"update-{update.id}", update.published_at,
                           update.published_at, update.title, text=update.body, update=update)
         )  # fmt: skip
-    entries.sort(key=lambda e: (e.date, KIND_ORDER[e.kind], e.at, e.key))
+    # When it happened, then what comes first in an appeal's life, then when it was typed.
+    entries.sort(key=lambda e: (e.date, KIND_ORDER[e.kind], e.at, e.recorded, e.key))
     return entries
 
 

@@ -89,6 +89,9 @@ class ChangeOut(Schema):
     note = fields.String()
     source_url = fields.String(allow_none=True)
     response = fields.Integer(attribute="response_id", allow_none=True)
+    occurred_on = fields.Date(
+        metadata={"description": "when it happened: the response's date when it has one"}
+    )
     recorded_at = fields.DateTime()
     retracted_at = fields.DateTime(allow_none=True)
     retraction_reason = fields.String(allow_none=True)
@@ -122,6 +125,7 @@ class StatusIn(Schema):
     note = Text(limits.NOTE, load_default="")
     source_url = Text(limits.SOURCE_URL, load_default=None, allow_none=True)
     response = Id(load_default=None, allow_none=True)
+    occurred_on = fields.Date(load_default=None, allow_none=True)
 
 
 class DueIn(Schema):
