@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
-from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
+from campaign.appeals.status import (
+    Waiting,
+    demand_overdue,
+    demand_status,
+    summarize,
+    target_waiting,
+)
 from campaign.authorities.models import Authority
 from campaign.core.labels import label
 from campaign.deliveries.queries import delivered_on
@@ -52,6 +58,10 @@ class TimelineEntry:
     document: str | None = None
     update: Update | None = None
     response_id: int | None = None
+    #: For a status change: its demand's summary just after it (campaign.appeals.status), and
+    #: each authority's status then, so a feed entry tells the state of the whole demand.
+    demand_status: str | None = None
+    target_statuses: list[tuple[Authority, str]] = field(default_factory=list)
 
     @property
     def date(self) -> dt.date:
@@ -96,10 +106,14 @@ def build_timeline(
                 response_id=response.id,
             )
         )  # fmt: skip
-    for change in changes:
+    # Replayed in the order things happened: each target's status as of each change.
+    standing = dict.fromkeys(targets, "awaiting")
+    for change in sorted(changes, key=lambda c: (c.occurred_on, c.recorded_at, c.id)):
         if change.retracted_at is not None or change.demand_target_id not in targets:
             continue
         demand, target = targets[change.demand_target_id]
+        standing[target.id] = change.to_status
+        then = [(t.authority, standing[t.id]) for t in demand.targets]
         entries.append(
             TimelineEntry(
                 "status_change", f"change-{change.id}", _midnight(change.occurred_on),
@@ -109,6 +123,7 @@ def build_timeline(
                 text=change.note, source_url=change.source_url, authority=target.authority,
                 demand_positions=[demand.position], from_status=change.from_status,
                 to_status=change.to_status, response_id=change.response_id,
+                demand_status=summarize(status for _a, status in then), target_statuses=then,
             )
         )  # fmt: skip
     for update in updates:
@@ -176,16 +191,17 @@ def build_tracker(appeal: Appeal, today: dt.date) -> Tracker:
                 r for r in responses
                 if r.authority_id == target.authority_id and demand in r.demands
             ]  # fmt: skip
+            delivered = delivered_on(target)
             target_rows.append(
                 TargetRow(
                     target=target,
                     status=target.status,
                     overdue=target.is_overdue(today),
-                    waiting=target_waiting(target, appeal, today),
+                    waiting=target_waiting(target, appeal, today, delivered),
                     history=[HistoryItem(c, c.response) for c in by_target.get(target.id, [])],
                     due_changes=due_by_target.get(target.id, []),
                     responses=concerning,
-                    delivered_on=delivered_on(target),
+                    delivered_on=delivered,
                 )
             )
         rows.append(

@@ -50,6 +50,11 @@ class TimelineItem(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String(allow_none=True)
     response_id = fields.Integer(allow_none=True)
+    demand_status = fields.String(
+        allow_none=True,
+        metadata={"description": "for a status change: its demand's summary just after it "
+                  "(the targets' common status, or `mixed`)"},
+    )  # fmt: skip
 
 
 class TimelineOut(Schema):
@@ -66,7 +71,9 @@ class TargetOut(Schema):
     status = fields.String()
     overdue = fields.Boolean()
     due_on = fields.Date(allow_none=True)
-    demand_status = fields.String()
+    demand_status = fields.String(
+        metadata={"description": "the demand's summary: its targets' common status, or `mixed`"}
+    )
     demand_overdue = fields.Boolean()
 
     @pre_dump
