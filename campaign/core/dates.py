@@ -28,6 +28,9 @@ _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 
+#: Longer than any spelled-out date ("2025-жылдын 10-сентябрында" is 26 characters).
+MAX_LENGTH = 40
+
 DATE_FORMS = _l("Give a date such as 10 June 2025, 10 июня 2025, 10.06.2025 or 2025-06-10.")
 
 
@@ -101,7 +104,9 @@ class HumanDateField(StringField):
     (add InputRequired when the date is required)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("placeholder", "10 June 2025")
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.setdefault("placeholder", "10 June 2025")
+        render_kw.setdefault("maxlength", MAX_LENGTH)
         super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
@@ -116,6 +121,7 @@ class HumanDateField(StringField):
         text = (valuelist[0] if valuelist else "") or ""
         if not text.strip():
             return
-        self.data = parse_human_date(text, str(get_locale() or "en"))
+        if len(text) <= MAX_LENGTH:
+            self.data = parse_human_date(text, str(get_locale() or "en"))
         if self.data is None:
             raise ValidationError(str(DATE_FORMS))
