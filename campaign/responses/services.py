@@ -70,6 +70,14 @@ def _latest_allowed_day() -> dt.date:
     return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
 
 
+def _status_on(target: DemandTarget, day: dt.date | None) -> str:
+    """The target's status standing on `day` (today's when no day is given)."""
+    if day is None:
+        return target.status
+    standing = standing_change_before(target, day)
+    return standing.to_status if standing else "awaiting"
+
+
 def _check_status(status: str | None, field: str = "status") -> str:
     require(
         status in TARGET_STATUSES,
@@ -149,7 +157,7 @@ def record_response(
             errors[field] = "A status can only change for a demand the response concerns."
         elif move.status not in TARGET_STATUSES:
             errors[field] = "Choose a status from the list."
-        elif demand_id in targets and targets[demand_id].status == move.status:
+        elif demand_id in targets and _status_on(targets[demand_id], occurred_on) == move.status:
             errors[field] = f"The status is already {move.status}."
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors)
@@ -236,8 +244,7 @@ def change_demand_status(
         "note",
         "Give a note, a source URL or a response as evidence for the change.",
     )
-    before = standing_change_before(target, occurred_on)
-    from_status = before.to_status if before else "awaiting"
+    from_status = _status_on(target, occurred_on)
     require(from_status != status, "status", f"The status is already {status}.")
     now = utcnow()
     change = StatusChange(

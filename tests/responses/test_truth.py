@@ -123,6 +123,14 @@ def test_an_old_change_recorded_late_does_not_overwrite_a_newer_status(db, demo_
     assert target.status == "in_progress"
     assert (older.from_status, newer.from_status) == ("awaiting", "awaiting")
     assert [c.id for c in target.status_changes] == [older.id, newer.id]
+    # "Already in progress" is judged on the day it happened, not today.
+    with time_machine.travel(TYPED, tick=False):
+        first = change_demand_status(
+            editor, target, "in_progress", note="Early.", occurred_on=dt.date(2025, 6, 1)
+        )
+    assert first.from_status == "awaiting" and target.status == "in_progress"
+    db.session.expire(target, ["status_changes"])
+    assert [c.id for c in target.status_changes] == [first.id, older.id, newer.id]
     from campaign.responses.services import retract_status_change
 
     retract_status_change(editor, newer, "Wrong group.")
