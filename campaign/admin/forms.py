@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -26,6 +25,7 @@ from campaign.appeals.protection import MAX_RETENTION_DAYS
 from campaign.appeals.services import TargetInput
 from campaign.authorities.models import AUTHORITY_KINDS
 from campaign.core import limits
+from campaign.core.dates import HumanDateField
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import LABELS
 
@@ -49,7 +49,7 @@ class AppealForm(Form):
         _l("Closes at (UTC)"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
     )  # fmt: skip
-    issued_on = DateField(_l("Date of the appeal"), validators=[Optional()])
+    issued_on = HumanDateField(_l("Date of the appeal"), validators=[Optional()])
     issued_by = StringField(
         _l("Issuing organization"), validators=[max_length(limits.ORGANIZATION_NAME)]
     )
@@ -175,7 +175,8 @@ def demand_form(authorities, demand=None) -> DemandForm:
 
     for authority in authorities:
         setattr(Form, f"target_{authority.id}", BooleanField(authority.name))
-        setattr(Form, f"due_{authority.id}", DateField(_l("Due date"), validators=[Optional()]))
+        due = HumanDateField(_l("Due date"), validators=[Optional()])
+        setattr(Form, f"due_{authority.id}", due)
     data = {}
     if demand is not None and request.method == "GET":
         data["text"] = demand.text

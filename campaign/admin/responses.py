@@ -133,7 +133,10 @@ def change_status_view(slug: str):
     def change():
         target, status = get_appeal_target(appeal, form.target.data), form.status.data
         note, source_url = form.note.data, form.source_url.data
-        change_demand_status(current_user, target, status, note=note, source_url=source_url)
+        change_demand_status(
+            current_user, target, status, note=note, source_url=source_url,
+            occurred_on=form.occurred_on.data,
+        )  # fmt: skip
 
     return _page_form(appeal, "status_form", form, change, _l("The status is changed."))
 

@@ -101,7 +101,12 @@ def create_response(data, slug: str):
 
 @bp.route("/demands/<int:demand_id>/status", methods=["POST"])
 @require_role("editor")
-@bp.arguments(StatusIn)
+@bp.arguments(
+    StatusIn,
+    description="occurred_on: when the change happened (default today, not in the future); "
+    "a change with a response takes the response's date, and a different one is refused. "
+    "Histories, timelines and feeds order by it.",
+)
 @bp.response(201, ChangeOut)
 @bp.errors(400)
 def change_status(data, demand_id: int):
@@ -114,7 +119,7 @@ def change_status(data, demand_id: int):
             raise InvalidInput("Unknown response.", {"response": "Unknown response."})
     change = change_demand_status(
         acting_user(), target, data["status"], note=data["note"],
-        source_url=data["source_url"], response=response,
+        source_url=data["source_url"], response=response, occurred_on=data["occurred_on"],
     )  # fmt: skip
     db.session.commit()
     return change

@@ -174,7 +174,9 @@ class DemandTarget(IdMixin, CreatedMixin, db.Model):
     demand: Mapped[Demand] = relationship(back_populates="targets")
     authority: Mapped[Authority] = relationship(lazy="joined")
     status_changes: Mapped[list[StatusChange]] = relationship(
-        back_populates="demand_target", order_by="StatusChange.recorded_at"
+        back_populates="demand_target",
+        # When things happened, then when they were typed (campaign.responses.queries).
+        order_by="(StatusChange.occurred_on, StatusChange.recorded_at, StatusChange.id)",
     )
     due_date_changes: Mapped[list[DueDateChange]] = relationship(
         back_populates="demand_target", order_by="DueDateChange.recorded_at"

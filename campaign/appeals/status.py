@@ -16,20 +16,21 @@ def today_utc() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def demand_status(demand: Demand) -> str:
-    statuses = [t.status for t in demand.targets]
-    if not statuses:
+#: A demand's summary when its targets do not agree (never a target's status).
+MIXED = "mixed"
+
+
+def summarize(statuses) -> str:
+    """A demand's summary of its targets' statuses: the status they all share, else `mixed`
+    (pages show each authority's status beside it); `awaiting` with no target."""
+    distinct = set(statuses)
+    if not distinct:
         return "awaiting"
-    if all(s == "met" for s in statuses):
-        return "met"
-    if any(s in ("met", "partially_met") for s in statuses):
-        return "partially_met"
-    if all(s == "rejected" for s in statuses):
-        return "rejected"
-    for status in ("in_progress", "acknowledged", "rejected"):
-        if status in statuses:
-            return status
-    return "awaiting"
+    return distinct.pop() if len(distinct) == 1 else MIXED
+
+
+def demand_status(demand: Demand) -> str:
+    return summarize(t.status for t in demand.targets)
 
 
 def demand_overdue(demand: Demand, today: dt.date | None = None) -> bool:
@@ -39,6 +40,11 @@ def demand_overdue(demand: Demand, today: dt.date | None = None) -> bool:
 
 @dataclass(frozen=True)
 class Progress:
+    """The appeal's demands counted by their summary. `met` and `rejected` count demands
+    every target of which agrees; `partially_met` counts demands with some progress that
+    is not all met: a target met or partially met while the others are not (so a `mixed`
+    demand with one authority met counts here, never as met)."""
+
     total: int
     met: int
     partially_met: int
@@ -56,13 +62,18 @@ class Progress:
         return ", ".join(parts)
 
 
+def _some_progress(demand: Demand) -> bool:
+    statuses = [t.status for t in demand.targets]
+    return any(s in ("met", "partially_met") for s in statuses) and summarize(statuses) != "met"
+
+
 def appeal_progress(appeal: Appeal, today: dt.date | None = None) -> Progress:
     today = today or today_utc()
     statuses = [demand_status(d) for d in appeal.demands]
     return Progress(
         total=len(statuses),
         met=statuses.count("met"),
-        partially_met=statuses.count("partially_met"),
+        partially_met=sum(1 for d in appeal.demands if _some_progress(d)),
         rejected=statuses.count("rejected"),
         overdue=sum(1 for d in appeal.demands if demand_overdue(d, today)),
         answered=sum(1 for s in statuses if s != "awaiting"),
@@ -71,18 +82,30 @@ def appeal_progress(appeal: Appeal, today: dt.date | None = None) -> Progress:
 
 @dataclass(frozen=True)
 class Waiting:
-    """How long a target still waits for an answer: days since publication, or, once overdue,
-    days since its due date."""
+    """How long a target still waits for an answer: days since the appeal reached its
+    authority (or since publication when no delivery is recorded), or, once overdue, days
+    since its due date."""
 
     days: int
     overdue: bool
+    #: Counted from the delivery to the authority, not from publication.
+    since_delivery: bool = False
 
 
-def target_waiting(target, appeal: Appeal, today: dt.date | None = None) -> Waiting | None:
-    """None once the authority moved past awaiting/acknowledged."""
+def target_waiting(
+    target, appeal: Appeal, today: dt.date | None = None, delivered_on: dt.date | None = None
+) -> Waiting | None:
+    """Overdue (awaiting or acknowledged past the due date) as before; otherwise only a target
+    still `awaiting` waits: one that acknowledged has answered. `delivered_on` is the day the
+    appeal reached the target's authority (campaign.deliveries.queries.delivered_on)."""
     today = today or today_utc()
     if target.status not in OPEN_STATUSES or appeal.published_at is None:
         return None
     if target.is_overdue(today):
         return Waiting(days=(today - target.due_on).days, overdue=True)
-    return Waiting(days=max((today - appeal.published_at.date()).days, 0), overdue=False)
+    if target.status != "awaiting":
+        return None
+    start = delivered_on or appeal.published_at.date()
+    return Waiting(
+        days=max((today - start).days, 0), overdue=False, since_delivery=delivered_on is not None
+    )

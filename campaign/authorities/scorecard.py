@@ -104,7 +104,7 @@ def authority_records(
     ).scalars().all()  # fmt: skip
     first_change: dict[int, dt.date] = {}
     for target_id, first in db.session.execute(
-        sa.select(StatusChange.demand_target_id, sa.func.min(StatusChange.recorded_at))
+        sa.select(StatusChange.demand_target_id, sa.func.min(StatusChange.occurred_on))
         .where(
             StatusChange.demand_target_id.in_([t.id for t in targets]),
             StatusChange.retracted_at.is_(None),
@@ -112,10 +112,8 @@ def authority_records(
         )
         .group_by(StatusChange.demand_target_id)
     ):
-        if first is not None:
-            if first.tzinfo is None:
-                first = first.replace(tzinfo=dt.UTC)
-            first_change[target_id] = first.date()
+        if first is not None:  # when it happened, not when it was typed
+            first_change[target_id] = first
     first_response: dict[tuple[int, int], dt.date] = {}
     for response in responses:
         records[response.authority_id].responses.append(response)

@@ -13,6 +13,8 @@ LABELS = {
     "met": _l("Met"),
     "rejected": _l("Rejected"),
     "overdue": _l("Overdue"),
+    # a demand whose authorities' statuses differ (campaign.appeals.status.summarize)
+    "mixed": _l("Mixed"),
     # appeal states
     "draft": _l("Draft"),
     "published": _l("Open for signatures"),

@@ -5,12 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    to_user_timezone,
+)
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from campaign.appeals.translations import localized
 from campaign.core.countries import country_name
+from campaign.core.dates import spell_date
 from campaign.core.i18n import language_name
 from campaign.core.labels import label
 from campaign.names.localize import appeal_title, local_name, local_name_text
@@ -39,6 +47,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["datetime"] = _format_datetime
+    app.jinja_env.filters["spelled"] = spelled
     app.jinja_env.filters["number"] = _format_number
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["local_name"] = local_name
@@ -64,6 +73,19 @@ def _format_date(value, format: str = "medium") -> str:
 
 def _format_datetime(value, format: str = "medium") -> str:
     return "" if value is None else format_datetime(value, format)
+
+
+def spelled(value, time: bool = False) -> str:
+    """A date spelled out in the reader's language ("10 June 2025", "10 июня 2025 г."); a
+    datetime is shown in the site's time zone, with its time when `time` is set."""
+    if value is None:
+        return ""
+    locale = str(get_locale() or "en")
+    if isinstance(value, dt.datetime):
+        local = to_user_timezone(value)
+        day = spell_date(local.date(), locale)
+        return f"{day}, {format_time(local, 'short')}" if time else day
+    return spell_date(value, locale)
 
 
 def _format_number(value) -> str:

@@ -8,7 +8,12 @@ import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from flask_babel import gettext as _
+
 from campaign.appeals.models import Appeal
+from campaign.appeals.status import MIXED
+from campaign.core.labels import label
+from campaign.names.localize import local_name_text
 from campaign.responses.timeline import TimelineEntry
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -32,6 +37,22 @@ def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
     if text is not None:
         element.text = _INVALID_XML.sub("", text)
     return element
+
+
+def _summary(item: TimelineEntry) -> str:
+    """The entry's text; for a status change, followed by its demand's state then: the
+    summary, and each authority's status when they differ (`mixed`)."""
+    text = item.text or item.title
+    if not item.demand_status:
+        return text
+    state = _("Demand %(num)d: %(status)s", num=item.demand_positions[0],
+              status=label(item.demand_status))  # fmt: skip
+    if item.demand_status == MIXED:
+        state += " (" + "; ".join(
+            f"{local_name_text(authority)}: {label(status)}"
+            for authority, status in item.target_statuses
+        ) + ")"  # fmt: skip
+    return f"{text}\n{state}"
 
 
 def atom_feed(
@@ -70,5 +91,7 @@ def atom_feed(
         _sub(entry, "category", term=item.kind)
         if item.to_status:
             _sub(entry, "category", term=f"status:{item.to_status}")
-        _sub(entry, "summary", item.text or item.title, type="text")
+        if item.demand_status:
+            _sub(entry, "category", term=f"demand-status:{item.demand_status}")
+        _sub(entry, "summary", _summary(item), type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

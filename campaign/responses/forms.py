@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -18,6 +19,7 @@ from wtforms.validators import InputRequired, Optional
 
 from campaign.appeals.models import TARGET_STATUSES
 from campaign.core import limits
+from campaign.core.dates import HumanDateField
 from campaign.core.forms import Form, max_length
 from campaign.core.labels import label
 from campaign.responses.models import RESPONSE_KINDS
@@ -39,7 +41,7 @@ def _status_choices(blank: str | None = None) -> list[SelectChoice]:
 
 class ResponseForm(Form):
     authority = SelectField(_l("Authority"), validators=[InputRequired()])
-    occurred_on = DateField(_l("Date"), validators=[InputRequired()])
+    occurred_on = HumanDateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     summary = TextAreaField(
         _l("Summary"), validators=[InputRequired(), max_length(limits.RESPONSE_SUMMARY)]
@@ -93,6 +95,8 @@ def _target_choices(appeal):
 class StatusForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
     status = SelectField(_l("New status"), validators=[InputRequired()])
+    #: When it happened (default today); the service refuses a date in the future.
+    occurred_on = HumanDateField(_l("Date of the change"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(limits.NOTE)])
     source_url = StringField(
         _l("Source URL"), validators=[Optional(), max_length(limits.SOURCE_URL)]
@@ -101,6 +105,8 @@ class StatusForm(Form):
 
 def status_form(appeal, **kwargs) -> StatusForm:
     form = StatusForm(**kwargs)
+    if form.occurred_on.data is None and not form.occurred_on.raw_data:
+        form.occurred_on.data = dt.datetime.now(dt.UTC).date()
     form.target.choices = _target_choices(appeal)
     form.status.choices = _status_choices()
     return form
@@ -108,7 +114,7 @@ def status_form(appeal, **kwargs) -> StatusForm:
 
 class DueForm(Form):
     target = SelectField(_l("Demand and authority"), validators=[InputRequired()])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = HumanDateField(_l("Due date"), validators=[Optional()])
     reason = StringField(_l("Reason (required when a due date changes)"),
                          validators=[Optional(), max_length(limits.NOTE)])  # fmt: skip
 

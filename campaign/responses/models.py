@@ -78,6 +78,7 @@ class StatusChange(IdMixin, db.Model):
             name="has_evidence",
         ),
         sa.Index("ix_status_changes_target_recorded", "demand_target_id", "recorded_at"),
+        sa.Index("ix_status_changes_target_occurred", "demand_target_id", "occurred_on"),
     )
 
     demand_target_id: Mapped[int] = mapped_column(
@@ -90,6 +91,11 @@ class StatusChange(IdMixin, db.Model):
     )
     note: Mapped[str] = mapped_column(sa.Text, default="")
     source_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    #: When it happened: the response's date when it comes with one, else the date the
+    #: campaigner gave. Histories order by it, then by recorded_at. Never NULL for a row
+    #: recorded since 0015 (the service dates every change); nullable in the schema only
+    #: because SQLite cannot tighten a column in place (see that migration).
+    occurred_on: Mapped[dt.date] = mapped_column(sa.Date, nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

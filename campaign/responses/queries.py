@@ -72,16 +72,39 @@ def get_target_or_404(demand_id: int, authority_slug: str) -> DemandTarget:
 # --- the history of targets ------------------------------------------------------------------
 
 
+#: The order of a target's status history: when a change happened (a letter of June recorded
+#: in December sits in June), then when it was typed.
+CHANGE_ORDER = (StatusChange.occurred_on, StatusChange.recorded_at, StatusChange.id)
+
+
 def _of_appeal_targets(model: type[StatusChange | DueDateChange], appeal_id: int) -> sa.Select:
     """Rows of a target's history (status changes or due date changes) that belong to the
     appeal, oldest first: the one join from a target's history to its appeal."""
+    order = CHANGE_ORDER if model is StatusChange else (model.recorded_at, model.id)
     return (
         sa.select(model)
         .join(DemandTarget)
         .join(Demand)
         .where(Demand.appeal_id == appeal_id)
-        .order_by(model.recorded_at, model.id)
+        .order_by(*order)
     )
+
+
+def standing_change_before(
+    target: DemandTarget, occurred_on=None, exclude: StatusChange | None = None
+) -> StatusChange | None:
+    """The latest change of the target still standing (not retracted), in the order things
+    happened; with `occurred_on`, the latest that happened on or before that day (a change
+    recorded now for that day comes after the ones already recorded for it)."""
+    query = sa.select(StatusChange).where(
+        StatusChange.demand_target_id == target.id, StatusChange.retracted_at.is_(None)
+    )
+    if occurred_on is not None:
+        query = query.where(StatusChange.occurred_on <= occurred_on)
+    if exclude is not None and exclude.id is not None:
+        query = query.where(StatusChange.id != exclude.id)
+    order = [c.desc() for c in CHANGE_ORDER]
+    return db.session.execute(query.order_by(*order).limit(1)).scalar_one_or_none()
 
 
 def appeal_status_changes(appeal_id: int, *where) -> list[StatusChange]:

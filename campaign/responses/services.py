@@ -7,8 +7,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from campaign.appeals.models import (
     TARGET_STATUSES,
     Appeal,
@@ -30,7 +28,7 @@ from campaign.responses.documents import (
     store_document,
 )
 from campaign.responses.models import RESPONSE_KINDS, Response, StatusChange
-from campaign.responses.queries import find_target
+from campaign.responses.queries import find_target, standing_change_before
 
 MAX_SUMMARY = 20_000
 MAX_NOTE = 5_000
@@ -67,6 +65,19 @@ def _clean_url(value: str | None, field: str = "source_url") -> str | None:
     return value
 
 
+def _latest_allowed_day() -> dt.date:
+    """Tomorrow in UTC: a campaigner east of UTC may already live in it."""
+    return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+
+
+def _status_on(target: DemandTarget, day: dt.date | None) -> str:
+    """The target's status standing on `day` (today's when no day is given)."""
+    if day is None:
+        return target.status
+    standing = standing_change_before(target, day)
+    return standing.to_status if standing else "awaiting"
+
+
 def _check_status(status: str | None, field: str = "status") -> str:
     require(
         status in TARGET_STATUSES,
@@ -101,7 +112,7 @@ def record_response(
         errors["authority"] = "Unknown authority: choose one from the register."
     if occurred_on is None:
         errors["occurred_on"] = "Give the date of the response."
-    elif occurred_on > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
+    elif occurred_on > _latest_allowed_day():
         errors["occurred_on"] = "The date of the response is in the future."
     if kind not in RESPONSE_KINDS:
         errors["kind"] = "Choose a kind of response from the list."
@@ -146,7 +157,7 @@ def record_response(
             errors[field] = "A status can only change for a demand the response concerns."
         elif move.status not in TARGET_STATUSES:
             errors[field] = "Choose a status from the list."
-        elif demand_id in targets and targets[demand_id].status == move.status:
+        elif demand_id in targets and _status_on(targets[demand_id], occurred_on) == move.status:
             errors[field] = f"The status is already {move.status}."
     if errors:
         raise InvalidInput(next(iter(errors.values())), errors)
@@ -194,8 +205,15 @@ def change_demand_status(
     note: str | None = "",
     source_url: str | None = None,
     response: Response | None = None,
+    occurred_on: dt.date | None = None,
 ) -> StatusChange:
-    """A new entry in the target's history; it needs a note, a source or a response."""
+    """A new entry in the target's history; it needs a note, a source or a response.
+
+    It is dated by when it happened: the response's date when it comes with one (a different
+    `occurred_on` is refused), else `occurred_on` (default today, never in the future). Its
+    from_status is the status standing on that day, and the target's status becomes that of
+    the latest change in the order things happened, so recording an old letter late does not
+    overwrite a newer status."""
     appeal = target.demand.appeal
     _check_trackable(appeal)
     status = _check_status(status)
@@ -213,32 +231,51 @@ def change_demand_status(
             "response",
             f"The response does not concern demand {target.demand.position}.",
         )
+        require(
+            occurred_on in (None, response.occurred_on),
+            "occurred_on",
+            "A change recorded with a response takes the response's date.",
+        )
+        occurred_on = response.occurred_on
+    occurred_on = occurred_on or dt.datetime.now(dt.UTC).date()
+    require(occurred_on <= _latest_allowed_day(), "occurred_on", "The date is in the future.")
     require(
         bool(note or source_url or response),
         "note",
         "Give a note, a source URL or a response as evidence for the change.",
     )
-    require(target.status != status, "status", f"The status is already {status}.")
+    from_status = _status_on(target, occurred_on)
+    require(from_status != status, "status", f"The status is already {status}.")
     now = utcnow()
     change = StatusChange(
         demand_target=target,
-        from_status=target.status,
+        from_status=from_status,
         to_status=status,
         note=note,
         source_url=source_url,
         response=response,
+        occurred_on=occurred_on,
         recorded_by_id=getattr(user, "id", None),
         recorded_at=now,
     )
     db.session.add(change)
-    target.status = status
-    target.status_changed_at = now
     db.session.flush()
+    _settle_status(target)
     record(user, "status.change", target, {
         "change": change.id, "from": change.from_status, "to": status,
+        "occurred_on": occurred_on.isoformat(),
         "response": response.id if response else None,
     })  # fmt: skip
     return change
+
+
+def _settle_status(target: DemandTarget) -> None:
+    """The target's status is that of its latest standing change (in the order things
+    happened), or awaiting when none stands."""
+    standing = standing_change_before(target)
+    target.status = standing.to_status if standing else "awaiting"
+    target.status_changed_at = standing.recorded_at if standing else None
+    db.session.flush()
 
 
 def retract_status_change(user, change: StatusChange, reason: str | None) -> StatusChange:
@@ -254,15 +291,7 @@ def retract_status_change(user, change: StatusChange, reason: str | None) -> Sta
     change.retracted_by_id = getattr(user, "id", None)
     change.retraction_reason = reason
     db.session.flush()
-    standing = db.session.execute(
-        sa.select(StatusChange)
-        .where(StatusChange.demand_target_id == target.id, StatusChange.retracted_at.is_(None))
-        .order_by(StatusChange.recorded_at.desc(), StatusChange.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    target.status = standing.to_status if standing else "awaiting"
-    target.status_changed_at = standing.recorded_at if standing else None
-    db.session.flush()
+    _settle_status(target)
     record(user, "status.retract", change, {"reason": reason, "status": target.status})
     return change
 

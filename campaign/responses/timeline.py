@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange, Update
-from campaign.appeals.status import Waiting, demand_overdue, demand_status, target_waiting
+from campaign.appeals.status import (
+    Waiting,
+    demand_overdue,
+    demand_status,
+    summarize,
+    target_waiting,
+)
 from campaign.authorities.models import Authority
 from campaign.core.labels import label
 from campaign.deliveries.queries import delivered_on
@@ -37,7 +43,7 @@ class TimelineEntry:
     kind: str
     #: Stable key, also the anchor on the tracker ("response-12").
     key: str
-    #: When it happened (a date's midnight UTC for responses and deliveries).
+    #: When it happened (a date's midnight UTC for responses, status changes, deliveries).
     at: dt.datetime
     #: When it was recorded here, for feeds.
     recorded: dt.datetime
@@ -52,6 +58,10 @@ class TimelineEntry:
     document: str | None = None
     update: Update | None = None
     response_id: int | None = None
+    #: For a status change: its demand's summary just after it (campaign.appeals.status), and
+    #: each authority's status then, so a feed entry tells the state of the whole demand.
+    demand_status: str | None = None
+    target_statuses: list[tuple[Authority, str]] = field(default_factory=list)
 
     @property
     def date(self) -> dt.date:
@@ -96,18 +106,24 @@ def build_timeline(
                 response_id=response.id,
             )
         )  # fmt: skip
-    for change in changes:
+    # Replayed in the order things happened: each target's status as of each change.
+    standing = dict.fromkeys(targets, "awaiting")
+    for change in sorted(changes, key=lambda c: (c.occurred_on, c.recorded_at, c.id)):
         if change.retracted_at is not None or change.demand_target_id not in targets:
             continue
         demand, target = targets[change.demand_target_id]
+        standing[target.id] = change.to_status
+        then = [(t.authority, standing[t.id]) for t in demand.targets]
         entries.append(
             TimelineEntry(
-                "status_change", f"change-{change.id}", change.recorded_at, change.recorded_at,
+                "status_change", f"change-{change.id}", _midnight(change.occurred_on),
+                change.recorded_at,
                 _("Demand %(num)d, %(authority)s: %(status)s", num=demand.position,
                   authority=target.authority.name, status=label(change.to_status)),
                 text=change.note, source_url=change.source_url, authority=target.authority,
                 demand_positions=[demand.position], from_status=change.from_status,
                 to_status=change.to_status, response_id=change.response_id,
+                demand_status=summarize(status for _a, status in then), target_statuses=then,
             )
         )  # fmt: skip
     for update in updates:
@@ -115,7 +131,8 @@ def build_timeline(
             TimelineEntry("update", f"update-{update.id}", update.published_at,
                           update.published_at, update.title, text=update.body, update=update)
         )  # fmt: skip
-    entries.sort(key=lambda e: (e.date, KIND_ORDER[e.kind], e.at, e.key))
+    # When it happened, then what comes first in an appeal's life, then when it was typed.
+    entries.sort(key=lambda e: (e.date, KIND_ORDER[e.kind], e.at, e.recorded, e.key))
     return entries
 
 
@@ -174,16 +191,17 @@ def build_tracker(appeal: Appeal, today: dt.date) -> Tracker:
                 r for r in responses
                 if r.authority_id == target.authority_id and demand in r.demands
             ]  # fmt: skip
+            delivered = delivered_on(target)
             target_rows.append(
                 TargetRow(
                     target=target,
                     status=target.status,
                     overdue=target.is_overdue(today),
-                    waiting=target_waiting(target, appeal, today),
+                    waiting=target_waiting(target, appeal, today, delivered),
                     history=[HistoryItem(c, c.response) for c in by_target.get(target.id, [])],
                     due_changes=due_by_target.get(target.id, []),
                     responses=concerning,
-                    delivered_on=delivered_on(target),
+                    delivered_on=delivered,
                 )
             )
         rows.append(

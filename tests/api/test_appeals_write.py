@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 
@@ -281,7 +283,13 @@ def test_reordering_demands_keeps_their_identity_and_history(
     target = first.targets[0]
     target.status = "met"
     db.session.add(
-        StatusChange(demand_target=target, from_status="awaiting", to_status="met", note="Done")
+        StatusChange(
+            demand_target=target,
+            from_status="awaiting",
+            to_status="met",
+            note="Done",
+            occurred_on=dt.date(2026, 1, 5),
+        )
     )
     db.session.commit()
     target_id = target.id
@@ -367,7 +375,13 @@ def test_a_demand_with_history_cannot_be_dropped(client, db, editor, make_appeal
     appeal = make_appeal(demands=["Has history", "Other"])
     target = appeal.demands[0].targets[0]
     db.session.add(
-        StatusChange(demand_target=target, from_status="awaiting", to_status="rejected", note="No")
+        StatusChange(
+            demand_target=target,
+            from_status="awaiting",
+            to_status="rejected",
+            note="No",
+            occurred_on=dt.date(2026, 1, 5),
+        )
     )
     db.session.commit()
     other_id = appeal.demands[1].id

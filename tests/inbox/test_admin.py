@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from campaign.core.dates import spell_date
 from campaign.inbox.models import Correspondence
 from campaign.responses.models import Response
 from tests.inbox.helpers import reply
@@ -112,7 +113,7 @@ def test_record_as_response_opens_the_form_filled_and_marks_it_recorded(
     ).get_data(as_text=True)
     assert f'name="correspondence" type="hidden" value="{item.id}"' in page
     assert f'<option selected value="{target.authority.slug}">' in page
-    assert f'value="{sent.date().isoformat()}"' in page
+    assert f'value="{spell_date(sent.date(), "en")}"' in page
     assert "registered under number 42" in page
     demand = target.appeal.demands[0]
     assert re.search(rf'<select[^>]*name="status_{demand.id}"[^>]*>.*?<option selected value='

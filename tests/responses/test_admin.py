@@ -145,7 +145,7 @@ def test_images_are_reencoded_without_metadata(app, db, client, login, demo_appe
             "larger than 10 MB",
         ),
         ({"kind": "rumour"}, "Not a valid choice"),
-        ({"occurred_on": "yesterday"}, "Not a valid date"),
+        ({"occurred_on": "yesterday"}, "Give a date such as 10 June 2025"),
     ],
 )
 def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(

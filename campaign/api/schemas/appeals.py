@@ -87,8 +87,9 @@ class DemandSchema(Schema):
         demand_status,
         metadata={
             "type": "string",
-            "enum": list(TARGET_STATUSES),
-            "description": "Derived from the targets' statuses.",
+            "enum": [*TARGET_STATUSES, "mixed"],
+            "description": "Derived from the targets' statuses: their status when every "
+            "target of the demand has the same one, else `mixed` (see each target's status).",
         },
     )
     overdue = fields.Function(

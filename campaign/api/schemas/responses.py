@@ -50,6 +50,11 @@ class TimelineItem(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String(allow_none=True)
     response_id = fields.Integer(allow_none=True)
+    demand_status = fields.String(
+        allow_none=True,
+        metadata={"description": "for a status change: its demand's summary just after it "
+                  "(the targets' common status, or `mixed`)"},
+    )  # fmt: skip
 
 
 class TimelineOut(Schema):
@@ -66,7 +71,9 @@ class TargetOut(Schema):
     status = fields.String()
     overdue = fields.Boolean()
     due_on = fields.Date(allow_none=True)
-    demand_status = fields.String()
+    demand_status = fields.String(
+        metadata={"description": "the demand's summary: its targets' common status, or `mixed`"}
+    )
     demand_overdue = fields.Boolean()
 
     @pre_dump
@@ -89,6 +96,9 @@ class ChangeOut(Schema):
     note = fields.String()
     source_url = fields.String(allow_none=True)
     response = fields.Integer(attribute="response_id", allow_none=True)
+    occurred_on = fields.Date(
+        metadata={"description": "when it happened: the response's date when it has one"}
+    )
     recorded_at = fields.DateTime()
     retracted_at = fields.DateTime(allow_none=True)
     retraction_reason = fields.String(allow_none=True)
@@ -122,6 +132,7 @@ class StatusIn(Schema):
     note = Text(limits.NOTE, load_default="")
     source_url = Text(limits.SOURCE_URL, load_default=None, allow_none=True)
     response = Id(load_default=None, allow_none=True)
+    occurred_on = fields.Date(load_default=None, allow_none=True)
 
 
 class DueIn(Schema):
