@@ -30,7 +30,11 @@ def _change_a_status(client, demo_appeal):
 
 
 def test_notify_previews_the_count_and_the_mail_and_sends_nothing(
-    db, client, login, demo_appeal, audience  # noqa: F811
+    db,
+    client,
+    login,
+    demo_appeal,
+    audience,  # noqa: F811
 ):
     login("editor")
     _change_a_status(client, demo_appeal)
@@ -80,7 +84,12 @@ def test_nothing_to_notify_says_so_without_a_button(db, client, login, demo_appe
 
 
 def test_an_update_is_previewed_per_language_then_published_once(
-    db, client, login, demo_appeal, audience, smtp  # noqa: F811
+    db,
+    client,
+    login,
+    demo_appeal,
+    audience,
+    smtp,  # noqa: F811
 ):
     login("editor")
     posted = client.post(f"{BASE}/updates", data={"title": "Delivered", "body": "We **did** it."})
