@@ -12,7 +12,6 @@ from campaign.audit.models import AuditEntry
 from campaign.mail.models import Mailing, OutboxMessage
 from campaign.mail.worker import drain
 from campaign.responses.models import StatusChange
-from tests.responses.test_mailshots import audience  # noqa: F401  (a fixture)
 
 BASE = f"/admin/appeals/{DEMO_SLUG}"
 
@@ -24,8 +23,8 @@ def _outbox(db) -> int:
 
 def _change_a_status(client, demo_appeal):
     target = demo_appeal.demands[1].targets[0]
-    response = client.post(f"{BASE}/responses/status", data={
-        "target": str(target.id), "status": "acknowledged", "note": "Letter received."})  # fmt: skip
+    data = {"target": str(target.id), "status": "acknowledged", "note": "Letter received."}
+    response = client.post(f"{BASE}/responses/status", data=data)
     assert response.status_code == 302
 
 
@@ -34,7 +33,7 @@ def test_notify_previews_the_count_and_the_mail_and_sends_nothing(
     client,
     login,
     demo_appeal,
-    audience,  # noqa: F811
+    audience,
 ):
     login("editor")
     _change_a_status(client, demo_appeal)
@@ -58,7 +57,7 @@ def test_notify_previews_the_count_and_the_mail_and_sends_nothing(
     assert db.session.scalars(sa.select(StatusChange)).one().mailed_at is None
 
 
-def test_notify_confirmed_twice_mails_once(db, client, login, demo_appeal, audience, smtp):  # noqa: F811
+def test_notify_confirmed_twice_mails_once(db, client, login, demo_appeal, audience, smtp):
     login("editor")
     _change_a_status(client, demo_appeal)
     first = client.post(f"{BASE}/responses/notify")
@@ -89,7 +88,7 @@ def test_an_update_is_previewed_per_language_then_published_once(
     login,
     demo_appeal,
     audience,
-    smtp,  # noqa: F811
+    smtp,
 ):
     login("editor")
     posted = client.post(f"{BASE}/updates", data={"title": "Delivered", "body": "We **did** it."})
@@ -119,7 +118,7 @@ def test_an_update_is_previewed_per_language_then_published_once(
     assert "Published on" in client.get(preview_url).get_data(as_text=True)
 
 
-def test_the_progress_bar_counts_the_outbox(db, client, login, demo_appeal, audience, smtp):  # noqa: F811
+def test_the_progress_bar_counts_the_outbox(db, client, login, demo_appeal, audience, smtp):
     login("editor")
     _change_a_status(client, demo_appeal)
     started = client.post(f"{BASE}/responses/notify")

@@ -12,7 +12,6 @@ from campaign.appeals.demo import DEMO_SLUG
 from campaign.mail.worker import drain
 from campaign.responses.services import change_demand_status
 from tests.conftest import PASSWORD
-from tests.responses.test_mailshots import audience  # noqa: F401  (a fixture)
 
 
 @pytest.mark.browser
@@ -24,7 +23,7 @@ def test_notify_with_preview_and_count(
     demo_appeal,
     audience,
     smtp,
-    artifacts_dir,  # noqa: F811
+    artifacts_dir,
 ):
     editor = make_user("editor")
     email = editor.email
