@@ -6,6 +6,7 @@ button starts the mailshot; its page shows how far it has come. Editors and abov
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +18,7 @@ from campaign.appeals.queries import get_tracked_appeal_or_404
 from campaign.core.actions import run_action
 from campaign.core.datakeys import shredded_at
 from campaign.core.extensions import db
+from campaign.core.i18n import supported_languages
 from campaign.core.limits import UPDATE_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
 from campaign.responses import audience, mailshots
@@ -32,6 +34,18 @@ def _preview_language(counts) -> str:
     if asked in languages:
         return asked
     return max(languages, key=lambda code: (counts.get(code, 0), code == "en"))
+
+
+def _in_campaigners_language(template: str, **values) -> str:
+    """A preview page in the campaigner's own language: its ?lang= picks the mail's language
+    only (elsewhere ?lang= sets the page's), so reading the Russian mail keeps the page in
+    the language the campaigner chose."""
+    languages = supported_languages()
+    chosen = request.cookies.get("lang")
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages) or languages[0]
+    with force_locale(chosen):
+        return render_template(template, **values)
 
 
 def _preview_values(appeal, update=None) -> dict:
@@ -61,7 +75,7 @@ def notify_view(slug: str):
     if request.method == "GET":
         changes = audience.pending_changes(appeal)
         values = _preview_values(appeal) if changes else {"appeal": appeal}
-        return render_template("admin/mailshots/notify.html", changes=changes, **values)
+        return _in_campaigners_language("admin/mailshots/notify.html", changes=changes, **values)
     return run_action(
         None,
         lambda: mailshots.start_status_mailing(current_user, appeal),
@@ -109,7 +123,7 @@ def _update_or_404(appeal, update_id: int) -> Update:
 def update_preview(slug: str, update_id: int):
     appeal = get_tracked_appeal_or_404(slug)
     update = _update_or_404(appeal, update_id)
-    return render_template(
+    return _in_campaigners_language(
         "admin/mailshots/update.html", update=update, **_preview_values(appeal, update)
     )
 

@@ -51,6 +51,8 @@ def test_notify_previews_the_count_and_the_mail_and_sends_nothing(
     assert not any(address in body for address in audience)  # nobody's address
     russian = client.get(f"{BASE}/responses/notify?lang=ru").get_data(as_text=True)
     assert 'lang="ru"' in russian and "What the authorities did" not in russian
+    assert "Что органы власти сделали по «" in russian
+    assert "This will email 4 people." in russian  # the page stays in English
     assert client.get(f"{BASE}/responses/notify?lang=xx").status_code == 200
     assert _outbox(db) == before
     assert db.session.scalar(sa.select(sa.func.count(Mailing.id))) == 0

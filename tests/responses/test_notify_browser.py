@@ -55,6 +55,8 @@ def test_notify_with_preview_and_count(
     subject_ru = page.locator(".mail-subject").inner_text()
     assert page.locator("#preview").get_attribute("lang") == "ru"
     assert "Что органы власти сделали" in subject_ru
+    # ?lang= picks the mail's language; the page stays in the campaigner's.
+    assert page.locator("h1").inner_text().startswith("Notify subscribers")
     assert "Letter received." in page.locator(".mail-text").inner_text()
     page.screenshot(path=os.path.join(artifacts_dir, "notify-preview-ru.png"), full_page=True)
 
