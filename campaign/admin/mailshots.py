@@ -5,7 +5,7 @@ button starts the mailshot; its page shows how far it has come. Editors and abov
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -29,7 +29,7 @@ from campaign.responses.services import draft_update, publish_update
 
 def _preview_language(counts) -> str:
     """?lang= when it is one of ours, else the language most subscribers read."""
-    languages = current_app.config["LANGUAGES"]
+    languages = supported_languages()
     asked = request.args.get("lang", "")
     if asked in languages:
         return asked
@@ -57,7 +57,7 @@ def _preview_values(appeal, update=None) -> dict:
         "appeal": appeal,
         "counts": counts,
         "total": sum(counts.values()),
-        "languages": current_app.config["LANGUAGES"],
+        "languages": supported_languages(),
         "language": language,
         "shredded": mailshots.shredded_message(when) if when else None,
         "mail": audience.preview_mail(appeal, language, update=update),
