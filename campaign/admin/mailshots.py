@@ -97,6 +97,7 @@ def post_update_view(slug: str):
     form = UpdateForm()
 
     def draft():
+        mailshots.refuse_if_shredded(appeal.id)  # nobody left to mail: say so on the form
         body = render_before_writes({"body": form.body.data}, body=UPDATE_BODY_MAX)["body"]
         return draft_update(current_user, appeal, form.title.data, body)
 
