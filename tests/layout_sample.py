@@ -15,7 +15,13 @@ from campaign.core.security import make_token
 from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import Endorsement
 from campaign.endorsements.services import add_endorsement_by_campaigner, submit_endorsement
-from campaign.responses.services import change_demand_status, post_update, record_response
+from campaign.responses import mailshots
+from campaign.responses.services import (
+    change_demand_status,
+    draft_update,
+    post_update,
+    record_response,
+)
 from campaign.signatures.counting import bump_signature_count
 from campaign.signatures.models import Signature
 from campaign.signatures.rollup import record_signature
@@ -62,6 +68,8 @@ def build_sample(demo_appeal) -> dict:
         None, appeal.demands[1].targets[0], "met", note="The summons were withdrawn."
     )
     update = post_update(None, appeal, "The appeal was delivered", markdown(f"News. {LONG_WORD}"))
+    mailing = mailshots.start_update_mailing(None, update)
+    draft = draft_update(None, appeal, f"Next steps {LONG_WORD}", markdown(f"Soon. {LONG_WORD}"))
     signatures = []
     for number, (name, country) in enumerate(
         [("Aida Bekova", "KG"), ("Нурлан Асанов", "KG"), ("Jane Doe", "DE")]
@@ -88,6 +96,8 @@ def build_sample(demo_appeal) -> dict:
         "authority": authority.slug,
         "organization": endorsement.organization.slug,
         "update": update.id,
+        "draft_update": draft.id,
+        "mailing": mailing.id,
         "document": response.document,
         "demand": appeal.demands[0].id,
         "endorsement": endorsement.id,

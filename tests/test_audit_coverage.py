@@ -248,6 +248,16 @@ def a_notify(c):
     return f"/admin/appeals/{c.demo.slug}/responses/notify", {}
 
 
+def a_update_publish(c):
+    # A drafted update (audited itself, so count after it), published from its preview.
+    c.client.post(*a_update(c)[:1], data=a_update(c)[1])
+    from campaign.appeals.models import Update
+
+    c.db.session.rollback()
+    update_id = c.db.session.scalars(sa.select(Update.id)).one()
+    return f"/admin/appeals/{c.demo.slug}/updates/{update_id}/publish", {}
+
+
 def a_new_user(c):
     password = "a long enough password"
     return "/admin/users/new", {
@@ -439,9 +449,9 @@ ACTIONS = {
     "admin.demand_remove": a_demand_remove,
     "admin.demand_move": a_demand_move,
     "admin.appeal_transition:publish": a_publish,
-    "admin.appeal_transition:close": a_close,
+    "admin.appeal_close": a_close,
     "admin.appeal_transition:reopen": a_reopen,
-    "admin.appeal_transition:archive": a_archive,
+    "admin.appeal_archive": a_archive,
     "admin.appeal_hide": a_hide,
     "admin.appeal_unhide": a_unhide,
     "admin.authority_new": a_authority_new,
@@ -459,6 +469,7 @@ ACTIONS = {
     "admin.due_view": a_due,
     "admin.post_update_view": a_update,
     "admin.notify_view": a_notify,
+    "admin.update_publish": a_update_publish,
     "admin.new_user": a_new_user,
     "admin.user_role": a_user_role,
     "admin.user_deactivate": a_user_deactivate,

@@ -211,7 +211,11 @@ NO_FORM_ON_ANY_PAGE.update(
         "only an inbound message's page has them (the crawl receives no mail); "
         "tests/inbox/test_admin.py posts them",
     ),
-    **{"admin.redaction_remove": "listed only beside a saved rule; a CSRF button, no field"},
+    **{"admin.redaction_remove": "listed only beside a saved rule; a CSRF button, no field",
+       "admin.appeal_archive": "only a closed appeal's archive page has it (the crawl closes "
+                               "none); a CSRF button, no field",
+       "admin.update_publish": "only a drafted update's preview has it (the crawl drafts none); "
+                               "a CSRF button, no field; tests/responses/test_confirm_first.py"},
 )  # fmt: skip
 #: Visible text inputs that may go without maxlength: their limits live with the Markdown.
 MARKDOWN_BODIES = {"body"}

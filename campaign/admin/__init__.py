@@ -38,6 +38,7 @@ MODULES = (
     "sealing",
     "endorsements",
     "responses",
+    "mailshots",
     "inbox",
     "deliveries",
     "sharing",

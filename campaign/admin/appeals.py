@@ -11,6 +11,7 @@ from flask_login import current_user
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.admin.forms import AppealForm, HideForm, demand_form
+from campaign.appeals.closing import consequences
 from campaign.appeals.queries import get_appeal_or_404, get_demand_or_404, list_all_appeals
 from campaign.appeals.services import (
     add_demand,
@@ -119,10 +120,31 @@ def appeal_preview(slug: str):
     return render_template("admin/appeals/preview.html", **appeal_context(get_appeal_or_404(slug)))
 
 
-@bp.route("/appeals/<slug>/<any(publish, close, reopen, archive):action>", methods=["POST"])
+@bp.route("/appeals/<slug>/<any(publish, reopen):action>", methods=["POST"])
 @require_role("editor")
 def appeal_transition(slug: str, action: str):
     appeal = get_appeal_or_404(slug)
+    change, done = TRANSITIONS[action]
+    return run_action(
+        None, lambda: change(_me(), appeal), flash=done, success=lambda _done: _to_appeal(slug)
+    )
+
+
+@bp.route("/appeals/<slug>/close", methods=["GET", "POST"], defaults={"action": "close"})
+@bp.route("/appeals/<slug>/archive", methods=["GET", "POST"], defaults={"action": "archive"},
+          endpoint="appeal_archive")  # fmt: skip
+@require_role("editor")
+def appeal_close(slug: str, action: str):
+    """Close or archive, which cannot be simply undone, after a page that says what will
+    happen, with the numbers (GET); the POST from its button acts."""
+    appeal = get_appeal_or_404(slug)
+    if request.method == "GET":
+        return render_template(
+            "admin/appeals/confirm_state.html",
+            appeal=appeal,
+            action=action,
+            figures=consequences(appeal),
+        )
     change, done = TRANSITIONS[action]
     return run_action(
         None, lambda: change(_me(), appeal), flash=done, success=lambda _done: _to_appeal(slug)

@@ -3,8 +3,7 @@ retract a change, set due dates, post updates and notify subscribers. Editors an
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,10 +13,8 @@ from campaign.appeals.queries import get_tracked_appeal_or_404, list_tracked_app
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.actions import run_action
-from campaign.core.limits import UPDATE_BODY_MAX
-from campaign.core.markdown_fields import render_before_writes
 from campaign.inbox import recording as inbox
-from campaign.responses import mailshots
+from campaign.responses import audience, mailshots
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
 from campaign.responses.forms import (
     RetractForm,
@@ -31,7 +28,6 @@ from campaign.responses.services import (
     StatusMove,
     change_demand_status,
     change_due_date,
-    post_update,
     record_response,
     retract_status_change,
 )
@@ -57,6 +53,7 @@ def _page(appeal, **forms) -> str:
     forms.setdefault("update_form", UpdateForm(formdata=None))
     return render_template(
         "admin/responses/appeal.html",
+        mailings=audience.appeal_mailings(appeal),
         appeal=appeal,
         tracker=build_tracker(appeal, today_utc()),
         progress=appeal_progress(appeal),
@@ -166,46 +163,3 @@ def due_view(slug: str):
         change_due_date(current_user, target, form.due_on.data, form.reason.data)
 
     return _page_form(appeal, "due_form", form, change, _l("The due date is saved."))
-
-
-@bp.route("/appeals/<slug>/updates", methods=["POST"])
-@require_role("editor")
-def post_update_view(slug: str):
-    appeal = get_tracked_appeal_or_404(slug)
-    form = UpdateForm()
-
-    def post():
-        body = render_before_writes({"body": form.body.data}, body=UPDATE_BODY_MAX)["body"]
-        update = post_update(current_user, appeal, form.title.data, body)
-        return mailshots.start_update_mailing(current_user, update)
-
-    return run_action(
-        form,
-        post,
-        success=lambda mailing: _mailing_started(slug, mailing, _("The update is published.")),
-        render=lambda: _page(appeal, update_form=form),
-    )
-
-
-@bp.route("/appeals/<slug>/responses/notify", methods=["POST"])
-@require_role("editor")
-def notify_view(slug: str):
-    appeal = get_tracked_appeal_or_404(slug)
-    return run_action(
-        None,
-        lambda: mailshots.start_status_mailing(current_user, appeal),
-        success=lambda mailing: _mailing_started(
-            slug, mailing, _("Subscribers are being notified.")
-        ),
-        render=lambda: _to_page(slug),
-    )
-
-
-def _mailing_started(slug: str, mailing, message: str):
-    """After the commit: queue what fits in this request, say how far it got."""
-    if mailshots.run_inline(mailing.id):
-        flash(message + " " + _("Its emails are queued for every subscriber."))
-    else:
-        flash(message + " " + _("Part of its emails are queued; `flask mailshots send` "
-                                "queues the rest."))  # fmt: skip
-    return _to_page(slug)

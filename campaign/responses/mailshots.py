@@ -75,9 +75,18 @@ def start_status_mailing(user, appeal: Appeal) -> Mailing:
         raise InvalidInput("There are no new status changes to tell subscribers about.")
     mailing = Mailing(appeal_id=appeal.id, kind="status", created_at=utcnow())
     db.session.add(mailing)
+    # The batch is the changes stamped with the mailing's creation time; stamped only where
+    # still unstamped, so of two confirmations racing one starts a mailshot.
+    claimed = db.session.execute(
+        sa.update(StatusChange)
+        .where(StatusChange.id.in_([c.id for c in pending]), StatusChange.mailed_at.is_(None))
+        .values(mailed_at=mailing.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != len(pending):
+        raise InvalidInput("These status changes are being mailed already.")
     for change in pending:
-        # The batch is the changes stamped with the mailing's creation time.
-        change.mailed_at = mailing.created_at
+        db.session.refresh(change)
     db.session.flush()
     record(user, "mailing.start", mailing, {"kind": "status", "changes": [c.id for c in pending]})
     return mailing
@@ -126,15 +135,22 @@ def _subscribers_page(model, after_id: int, size: int, appeal_id: int, *where) -
 
 
 def _context(mailing: Mailing) -> dict:
-    appeal = db.session.execute(appeal_query().where(Appeal.id == mailing.appeal_id)).scalar_one()
+    if mailing.kind == "update":
+        return mail_context(mailing.appeal_id, update=db.session.get(Update, mailing.update_id))
+    return mail_context(mailing.appeal_id, changes=batch_changes(mailing))
+
+
+def mail_context(appeal_id: int, *, update: Update | None = None, changes=None) -> dict:
+    """What a mailshot's templates receive, but the recipient's part: the update's, or the
+    batch of status changes' (a mailing's, or the ones a preview shows)."""
+    appeal = db.session.execute(appeal_query().where(Appeal.id == appeal_id)).scalar_one()
     context = {
         "appeal": appeal,
         "appeal_url": external_url("appeals.show", slug=appeal.slug),
         "tracker_url": external_url("responses.tracker", slug=appeal.slug),
         "progress": appeal_progress(appeal),
     }
-    if mailing.kind == "update":
-        update = db.session.get(Update, mailing.update_id)
+    if update is not None:
         context["update"] = update
         context["update_url"] = external_url(
             "responses.update", slug=appeal.slug, update_id=update.id
@@ -143,7 +159,7 @@ def _context(mailing: Mailing) -> dict:
         targets = {t.id: (d, t) for d in appeal.demands for t in d.targets}
         context["changes"] = [
             (targets[c.demand_target_id][0], targets[c.demand_target_id][1], c)
-            for c in batch_changes(mailing)
+            for c in changes or []
             if c.demand_target_id in targets
         ]
     return context

@@ -315,6 +315,13 @@ def change_due_date(user, target: DemandTarget, due_on: dt.date | None, reason: 
 def post_update(user, appeal: Appeal, title: str | None, body: Rendered) -> Update:
     """Publish news on the appeal; the caller starts its mailshot (mailshots.start_mailing).
     `body` is rendered already (campaign.core.markdown_fields), its length checked there."""
+    return publish_update(user, draft_update(user, appeal, title, body, audited=False))
+
+
+def draft_update(user, appeal: Appeal, title: str | None, body: Rendered, *,
+                 audited: bool = True) -> Update:  # fmt: skip
+    """Save news on the appeal unpublished (no public page shows it, nobody is mailed), so
+    campaigners can preview its mail before publish_update()."""
     _check_trackable(appeal)
     title = _text(title)
     body = stored(body)
@@ -332,10 +339,29 @@ def post_update(user, appeal: Appeal, title: str | None, body: Rendered) -> Upda
         title=title,
         body=body.source,
         body_html=body.html,
-        published_at=utcnow(),
+        published_at=None,
         created_by_id=getattr(user, "id", None),
     )
     db.session.add(update)
     db.session.flush()
-    record(user, "update.post", update, {"appeal": appeal.id, "title": title})
+    if audited:
+        record(user, "update.draft", update, {"appeal": appeal.id, "title": title})
+    return update
+
+
+def publish_update(user, update: Update) -> Update:
+    """Publish a drafted update; the caller starts its mailshot. Once only: a second
+    confirmation (a double click, a resent form) is refused, so nobody is mailed twice."""
+    _check_trackable(db.session.get(Appeal, update.appeal_id))
+    # A conditional UPDATE, so of two confirmations racing only one publishes.
+    claimed = db.session.execute(
+        sa.update(Update)
+        .where(Update.id == update.id, Update.published_at.is_(None))
+        .values(published_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidInput("This update is already published; its emails went once.")
+    db.session.refresh(update)
+    record(user, "update.post", update, {"appeal": update.appeal_id, "title": update.title})
     return update

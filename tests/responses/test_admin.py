@@ -217,7 +217,11 @@ def test_status_retract_due_update_and_notify(db, client, login, demo_appeal, sm
     assert empty.status_code == 400
     assert client.post(f"/admin/appeals/{DEMO_SLUG}/updates",
                        data={"title": "Delivered", "body": "Done."}).status_code == 302  # fmt: skip
-    assert db.session.scalars(sa.select(Update)).one().title == "Delivered"
+    update = db.session.scalars(sa.select(Update)).one()
+    assert update.title == "Delivered" and update.published_at is None  # a draft, previewed
+    assert db.session.scalar(sa.select(sa.func.count(Mailing.id))) == 0
+    publish = f"/admin/appeals/{DEMO_SLUG}/updates/{update.id}/publish"
+    assert client.post(publish).status_code == 302
     assert db.session.scalars(sa.select(Mailing)).one().finished_at is not None
 
 
