@@ -45,6 +45,7 @@ MODULES = (
     "audit",
     "translations",
     "shred",
+    "erase",
 )
 for _module in MODULES:
     import_module(f"campaign.admin.{_module}")
