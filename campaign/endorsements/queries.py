@@ -237,15 +237,20 @@ def _ascii_host(host: str | None) -> str | None:
 
 
 def domain_matches(endorsement: Endorsement) -> bool | None:
-    """Whether the contact's email domain is the organization's website domain or one of its
-    subdomains (mail.kloop.kg for kloop.kg): a hint for moderators, not proof (confirmed
-    endorsements from such an address also carry `domain_verified_at`). None when there is
-    nothing to compare: no website, or no contact address (erased, or never given). A parent
+    """Whether the contact's email domain is the organization's website domain (see
+    email_domain_matches): a hint for moderators, not proof (confirmed endorsements from such
+    an address also carry `domain_verified_at`)."""
+    return email_domain_matches(endorsement.contact_email, endorsement.organization.website)
+
+
+def email_domain_matches(email: str | None, website: str | None) -> bool | None:
+    """True when the address's domain is the website's host (without "www.") or one of its
+    subdomains (mail.kloop.kg for kloop.kg), Unicode and punycode spellings alike. None when
+    there is nothing to compare: no website, or no address (erased, or never given). A parent
     domain does not match (a@gov.kg for ministry.gov.kg): it may be anyone's."""
-    email = endorsement.contact_email
     if not email or "@" not in email:
         return None
-    site = _ascii_host(website_domain(endorsement.organization.website))
+    site = _ascii_host(website_domain(website))
     if site is None:
         return None
     host = _ascii_host(email.rsplit("@", 1)[1])

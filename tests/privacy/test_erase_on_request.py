@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from campaign.appeals.models import Appeal
 from campaign.audit.models import AuditEntry
 from campaign.endorsements.models import Endorsement
-from campaign.signatures.counting import signature_count
+from campaign.signatures.counting import recount, signature_count
 from campaign.signatures.models import Signature
 from tests.endorsements.helpers import endorse, link, mails
 from tests.signatures.helpers import deliver, links, sign
@@ -40,6 +41,10 @@ def test_erase_finds_confirms_and_erases_like_self_service(client, db, smtp, mak
     first, second = _signed_and_endorsed(client, db, smtp, make_appeal)
     assert signature_count(first.id) == 2 and signature_count(second.id) == 1
     login("admin")
+    endorsement_id = db.session.scalars(sa.select(Endorsement.id)).one()
+    assert client.post(f"/admin/endorsements/{endorsement_id}/approve").status_code == 302
+    db.session.rollback()
+    assert db.session.get(Appeal, first.id).endorsement_count == 1
 
     page = client.get("/admin/erase")
     assert page.status_code == 200 and 'name="email"' in page.get_data(True)
@@ -73,6 +78,8 @@ def test_erase_finds_confirms_and_erases_like_self_service(client, db, smtp, mak
     bolot = next(s for s in rows if s.name == "Bolot")
     assert bolot.state == "confirmed" and bolot.email == "bolot@example.org"
     assert signature_count(first.id) == 1 and signature_count(second.id) == 0
+    assert recount(first.id) == 1 and recount(second.id) == 0  # no drift
+    assert db.session.get(Appeal, first.id).endorsement_count == 0
 
     endorsement = db.session.scalars(sa.select(Endorsement)).one()
     assert endorsement.state == "withdrawn" and endorsement.contact_email is None
