@@ -49,6 +49,13 @@ def _erased_message(found: Found) -> str:
     )
 
 
+def _lookup_again(confirm: EraseConfirmForm) -> EraseLookupForm:
+    """The first step again, with the refused address and its error beside the field."""
+    lookup = EraseLookupForm(formdata=None, email=confirm.email.data)
+    lookup.email.errors = list(confirm.email.errors)
+    return lookup
+
+
 @bp.route("/erase", methods=["GET", "POST"])
 @require_role("admin")
 @limiter.limit(LOOKUP_LIMIT, methods=["POST"])
@@ -84,6 +91,6 @@ def erase_confirm():
         form,
         lambda: erase_person(user, form.email.data),
         success=lambda found: redirect(url_for("admin.erase"), 303),
-        render=lambda: render_template("admin/erase/index.html", form=EraseLookupForm()),
+        render=lambda: render_template("admin/erase/index.html", form=_lookup_again(form)),
         flash=_erased_message,
     )

@@ -110,9 +110,13 @@ def test_nothing_found_is_a_clear_answer(client, db, make_appeal, login):
 def test_not_an_address_is_refused_beside_the_field(client, db, login):
     login("admin")
     for typed in ("", "not an address", "a@" + "b" * 400 + ".kg"):
-        response = client.post("/admin/erase", data={"email": typed})
-        assert response.status_code == 400
-        assert 'class="error"' in response.get_data(True)
+        for step in ("/admin/erase", "/admin/erase/confirm"):
+            response = client.post(step, data={"email": typed})
+            assert response.status_code == 400, (step, typed)
+            html = response.get_data(True)
+            assert 'class="error"' in html and 'class="error-summary"' in html
+            assert 'name="email"' in html and 'type="email"' in html
+    assert not [e for e in _entries(db) if e.action.startswith("privacy.erase")]
 
 
 def test_erase_needs_an_admin(client, db, login):
