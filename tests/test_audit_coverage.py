@@ -18,6 +18,8 @@ from tests.signatures.helpers import deliver, links, sign
 EXEMPT = {
     "accounts.login": "signs a campaigner in; failures are rate limited, not campaign data",
     "accounts.logout": "ends the campaigner's own session only",
+    "admin.erase": "looks a person up and shows what would be erased (recorded anyway as "
+    "privacy.erase_lookup: tests/privacy/test_erase_on_request.py); admin.erase_confirm erases",
 }
 
 
@@ -326,6 +328,13 @@ def a_shred(c):
     return f"/admin/appeals/{appeal.slug}/shred", {"slug": appeal.slug, "password": PASSWORD}
 
 
+def a_erase(c):
+    appeal = _published(c.make_appeal, c.db)
+    sign(c.client, appeal, email="erase-me@example.org")
+    deliver(c.smtp, 1)
+    return "/admin/erase/confirm", {"email": "erase-me@example.org"}
+
+
 def _message(c, matched: bool = False):
     from campaign.inbox.services import receive_message
 
@@ -478,6 +487,7 @@ ACTIONS = {
     "admin.translation_remove": a_translation_remove,
     "admin.sealing_key": a_sealing_key,
     "admin.appeal_shred": a_shred,
+    "admin.erase_confirm": a_erase,
     "admin.inbox_assign": a_inbox_assign,
     "admin.inbox_dismiss": a_inbox_dismiss,
     "admin.inbox_publish": a_inbox_publish,

@@ -217,6 +217,10 @@ NO_FORM_ON_ANY_PAGE.update(
        "admin.update_publish": "only a drafted update's preview has it (the crawl drafts none); "
                                "a CSRF button, no field; tests/responses/test_confirm_first.py"},
 )  # fmt: skip
+NO_FORM_ON_ANY_PAGE["admin.erase_confirm"] = (
+    "shown only once a lookup has found someone; its one field is the address typed, hidden: "
+    "tests/privacy/test_erase_on_request.py posts it, bad addresses included"
+)
 #: Visible text inputs that may go without maxlength: their limits live with the Markdown.
 MARKDOWN_BODIES = {"body"}
 MARK = "ж"  # two bytes in UTF-8: a limit must count characters, as the columns do

@@ -92,6 +92,7 @@ ADMIN_PAGES = {
     "/admin/blocklists": "/admin/blocklists",
     "/admin/channels": "/admin/channels",
     "/admin/endorsements": "/admin/endorsements",
+    "/admin/erase": "/admin/erase",
     "/admin/endorsements/<>/reject": "/admin/endorsements/{endorsement}/reject",
     "/admin/inbox": "/admin/inbox",
     "/admin/inbox/redactions": "/admin/inbox/redactions",

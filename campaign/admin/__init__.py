@@ -46,6 +46,8 @@ MODULES = (
     "audit",
     "translations",
     "shred",
+    "erase",
+    "appeal_nav",
 )
 for _module in MODULES:
     import_module(f"campaign.admin.{_module}")

@@ -43,6 +43,7 @@ def endorsement_queue():
         "admin/endorsements/queue.html",
         queue=queue,
         rivals=queries.rivals_of(queue),
+        domain_checks=queries.domain_checks(queue),
         appeals=list_tracked_appeals(),
     )
 
@@ -81,11 +82,13 @@ def reject_endorsement(endorsement_id: int):
 def appeal_endorsements(slug: str):
     appeal = get_appeal_or_404(slug)
     by_state = queries.endorsements_by_state(appeal)
+    rows = [e for state_rows in by_state.values() for e in state_rows]
     return render_template(
         "admin/endorsements/appeal.html",
         appeal=appeal,
         by_state=by_state,
-        rivals=queries.rivals_of(e for rows in by_state.values() for e in rows),
+        rivals=queries.rivals_of(rows),
+        domain_checks=queries.domain_checks(rows),
     )
 
 

@@ -140,3 +140,9 @@ def working_day_overrides() -> list[WorkingDayOverride]:
             )
         ).scalars()
     )
+
+
+def delivery_count(appeal_id: int) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(Delivery).where(Delivery.appeal_id == appeal_id)
+    ).scalar_one()

@@ -3,6 +3,7 @@ Lists load their organization (and appeal, where shown) eagerly: no query per ro
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from campaign.endorsements.models import (
     Organization,
     contact_key,
 )
+from campaign.endorsements.organizations import website_domain
 from campaign.optin.mail import read_link
 
 
@@ -206,12 +208,58 @@ def get_organization_by_slug(slug: str) -> Organization | None:
     ).scalar_one_or_none()
 
 
-def waiting_count() -> int:
-    return db.session.execute(
+def waiting_count(appeal_id: int | None = None) -> int:
+    """Endorsements in the moderation queue (of one appeal, or all)."""
+    query = (
         sa.select(sa.func.count())
         .select_from(Endorsement)
         .where(Endorsement.state == "submitted", Endorsement.flagged.is_(None))
-    ).scalar_one()
+    )
+    if appeal_id is not None:
+        query = query.where(Endorsement.appeal_id == appeal_id)
+    return db.session.execute(query).scalar_one()
+
+
+# --- domain check for moderators ----------------------------------------------------------------
+
+
+def _ascii_host(host: str | None) -> str | None:
+    """A host name as IDNA ASCII, lower-cased, without a trailing dot or "www.", so that
+    "Пример.кг" and "xn--e1afmkfd.xn--j1aef" compare equal. None when it is not a host."""
+    host = unicodedata.normalize("NFKC", (host or "").strip()).lower().rstrip(".")
+    if not host:
+        return None
+    try:
+        labels = [label.encode("idna").decode("ascii") for label in host.split(".")]
+    except UnicodeError:
+        return None
+    return ".".join(labels).removeprefix("www.") or None
+
+
+def domain_matches(endorsement: Endorsement) -> bool | None:
+    """Whether the contact's email domain is the organization's website domain (see
+    email_domain_matches): a hint for moderators, not proof (confirmed endorsements from such
+    an address also carry `domain_verified_at`)."""
+    return email_domain_matches(endorsement.contact_email, endorsement.organization.website)
+
+
+def email_domain_matches(email: str | None, website: str | None) -> bool | None:
+    """True when the address's domain is the website's host (without "www.") or one of its
+    subdomains (mail.kloop.kg for kloop.kg), Unicode and punycode spellings alike. None when
+    there is nothing to compare: no website, or no address (erased, or never given). A parent
+    domain does not match (a@gov.kg for ministry.gov.kg): it may be anyone's."""
+    if not email or "@" not in email:
+        return None
+    site = _ascii_host(website_domain(website))
+    if site is None:
+        return None
+    host = _ascii_host(email.rsplit("@", 1)[1])
+    return host is not None and (host == site or host.endswith("." + site))
+
+
+def domain_checks(endorsements: Iterable[Endorsement]) -> dict[int, bool | None]:
+    """domain_matches for each endorsement, by id, for the moderators' rows."""
+    return {e.id: domain_matches(e) for e in endorsements}
 
 
 def group_by_country(endorsements: Iterable[Endorsement]) -> tuple[list, list]:

@@ -109,3 +109,14 @@ def published_by_authority(appeal) -> dict[int, list[Correspondence]]:
     for row in published_correspondence(appeal):
         found.setdefault(row.authority_id, []).append(row)
     return found
+
+
+def appeal_inbox_counts(appeal_id: int) -> tuple[int, int]:
+    """(messages of the appeal, replies among them not yet recorded or dismissed), one query."""
+    waiting = sa.func.count().filter(Correspondence.state == "new", Correspondence.kind != "bounce")
+    row = db.session.execute(
+        sa.select(sa.func.count(), waiting)
+        .select_from(Correspondence)
+        .where(Correspondence.appeal_id == appeal_id)
+    ).one()
+    return row[0], row[1]
