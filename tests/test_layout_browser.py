@@ -75,6 +75,8 @@ ADMIN_PAGES = {
     "/admin/appeals/<>/inbox": "/admin/appeals/{slug}/inbox",
     "/admin/appeals/<>/preview": "/admin/appeals/{slug}/preview",
     "/admin/appeals/<>/responses": "/admin/appeals/{slug}/responses",
+    # Step 2 of recording a response, the longer page (step 1 is a list of links).
+    "/admin/appeals/<>/responses/new": "/admin/appeals/{slug}/responses/new?authority={authority}",
     "/admin/appeals/<>/sealing-key": "/admin/appeals/{slug}/sealing-key",
     "/admin/appeals/<>/shred": "/admin/appeals/{slug}/shred",
     "/admin/appeals/<>/signatures": "/admin/appeals/{slug}/signatures",

@@ -127,8 +127,10 @@ def _recorded(authority, form):
             for target, status, _note, _concerns in form.rows
             if status.data
         ]
-        done = _("Recorded: %(kind)s from %(authority)s of %(date)s.", kind=label(response.kind),
-                 authority=local_name_text(authority), date=format_date(response.occurred_on, "long"))  # fmt: skip
+        done = _("The response is recorded.") + " " + _(
+            "%(kind)s from %(authority)s, %(date)s.", kind=label(response.kind),
+            authority=local_name_text(authority), date=format_date(response.occurred_on, "long"),
+        )  # fmt: skip
         if moves:
             done += " " + _("Status changes: %(moves)s.", moves="; ".join(moves))
         return done
