@@ -158,6 +158,9 @@ def guided_response_form(appeal, authority, **kwargs) -> GuidedResponseForm:
                 + [(s, label(s)) for s in TARGET_STATUSES if s != target.status]
             ),
             default="",
+            # The service checks the status: a form sent twice (its status moved already)
+            # is then recognised as the same response rather than refused here.
+            validate_choice=False,
         ))  # fmt: skip
         setattr(Form, f"note_{demand.id}", StringField(
             _l("Note on the change (optional)"),

@@ -142,7 +142,7 @@ def test_images_are_reencoded_without_metadata(app, db, client, login, demo_appe
     [
         ({"source_url": "javascript:alert(1)"}, "http:// or https://"),
         ({"status_D1": None, "note_D1": None, "concerns_D3": None}, "at least one demand"),
-        ({"status_D1": "overdue"}, "Not a valid choice"),
+        ({"status_D1": "overdue"}, "Choose a status from the list"),
         ({"status_D1": None}, "A note goes with a new status"),
         ({"document": (io.BytesIO(b"MZ\x90\x00 not a document"), "tool.exe")}, "must be a PDF"),
         ({"document": (io.BytesIO(b"GIF89a" + b"\x00" * 100), "a.gif")}, "must be a PDF"),
