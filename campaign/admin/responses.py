@@ -19,9 +19,9 @@ from campaign.appeals.queries import (
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.actions import run_action
+from campaign.core.labels import label
 from campaign.core.limits import UPDATE_BODY_MAX
 from campaign.core.markdown_fields import render_before_writes
-from campaign.core.labels import label
 from campaign.inbox import recording as inbox
 from campaign.names.localize import local_name_text
 from campaign.responses import mailshots

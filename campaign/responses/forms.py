@@ -125,7 +125,7 @@ class GuidedResponseForm(ResponseForm):
         """Besides each field's own checks: at least one demand is concerned (a status moves or
         its box is ticked), and a note goes with a status move (it would be lost otherwise)."""
         valid = super().validate(extra_validators=extra_validators)
-        for _target, status, note, concerns in self.rows:
+        for _target, status, note, _concerns in self.rows:
             if note.data and not status.data:
                 note.errors.append(str(_l("A note goes with a new status: choose one above.")))
                 valid = False

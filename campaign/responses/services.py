@@ -193,13 +193,15 @@ def record_response_once(user, appeal: Appeal, **fields) -> tuple[Response, bool
     authority = fields.get("authority")
     if authority is not None:
         same = db.session.execute(
-            sa.select(Response).where(
+            sa.select(Response)
+            .where(
                 Response.appeal_id == appeal.id,
                 Response.authority_id == authority.id,
                 Response.occurred_on == fields.get("occurred_on"),
                 Response.kind == fields.get("kind"),
                 Response.summary == _text(fields.get("summary")),
-            ).limit(1)
+            )
+            .limit(1)
         ).scalar_one_or_none()
         if same is not None:
             return same, False

@@ -120,10 +120,7 @@ def test_images_are_reencoded_without_metadata(app, db, client, login, demo_appe
     login("editor")
     original = maker()
     data = _form(demo_appeal, document=(io.BytesIO(original), "photo.bin"))
-    assert (
-        client.post(NEW, data=data, content_type="multipart/form-data").status_code
-        == 302
-    )
+    assert client.post(NEW, data=data, content_type="multipart/form-data").status_code == 302
     row = db.session.scalars(sa.select(Response)).one()
     with client.get(f"/documents/{row.document}") as served:
         served.get_data()

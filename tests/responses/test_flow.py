@@ -47,9 +47,7 @@ def test_step_one_lists_the_appeals_authorities_and_links_them_from_its_pages(
     assert f'href="{BASE}/new?authority={AUTHORITIES}"' in step_one
 
 
-def test_step_two_shows_only_the_authoritys_demands_with_their_status(
-    client, login, demo_appeal
-):
+def test_step_two_shows_only_the_authoritys_demands_with_their_status(client, login, demo_appeal):
     login("editor")
     d1, d2, d3, d4 = demo_appeal.demands
     page = client.get(f"{BASE}/new?authority={AUTHORITIES}").get_data(as_text=True)
@@ -191,8 +189,12 @@ def test_archived_and_draft_appeals_say_why_and_take_nothing(
     for answer, status in (
         (client.get(base), 200),
         (client.get(f"{base}?authority={authority}"), 200),
-        (client.post(f"{base}?authority={authority}",
-                     data=_letter(**{f"status_{demand.id}": "met"})), 400),  # fmt: skip
+        (
+            client.post(
+                f"{base}?authority={authority}", data=_letter(**{f"status_{demand.id}": "met"})
+            ),
+            400,
+        ),
     ):
         assert answer.status_code == status
         page = answer.get_data(as_text=True)
