@@ -10,10 +10,8 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import InputRequired, Optional
 
@@ -24,22 +22,18 @@ from campaign.core.labels import label
 from campaign.responses.models import RESPONSE_KINDS
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, text) for value, text in pairs]
 
 
-def _status_choices(blank: str | None = None) -> list[SelectChoice]:
-    choices = [(s, label(s)) for s in TARGET_STATUSES]
-    return _choices(([("", blank)] if blank else []) + choices)
+def _status_choices() -> list[SelectChoice]:
+    return _choices((s, label(s)) for s in TARGET_STATUSES)
 
 
 class ResponseForm(Form):
-    authority = SelectField(_l("Authority"), validators=[InputRequired()])
+    """What a response is; the authority comes from step 1 and the demands are added per
+    authority (guided_response_form)."""
+
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     summary = TextAreaField(
@@ -49,7 +43,6 @@ class ResponseForm(Form):
         _l("Source URL"), validators=[Optional(), max_length(limits.SOURCE_URL)]
     )
     document = FileField(_l("Document (PDF, PNG, JPEG or WebP, at most 10 MB)"))
-    demands = CheckboxesField(_l("Demands it concerns"), coerce=int)
     #: Recording an inbound message (campaign.inbox): its id, and which of its stored
     #: attachments becomes the document when none is uploaded.
     correspondence = HiddenField(validators=[Optional()])
@@ -117,9 +110,6 @@ class UpdateForm(Form):
 class GuidedResponseForm(ResponseForm):
     """Step 2 of "Record a response": the authority is chosen already (step 1), and each of
     the demands addressed to it has one control for its new status."""
-
-    authority = None
-    demands = None
 
     def validate(self, extra_validators=None) -> bool:
         """Besides each field's own checks: at least one demand is concerned (a status moves or
