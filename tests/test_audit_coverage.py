@@ -204,15 +204,14 @@ def a_record_response(c):
     from campaign.appeals.demo import SCNS
 
     d1, _d2, d3, _d4 = c.demo.demands
-    return f"/admin/appeals/{c.demo.slug}/responses/record", {
-        "authority": SCNS,
+    return f"/admin/appeals/{c.demo.slug}/responses/new?authority={SCNS}", {
         "occurred_on": "2025-06-05",
         "kind": "official_letter",
         "summary": "The Committee denies any pressure.",
         "source_url": "https://example.org/letter",
-        "demands": [str(d1.id), str(d3.id)],
         f"status_{d1.id}": "rejected",
         f"note_{d1.id}": "Denies the facts.",
+        f"concerns_{d3.id}": "y",
     }
 
 
@@ -472,7 +471,7 @@ ACTIONS = {
     "admin.reject_endorsement": a_reject,
     "admin.mark_initiator": a_initiator,
     "admin.add_endorsement": a_add_endorsement,
-    "admin.record_response_view": a_record_response,
+    "admin.response_new": a_record_response,
     "admin.change_status_view": a_change_status,
     "admin.retract_view": a_retract,
     "admin.due_view": a_due,

@@ -391,6 +391,8 @@ def _pages(app, known: dict) -> list[str]:
         url = _page_url(app, rule, known)
         if url is not None and not url.endswith((".csv", ".png", ".svg", ".atom", ".json")):
             urls.append(url)
+    # Step 2 of recording a response is reached by choosing an authority (a query string).
+    urls.append(f"/admin/appeals/{known['slug']}/responses/new?authority={known['authority']}")
     # The draft's admin pages carry forms the published appeal's do not (publish, demands).
     urls += [u.replace(known["slug"], known["draft"]) for u in urls if "/admin/appeals/" in u]
     return sorted(set(urls))

@@ -78,6 +78,8 @@ ADMIN_PAGES = {
     "/admin/appeals/<>/mailshots/<>": "/admin/appeals/{slug}/mailshots/{mailing}",
     "/admin/appeals/<>/close": "/admin/appeals/{slug}/close",
     "/admin/appeals/<>/archive": "/admin/appeals/{slug}/archive",
+    # Step 2 of recording a response, the longer page (step 1 is a list of links).
+    "/admin/appeals/<>/responses/new": "/admin/appeals/{slug}/responses/new?authority={authority}",
     "/admin/appeals/<>/sealing-key": "/admin/appeals/{slug}/sealing-key",
     "/admin/appeals/<>/shred": "/admin/appeals/{slug}/shred",
     "/admin/appeals/<>/signatures": "/admin/appeals/{slug}/signatures",

@@ -3,24 +3,33 @@ retract a change, set due dates, post updates and notify subscribers. Editors an
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
-from campaign.appeals.queries import get_tracked_appeal_or_404, list_tracked_appeals
+from campaign.appeals.queries import (
+    get_appeal_or_404,
+    get_tracked_appeal_or_404,
+    list_tracked_appeals,
+)
 from campaign.appeals.status import appeal_progress, today_utc
 from campaign.authorities.queries import get_authority_by_slug
 from campaign.core.actions import run_action
+from campaign.core.dates import spell_date
+from campaign.core.labels import label
 from campaign.inbox import recording as inbox
+from campaign.names.localize import local_name_text
 from campaign.responses import audience, mailshots
 from campaign.responses.documents import MAX_DOCUMENT_BYTES
 from campaign.responses.forms import (
     RetractForm,
     UpdateForm,
     due_form,
-    response_form,
+    guided_response_form,
     status_form,
 )
 from campaign.responses.queries import appeal_targets, get_appeal_target, get_status_change_or_404
@@ -28,7 +37,7 @@ from campaign.responses.services import (
     StatusMove,
     change_demand_status,
     change_due_date,
-    record_response,
+    record_response_once,
     retract_status_change,
 )
 from campaign.responses.timeline import build_tracker
@@ -44,10 +53,6 @@ def _authorities(appeal):
 
 
 def _page(appeal, **forms) -> str:
-    if "record_form" not in forms:
-        forms["record_form"] = response_form(appeal, _authorities(appeal), formdata=None)
-        # "Record as response" from the inbox: the form filled from the message.
-        inbox.prefill_from_request(appeal, forms["record_form"])
     forms.setdefault("status_form", status_form(appeal, formdata=None))
     forms.setdefault("due_form", due_form(appeal, formdata=None))
     forms.setdefault("update_form", UpdateForm(formdata=None))
@@ -92,33 +97,99 @@ def appeal_responses(slug: str):
     return _page(get_tracked_appeal_or_404(slug))
 
 
-@bp.route("/appeals/<slug>/responses/record", methods=["POST"])
+#: Why an appeal takes no response, by its state (services refuse them too).
+CANNOT_RECORD = {
+    "draft": _l("This appeal is a draft: publish it before recording what the authorities did."),
+    "archived": _l("This appeal is archived: it is read-only, no response can be recorded."),
+}
+
+
+def _choose_authority(appeal, problem=None):
+    """Step 1: the appeal's authorities, each a link to step 2 (a message, if any, on top)."""
+    page = render_template(
+        "admin/responses/new.html", appeal=appeal, authorities=_authorities(appeal),
+        problem=problem or CANNOT_RECORD.get(appeal.state),
+        correspondence=request.args.get("correspondence"),
+    )  # fmt: skip
+    return page, 400 if problem or request.method == "POST" else 200
+
+
+def _recorded(authority, form):
+    """The flash after recording: who answered and what moved."""
+
+    def message(result) -> str:
+        response, new = result
+        if not new:
+            return _("This response was recorded already; nothing was added.")
+        moves = [
+            _("demand %(num)d: %(status)s", num=target.demand.position, status=label(status.data))
+            for target, status, _note, _concerns in form.rows
+            if status.data
+        ]
+        day = spell_date(response.occurred_on, str(get_locale() or "en"))
+        done = _("The response is recorded.") + " " + _(
+            "%(kind)s from %(authority)s, %(date)s.", kind=label(response.kind),
+            authority=local_name_text(authority), date=day,
+        )  # fmt: skip
+        if moves:
+            done += " " + _("Status changes: %(moves)s.", moves="; ".join(moves))
+        return done
+
+    return message
+
+
+@bp.route("/appeals/<slug>/responses/new", methods=["GET", "POST"])
 @require_role("editor")
-def record_response_view(slug: str):
-    appeal = get_tracked_appeal_or_404(slug)
-    form = response_form(appeal, _authorities(appeal))
+def response_new(slug: str):
+    """Record a response in two steps: choose the authority (step 1), then one short form with
+    only the demands addressed to it (step 2). The demands a response concerns are those whose
+    status moves and those ticked "concerns this demand"."""
+    appeal = get_appeal_or_404(slug)
+    wanted = request.args.get("authority")
+    if appeal.state in CANNOT_RECORD or not wanted:
+        return _choose_authority(appeal)
+    authority = get_authority_by_slug(wanted)
+    if authority is None:
+        abort(404)
+    if authority not in _authorities(appeal):
+        return _choose_authority(appeal, _(
+            "%(name)s is not an authority this appeal is addressed to: choose one of the list.",
+            name=local_name_text(authority),
+        ))  # fmt: skip
+    form = guided_response_form(appeal, authority)
+    if request.method == "GET":
+        # "Record as response" from the inbox: the form filled from the message.
+        inbox.prefill_from_request(appeal, form)
 
     def record():
         upload = form.document.data
-        moves = {
-            demand.id: StatusMove(status.data, note.data or "")
-            for demand, status, note in form.move_fields
-            if status.data
-        }
         message = inbox.recorded_message(appeal, form)
         document = upload.read(MAX_DOCUMENT_BYTES + 1) if upload and upload.filename else None
         if document is None and message is not None:
             document = inbox.attachment_bytes(message, form.use_attachment.data)
-        response = record_response(
-            current_user, appeal, authority=get_authority_by_slug(form.authority.data),
-            occurred_on=form.occurred_on.data, kind=form.kind.data, summary=form.summary.data,
-            source_url=form.source_url.data, demands=form.demands.data, moves=moves,
-            document=document,
+        moves = {t.demand.id: StatusMove(status.data, note.data or "")
+                 for t, status, note, _c in form.rows if status.data}  # fmt: skip
+        concerned = [t.demand.id for t, status, _n, concerns in form.rows
+                     if status.data or concerns.data]  # fmt: skip
+        result = record_response_once(
+            current_user, appeal, authority=authority, occurred_on=form.occurred_on.data,
+            kind=form.kind.data, summary=form.summary.data, source_url=form.source_url.data,
+            demands=concerned, moves=moves, document=document,
         )  # fmt: skip
-        if message is not None:
-            inbox.mark_recorded(current_user, message, response)
+        if message is not None and result[1]:
+            inbox.mark_recorded(current_user, message, result[0])
+        return result
 
-    return _page_form(appeal, "record_form", form, record, _l("The response is recorded."))
+    return run_action(
+        form,
+        record,
+        flash=_recorded(authority, form),
+        success=lambda _result: _to_page(slug),
+        render=lambda: render_template(
+            "admin/responses/record.html", appeal=appeal, authority=authority, form=form
+        ),
+        aliases={"demands": form.rows[0][1].name} if form.rows else None,
+    )
 
 
 @bp.route("/appeals/<slug>/responses/status", methods=["POST"])

@@ -67,11 +67,10 @@ class RedactionForm(Form):
 
 
 def prefill_response(form, item) -> None:
-    """Fill a response form (campaign.responses.forms.response_form) from a message: its
-    authority, date, kind, a summary draft, the demands addressed to the authority and, for
-    an auto-reply, 'acknowledged' as their new status."""
+    """Fill step 2 of the response form (campaign.responses.forms.guided_response_form, for the
+    message's authority) from a message: its date, kind, a summary draft, every demand ticked
+    as concerned and, for an auto-reply, 'acknowledged' as their new status."""
     form.correspondence.data = str(item.id)
-    form.authority.data = item.authority.slug if item.authority else ""
     sent = item.sent_at or item.received_at
     form.occurred_on.data = min(sent.date(), dt.datetime.now(dt.UTC).date())
     form.kind.data = "official_letter"
@@ -81,7 +80,8 @@ def prefill_response(form, item) -> None:
         demand for demand, _status, _note in form.move_fields
         if any(t.authority_id == item.authority_id for t in demand.targets)
     ]  # fmt: skip
-    form.demands.data = [d.id for d in concerned]
+    for _target, _status, _note, concerns in form.rows:
+        concerns.data = True
     if item.kind == "auto_reply":
         for demand, status, note in form.move_fields:
             if demand in concerned and _target_status(demand, item.authority_id) == "awaiting":

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from campaign.appeals.models import (
     TARGET_STATUSES,
     Appeal,
@@ -192,6 +194,31 @@ def record_response(
         delete_document(response.document)
         raise
     return response
+
+
+def record_response_once(user, appeal: Appeal, **fields) -> tuple[Response, bool]:
+    """`record_response`, unless the same response (authority, date, kind and summary) is
+    recorded on the appeal already: a form sent twice (a double click, a reload after the
+    answer) records once. Answers (the response, whether it is new). The appeal's row is
+    locked first, so two sends at the same moment wait for each other (PostgreSQL; SQLite
+    writes one at a time anyway)."""
+    db.session.execute(sa.select(Appeal.id).where(Appeal.id == appeal.id).with_for_update())
+    authority = fields.get("authority")
+    if authority is not None:
+        same = db.session.execute(
+            sa.select(Response)
+            .where(
+                Response.appeal_id == appeal.id,
+                Response.authority_id == authority.id,
+                Response.occurred_on == fields.get("occurred_on"),
+                Response.kind == fields.get("kind"),
+                Response.summary == _text(fields.get("summary")),
+            )
+            .limit(1)
+        ).scalar_one_or_none()
+        if same is not None:
+            return same, False
+    return record_response(user, appeal, **fields), True
 
 
 # --- status changes --------------------------------------------------------------------------

@@ -108,11 +108,12 @@ def test_record_as_response_opens_the_form_filled_and_marks_it_recorded(
     message.add_attachment(b"%PDF-1.4 receipt", maintype="application", subtype="pdf",
                            filename="receipt.pdf")  # fmt: skip
     item = receive(message)
-    page = client.get(
-        f"/admin/appeals/{target.appeal.slug}/responses?correspondence={item.id}"
-    ).get_data(as_text=True)
+    shown = client.get(f"/admin/inbox/{item.id}").get_data(as_text=True)
+    url = (f"/admin/appeals/{target.appeal.slug}/responses/new?authority={target.authority.slug}"
+           f"&amp;correspondence={item.id}")  # fmt: skip
+    assert url in shown  # "Record as response" opens step 2 for the message's authority
+    page = client.get(url.replace("&amp;", "&")).get_data(as_text=True)
     assert f'name="correspondence" type="hidden" value="{item.id}"' in page
-    assert f'<option selected value="{target.authority.slug}">' in page
     assert f'value="{spell_date(sent.date(), "en")}"' in page
     assert "registered under number 42" in page
     demand = target.appeal.demands[0]
@@ -120,20 +121,24 @@ def test_record_as_response_opens_the_form_filled_and_marks_it_recorded(
                      r'"acknowledged">', page, re.S)  # fmt: skip
     assert "receipt.pdf" in page
 
+    assert re.search(rf'name="concerns_{demand.id}"[^>]*checked', page) or re.search(
+        rf'checked[^>]*name="concerns_{demand.id}"', page
+    )
     form = {
-        "correspondence": str(item.id), "authority": target.authority.slug,
+        "correspondence": str(item.id),
         "occurred_on": sent.date().isoformat(), "kind": "official_letter",
-        "summary": "Registered under number 42.", "demands": [str(demand.id)],
+        "summary": "Registered under number 42.", f"concerns_{demand.id}": "y",
         f"status_{demand.id}": "acknowledged", "use_attachment": str(item.attachments[0].id),
     }  # fmt: skip
-    response = client.post(f"/admin/appeals/{target.appeal.slug}/responses/record", data=form)
+    post_url = url.replace("&amp;", "&")
+    response = client.post(post_url, data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(item)
     recorded = db.session.get(Response, item.response_id)
     assert item.state == "recorded" and recorded.summary == "Registered under number 42."
     assert recorded.document and recorded.document_type == "application/pdf"
     assert demand.targets[0].status == "acknowledged"
-    again = client.post(f"/admin/appeals/{target.appeal.slug}/responses/record", data=form)
+    again = client.post(post_url, data=form)
     assert again.status_code == 400
 
 
@@ -141,8 +146,9 @@ def test_a_message_of_another_appeal_cannot_prefill(client, login, receive, targ
     login("editor")
     item = receive(reply(target.reply_to))
     other = make_appeal()
+    authority = other.demands[0].targets[0].authority.slug
     assert client.get(
-        f"/admin/appeals/{other.slug}/responses?correspondence={item.id}"
+        f"/admin/appeals/{other.slug}/responses/new?authority={authority}&correspondence={item.id}"
     ).status_code == 404  # fmt: skip
 
 

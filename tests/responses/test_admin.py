@@ -18,6 +18,7 @@ from campaign.mail.models import Mailing
 from campaign.responses.models import Response, StatusChange
 
 BASE = f"/admin/appeals/{DEMO_SLUG}/responses"
+NEW = f"{BASE}/new?authority={SCNS}"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -42,19 +43,24 @@ def _jpeg_with_exif() -> bytes:
 
 
 def _form(demo_appeal, **changes):
-    d1, _d2, d3, _d4 = demo_appeal.demands
+    """Step 2 for the State Committee: demand 1 rejected, demand 3 concerned without a change.
+    In `changes`, D1..D4 in a name stand for the demands' ids; None leaves a field out."""
+    ids = {f"D{d.position}": str(d.id) for d in demo_appeal.demands}
+    d1, d3 = ids["D1"], ids["D3"]
     data = {
-        "authority": SCNS,
         "occurred_on": "2025-06-05",
         "kind": "official_letter",
         "summary": "The Committee denies any pressure on Kloop.",
         "source_url": "https://example.org/letter",
-        "demands": [str(d1.id), str(d3.id)],
-        f"status_{d1.id}": "rejected",
-        f"note_{d1.id}": "Denies the facts.",
+        f"status_{d1}": "rejected",
+        f"note_{d1}": "Denies the facts.",
+        f"concerns_{d3}": "y",
     }
-    data.update(changes)
-    return data
+    for name, value in changes.items():
+        for key, demand_id in ids.items():
+            name = name.replace(key, demand_id)
+        data[name] = value
+    return {name: value for name, value in data.items() if value is not None}
 
 
 def _post_form(client, url: str, data: dict):
@@ -87,7 +93,7 @@ def test_editor_records_a_response_with_a_pdf_and_a_status(app, db, client, logi
     page = client.get(BASE)
     assert page.status_code == 200 and "Record a response" in page.get_data(as_text=True)
     data = _form(demo_appeal, document=(io.BytesIO(PDF), "letter.pdf"))
-    response = client.post(f"{BASE}/record", data=data, content_type="multipart/form-data")
+    response = client.post(NEW, data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     row = db.session.scalars(sa.select(Response)).one()
     assert row.document.endswith(".pdf") and row.document_type == "application/pdf"
@@ -114,10 +120,7 @@ def test_images_are_reencoded_without_metadata(app, db, client, login, demo_appe
     login("editor")
     original = maker()
     data = _form(demo_appeal, document=(io.BytesIO(original), "photo.bin"))
-    assert (
-        client.post(f"{BASE}/record", data=data, content_type="multipart/form-data").status_code
-        == 302
-    )
+    assert client.post(NEW, data=data, content_type="multipart/form-data").status_code == 302
     row = db.session.scalars(sa.select(Response)).one()
     with client.get(f"/documents/{row.document}") as served:
         served.get_data()
@@ -134,10 +137,10 @@ def test_images_are_reencoded_without_metadata(app, db, client, login, demo_appe
 @pytest.mark.parametrize(
     ("changes", "field_message"),
     [
-        ({"authority": "no-such-authority"}, "Not a valid choice"),
         ({"source_url": "javascript:alert(1)"}, "http:// or https://"),
-        ({"demands": []}, "Choose the demands"),
-        ({"demands": ["999999"]}, "Not a valid choice"),
+        ({"status_D1": None, "note_D1": None, "concerns_D3": None}, "at least one demand"),
+        ({"status_D1": "overdue"}, "Choose a status from the list"),
+        ({"status_D1": None}, "A note goes with a new status"),
         ({"document": (io.BytesIO(b"MZ\x90\x00 not a document"), "tool.exe")}, "must be a PDF"),
         ({"document": (io.BytesIO(b"GIF89a" + b"\x00" * 100), "a.gif")}, "must be a PDF"),
         (
@@ -152,7 +155,7 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(
     app, db, client, login, demo_appeal, changes, field_message
 ):
     login("editor")
-    response = _post_form(client, f"{BASE}/record", _form(demo_appeal, **changes))
+    response = _post_form(client, NEW, _form(demo_appeal, **changes))
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert field_message.lower() in body.lower() and 'class="error"' in body
@@ -161,14 +164,16 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_stored(
 
 
 def test_a_status_for_a_demand_not_addressed_to_the_authority(db, client, login, demo_appeal):
+    """Demand 2 is addressed to the Committee only: the other authority's form has no control
+    for it, and a status sent for it anyway is ignored (nothing else chosen: refused)."""
     login("editor")
     d2 = demo_appeal.demands[1]
-    data = _form(demo_appeal, authority=AUTHORITIES, demands=[str(d2.id)])
-    response = client.post(f"{BASE}/record", data=data, content_type="multipart/form-data")
+    url = f"{BASE}/new?authority={AUTHORITIES}"
+    assert f'name="status_{d2.id}"' not in client.get(url).get_data(as_text=True)
+    data = _form(demo_appeal, status_D1=None, note_D1=None, concerns_D3=None, status_D2="met")
+    response = client.post(url, data=data, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "Demand 2 is not addressed to Authorities of the Kyrgyz Republic" in response.get_data(
-        as_text=True
-    )
+    assert "at least one demand" in response.get_data(as_text=True)
     assert _stored(db) == (0, 0)
 
 
@@ -229,7 +234,7 @@ def test_moderators_and_visitors_cannot_change_anything(client, login, demo_appe
     assert client.get(BASE).status_code == 302  # to the login page
     login("moderator")
     assert client.get(BASE).status_code == 403
-    assert client.post(f"{BASE}/record", data=_form(demo_appeal)).status_code == 403
+    assert client.post(NEW, data=_form(demo_appeal)).status_code == 403
 
 
 def test_the_admin_menu_lists_responses(client, login, demo_appeal):
