@@ -53,9 +53,9 @@ def test_a_letter_recorded_late_is_dated_by_the_letter_everywhere(
     # Typed later, on 6 Dec 2026: the Committee's letter of 10 June 2025, spelled out.
     with time_machine.travel(TYPED, tick=False):
         login("editor")
-        answer = _post_form(client, f"/admin/appeals/{DEMO_SLUG}/responses/record", {
-            "authority": SCNS, "occurred_on": "10 June 2025", "kind": "official_letter",
-            "summary": "The Committee rejects demand 1.", "demands": [str(d1.id)],
+        answer = _post_form(client, f"/admin/appeals/{DEMO_SLUG}/responses/new?authority={SCNS}", {
+            "occurred_on": "10 June 2025", "kind": "official_letter",
+            "summary": "The Committee rejects demand 1.",
             "source_url": "https://example.org/letter", f"status_{d1.id}": "rejected",
         })  # fmt: skip
         assert answer.status_code == 302, answer.get_data(as_text=True)[-3000:]
