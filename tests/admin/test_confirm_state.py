@@ -3,6 +3,8 @@ nothing, the POST from its button does."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal
@@ -64,9 +66,6 @@ def test_archive_asks_first_with_the_erasure_date(db, client, login, make_appeal
     assert f'href="/admin/appeals/{slug}/archive"' in show
     body = client.get(f"/admin/appeals/{slug}/archive").get_data(as_text=True)
     assert "Archiving cannot be undone." in body and "erased 10 days after closing" in body
-    import datetime as dt
-
-
     assert spell_date(closed_on + dt.timedelta(days=10), "en") in body
     assert _state(db, slug) == "closed"
     assert client.post(f"/admin/appeals/{slug}/archive").status_code == 302
