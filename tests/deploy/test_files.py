@@ -161,3 +161,29 @@ def test_nginx_accepts_the_site(tmp_path):
     )
     result = stack.nginx_test(stack.render_main(tmp_path, site), tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_flask_wrapper_runs_a_command_with_the_environment_file(tmp_path):
+    """deploy/answerable-flask reads the file as the services do: `keys init` writes the key
+    where the file's DATA_KEY_FILE says, under the production config."""
+    key = tmp_path / "data.key"
+    text = stack.ENV_EXAMPLE.read_text()
+    old = "DATA_KEY_FILE=/srv/answerable/instance/data.key"
+    assert old in text
+    env_file = tmp_path / "answerable.env"
+    env_file.write_text(text.replace(old, f"DATA_KEY_FILE={key}"))
+    user = subprocess.run(["id", "-un"], capture_output=True, text=True, check=True).stdout
+    result = subprocess.run(
+        [str(stack.DEPLOY / "answerable-flask"), "keys", "init"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ANSWERABLE_ROOT": str(stack.ROOT),
+            "ANSWERABLE_ENV": str(env_file),
+            "ANSWERABLE_USER": user.strip(),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert key.stat().st_mode & 0o777 == 0o600

@@ -182,6 +182,10 @@ def test_the_site_runs_behind_nginx_with_tls(app, db, smtp, make_appeal, deploym
     assert browser.get("/static/css/nothing.0123456789ab.css").status == 404
 
     # Sign; the worker mails the confirmation through SMTP; confirming counts.
+    def count() -> int:
+        return json.loads(browser.get(f"/api/v1/appeals/{slug}").body)["signature_count"]
+
+    assert count() == 0
     form = browser.get(f"/appeals/{slug}")
     signed = browser.post_form(
         f"/appeals/{slug}/sign",
@@ -203,11 +207,7 @@ def test_the_site_runs_behind_nginx_with_tls(app, db, smtp, make_appeal, deploym
     assert opened.status == 200
     assert browser.post_form(link, {"csrf_token": _token(opened)}).status == 303
 
-    def counted():
-        answer = browser.get(f"/api/v1/appeals/{slug}")
-        return json.loads(answer.body)["signature_count"] == 1
-
-    stack.wait_until(counted, 15, "the signature to count")
+    stack.wait_until(lambda: count() == 1, 15, "the signature to count")
 
     # The rate limit sees each client's own address: nginx replaces X-Forwarded-For.
     first, second = deployment.client(), deployment.client()
