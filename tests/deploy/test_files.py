@@ -187,3 +187,11 @@ def test_flask_wrapper_runs_a_command_with_the_environment_file(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_nginx_drops_idle_upstream_connections_before_gunicorn_does():
+    match = re.search(r"^\s*keepalive_timeout (\d+)s;", stack.SITE.read_text(), re.M)
+    assert match, "the upstream has no keepalive_timeout (nginx's default, 60 s, is too long)"
+    namespace: dict = {}
+    exec((stack.ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own file
+    assert int(match.group(1)) < namespace["keepalive"]
