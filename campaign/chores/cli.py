@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask.cli import with_appcontext
 
@@ -24,6 +26,7 @@ def worker_command(once: bool, poll: float, safety_poll: int):
     With --once, exits 1 when a chore failed (for cron)."""
     from campaign import worker
 
+    _log_to_stderr()
     scheduled = worker.chores()
     if once:
         done = worker.work_once(scheduled)
@@ -40,3 +43,10 @@ def worker_command(once: bool, poll: float, safety_poll: int):
         return
     worker.work(poll, safety_poll, scheduled)
     click.echo("Worker stopped.")
+
+
+def _log_to_stderr() -> None:
+    """The worker's one line per chore run (and its warnings) on stderr, for journald; left
+    alone when logging is configured already (gunicorn, the suite)."""
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("campaign").setLevel(logging.INFO)

@@ -1,8 +1,8 @@
 """Running the worker's chores: each when it is due, on one worker at a time, and a daily one
 once a day however many workers run and however often they restart.
 
-A chore is due when its last run started before its boundary: `every` ago for an interval
-chore, the last passing of `daily_at` o'clock (UTC) for a daily one. A failed run is tried
+A chore is due when its last run started before its boundary: `every` ago (or at it) for an
+interval chore, the last passing of `daily_at` o'clock (UTC) for a daily one. A failed run is tried
 again after RETRY_FAILED_AFTER instead of waiting for its next period.
 
 **Claiming.** A worker runs a chore only after it moved the chore's row (ChoreRun) from "due"
@@ -65,7 +65,8 @@ class Chore:
             raise ValueError(f"chore {self.name}: give either every or daily_at")
 
     def due_since(self, now: dt.datetime) -> dt.datetime:
-        """A run that started before this instant does not count any more."""
+        """A run that started before this instant (or at it, for an interval chore) does not
+        count any more."""
         if self.every is not None:
             return now - self.every
         today = now.replace(hour=self.daily_at, minute=0, second=0, microsecond=0)
@@ -171,9 +172,12 @@ def claim(chore: Chore, now: dt.datetime, crashed_before: dt.datetime | None = N
     table = ChoreRun.__table__
     started, finished = table.c.last_started_at, table.c.last_finished_at
     in_flight = sa.or_(finished.is_(None), finished < started)
+    # "every 15 minutes" is due again at 15 minutes; a daily run at 02:00 is today's run.
+    boundary = chore.due_since(now)
+    stale = started <= boundary if chore.every is not None else started < boundary
     due = sa.or_(
-        started < chore.due_since(now),
-        sa.and_(table.c.last_error.is_not(None), started < now - RETRY_FAILED_AFTER),
+        stale,
+        sa.and_(table.c.last_error.is_not(None), started <= now - RETRY_FAILED_AFTER),
     )
     crashed = started < (crashed_before or now - chore.lease)
     won = db.session.execute(
