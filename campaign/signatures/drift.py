@@ -31,7 +31,8 @@ def find_drift() -> list[Drift]:
     if not found:
         return []
     ids = {appeal_id for appeal_id, *_ in found}
-    titles = dict(db.session.execute(sa.select(Appeal.id, Appeal.title).where(Appeal.id.in_(ids))))
+    query = sa.select(Appeal.id, Appeal.title).where(Appeal.id.in_(ids))
+    titles = {appeal_id: title for appeal_id, title in db.session.execute(query)}
     return [Drift(titles.get(a, f"#{a}"), what, s, n) for a, s, n, what in found]
 
 
