@@ -32,7 +32,7 @@ def find_drift() -> list[Drift]:
         return []
     ids = {appeal_id for appeal_id, *_ in found}
     query = sa.select(Appeal.id, Appeal.title).where(Appeal.id.in_(ids))
-    titles = {appeal_id: title for appeal_id, title in db.session.execute(query)}
+    titles = dict(db.session.execute(query).all())
     return [Drift(titles.get(a, f"#{a}"), what, s, n) for a, s, n, what in found]
 
 
