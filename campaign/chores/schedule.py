@@ -93,10 +93,10 @@ def run_due(
     outcomes = []
     try:
         add_rows([chore.name for chore in chores])
-    except Exception:
+    except Exception as exc:  # the database restarting, say: each chore waits for next round
         db.session.rollback()
         log.exception("cannot reach the chores' table; chores skipped this round")
-        return outcomes
+        return [Outcome(chore.name, ran=False, error=_describe(exc)) for chore in chores]
     for chore in chores:
         if stop():
             break

@@ -195,3 +195,16 @@ def test_on_postgresql_a_chore_whose_lock_is_held_is_left_alone(app, counter, cl
         _db.session.remove()
     assert counter.runs == 0
     assert ran(run_due([interval("count", counter)], clock)) == ["count"]
+
+
+def test_an_unreachable_database_fails_the_round_not_the_worker(app_config, counter, clock):
+    from campaign import create_app
+
+    gone = create_app(
+        "testing", **{**app_config, "SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent/x.db"}
+    )
+    with gone.app_context():
+        outcomes = run_due([interval("count", counter)], clock)
+        _db.session.remove()
+    [outcome] = outcomes
+    assert not outcome.ran and "OperationalError" in outcome.error and counter.runs == 0
