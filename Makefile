@@ -42,13 +42,13 @@ migrate: deps ## Apply database migrations
 demo: migrate ## Load the demo appeal
 	$(FLASK) demo load
 
-run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:5000 (with a mail worker)
+run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:5000 (with the worker)
 	@echo "Answerable on http://$(HOST):$(PORT)/  (mail is printed here unless MAIL_SERVER is set)"
-	@$(FLASK) outbox work & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@$(FLASK) worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-worker: deps ## Run the background worker: mail, mailshots, rollup folds (campaign/worker.py)
-	$(FLASK) outbox work
+worker: deps ## Run the one background worker: mail, mailshots, inbox, chores (campaign/worker.py)
+	$(FLASK) worker
 
 test: dev-deps ## Run the whole suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
 	$(VENV)/bin/pytest -n 2 -q $(PYTEST_ARGS)

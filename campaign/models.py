@@ -14,6 +14,7 @@ from campaign.appeals.models import (  # noqa: F401
 )
 from campaign.audit.models import AuditEntry  # noqa: F401
 from campaign.authorities.models import Authority  # noqa: F401
+from campaign.chores.models import ChoreRun  # noqa: F401
 from campaign.core.datakeys import AppealKey, IpDayKey  # noqa: F401
 from campaign.deliveries.models import (  # noqa: F401
     Chaser,

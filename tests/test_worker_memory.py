@@ -34,6 +34,9 @@ NOT_IN_A_WORKER = (
     "smtplib",
     "campaign.signatures.cli",  # the `flask ...` commands: the CLI and the suite build them
     "campaign.worker",
+    "campaign.chores.schedule",  # `flask worker`'s chores (the ChoreRun model is tiny)
+    "campaign.chores.cli",
+    "campaign.signatures.drift",
     "campaign.mail.worker",
     "re2",  # redaction rules: saved and applied on publishing only
     "aiosmtpd",  # `flask inbox serve`
@@ -145,6 +148,7 @@ def test_gunicorn_workers_limit_their_malloc_arenas():
     ("command", "expected"),
     [
         (["outbox", "--help"], "work"),  # the outbox worker binds Flask-Mail itself
+        (["worker", "--help"], "--once"),
         (["counts", "verify"], "Counts are exact."),
         (["export", "--help"], "signatures"),
     ],

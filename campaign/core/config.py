@@ -44,8 +44,9 @@ class Config:
     #: Inbound mail (campaign.inbox): a larger message is refused (SMTP 552; left in the
     #: IMAP mailbox).
     INBOX_MAX_MESSAGE_BYTES = _int("INBOX_MAX_MESSAGE_BYTES", 10 * 1024 * 1024)
-    #: The mailbox `flask inbox fetch` polls. IMAP_TLS: ssl (port 993), starttls or none
-    #: (refused unless IMAP_HOST is a loopback address).
+    #: The mailbox `flask inbox fetch` polls, and `flask worker` every IMAP_POLL_SECONDS when
+    #: IMAP_HOST is set. IMAP_TLS: ssl (port 993), starttls or none (refused unless IMAP_HOST
+    #: is a loopback address).
     IMAP_HOST = os.environ.get("IMAP_HOST") or None
     IMAP_PORT = _int("IMAP_PORT", 993)
     IMAP_USER = os.environ.get("IMAP_USER") or None
@@ -66,6 +67,9 @@ class Config:
     #: citizens' appeals", article 8(1) (appeals are considered within 14 working days).
     RESPONSE_TERM_WORKING_DAYS = _int("RESPONSE_TERM_WORKING_DAYS", 14)
     DATA_RETENTION_DAYS = _int("DATA_RETENTION_DAYS", 365)
+    #: The UTC hour from which `flask worker` runs its nightly chores (the privacy purge, the
+    #: check of the counters), once a day.
+    NIGHTLY_HOUR = _int("NIGHTLY_HOUR", 2)
     #: Days after closing that `privacy purge` keeps signers' personal data of an at_risk
     #: appeal whose own retention_days is not set (standard ones use DATA_RETENTION_DAYS).
     AT_RISK_RETENTION_DAYS = _int("AT_RISK_RETENTION_DAYS", 30)

@@ -23,8 +23,8 @@ def outbox_work(once: bool, poll: float, safety_poll: int):
     SIGTERM or SIGINT stops it cleanly: the message in flight is finished, the rest of its
     batch given back at once; a second signal stops at once."""
     if once:
-        mailings, sent = worker.work_once()
-        click.echo(f"Finished {mailings} mailshot(s). Sent {sent} message(s).")
+        done = worker.work_once()
+        click.echo(f"Finished {done.mailshots} mailshot(s). Sent {done.sent} message(s).")
         return
     worker.work(poll, safety_poll)
     click.echo("Outbox worker stopped.")
