@@ -1,7 +1,7 @@
 """chores: one row per scheduled chore of `flask worker`, claimed by a conditional UPDATE
 
 Revision ID: 0016_chores
-Revises: 0014_names
+Revises: 0015_occurred_on
 Create Date: 2026-12-06 18:10:00
 
 One new table; nothing else changes.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_chores"
-down_revision = "0014_names"
+down_revision = "0015_occurred_on"
 branch_labels = None
 depends_on = None
 

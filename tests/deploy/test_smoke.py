@@ -22,9 +22,8 @@ from tests.deploy import stack
 
 BIN = Path(sys.executable).parent
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
-#: The background worker's command. `flask worker` (the one process for all background work,
-#: built alongside this test) replaces it: then this is ["worker"].
-WORKER_ARGS = ["outbox", "work"]
+#: The background worker's command: the one process for all background work.
+WORKER_ARGS = ["worker"]
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK = re.compile(r"https://answerable\.test(/confirm/[A-Za-z0-9_.\-]+)")
 STYLESHEET = re.compile(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"')
