@@ -21,7 +21,7 @@ TABLES = ("appeals", "appeal_translations", "updates")
 
 @pytest.fixture
 def migrating_app(tmp_path):
-    with unmigrated_app(tmp_path, "migration", MARKDOWN_RENDER_SECONDS=0.5) as app:
+    with unmigrated_app(tmp_path, "migration", MARKDOWN_RENDER_SECONDS=2.0) as app:
         yield app
 
 
