@@ -51,6 +51,15 @@ DEMANDS = (
 )
 
 
+#: The campaigners' note (Appeal.admin_note): what in the demo is ours, not the source's.
+NOTE = (
+    "The source addresses its demands to “the country’s authorities” as a whole. Addressing "
+    "demands 1–3 to the State Committee for National Security and demands 1, 3 and 4 to the "
+    "authorities of the Kyrgyz Republic is our reading, so that each can be tracked; the "
+    "coalition did not split them. The Russian and Kyrgyz texts are our translations."
+)
+
+
 #: The appeal's text in the site's other languages: title, summary, demands in order
 #: (the body is data/demo_appeal.<lang>.md).
 TRANSLATIONS = {
@@ -143,7 +152,8 @@ COUNTRY_NAMES = {("KG", "ru"): "Кыргызстан", ("KG", "ky"): "Кыргы
 
 
 def _add_names(appeal: Appeal) -> None:
-    """Names in other languages, the default country and Kyrgyzstan's name, where missing."""
+    """Names in other languages, the default country, Kyrgyzstan's name and the campaigners'
+    note, where missing."""
     from campaign.names.services import set_country_name
 
     for target in (t for d in appeal.demands for t in d.targets):
@@ -153,6 +163,8 @@ def _add_names(appeal: Appeal) -> None:
         appeal.issued_by.names = dict(ISSUER_NAMES)
     if appeal.default_country is None:
         appeal.default_country = "KG"
+    if not appeal.admin_note:
+        appeal.admin_note = NOTE
     from campaign.names.localize import country_overrides
 
     for (country, language), name in COUNTRY_NAMES.items():
@@ -206,6 +218,7 @@ def load_demo() -> tuple[Appeal, bool]:
         timezone="Asia/Bishkek",
         # Its signers protest security officers summoning people: they must not be named.
         protection="at_risk",
+        admin_note=NOTE,
         demands=[
             DemandInput(text, [TargetInput(authorities[slug]) for slug in targets])
             for text, targets in DEMANDS

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from campaign.appeals.demo import DEMANDS
 
-TITLE = "Stop the pressure on Kloop and its journalists"
+TITLE = "Stop the pressure on Kloop and its employees"
 
 
 @pytest.mark.browser

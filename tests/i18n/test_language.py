@@ -18,7 +18,7 @@ def test_a_russian_browser_gets_russian_pages(client, demo_appeal):
     assert _lang(home) == "ru"
     text = home.get_data(as_text=True)
     assert "<h2>Обращения</h2>" in text
-    assert "Прекратить давление на Kloop и его журналистов" in text
+    assert "Прекратить давление на Kloop и его сотрудников" in text
 
     page = client.get(f"/appeals/{demo_appeal.slug}", headers=headers).get_data(as_text=True)
     assert "<h2>Требования</h2>" in page

@@ -25,7 +25,7 @@ def test_campaigner_records_a_rejection_and_a_visitor_sees_it(
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
     page.get_by_role("link", name="Responses").first.click()
-    page.get_by_role("link", name="Stop the pressure on Kloop and its journalists").click()
+    page.get_by_role("link", name="Stop the pressure on Kloop and its employees").click()
 
     page.select_option("#authority", SCNS)
     page.fill("#occurred_on", "2025-06-05")
