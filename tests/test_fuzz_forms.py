@@ -106,6 +106,7 @@ APPEAL_FIELDS = [
     "closes_at",
     "issued_on",
     "issued_by",
+    "admin_note",
 ]
 
 

@@ -21,7 +21,7 @@ def test_the_child_renders_what_rendering_in_place_renders(name):
     source = (DEMO / name).read_text(encoding="utf-8")
     html = render_bounded(source, 10)
     assert html == to_html(source)
-    assert "<p>" in html and "<blockquote>" in html
+    assert "<p>" in html and "<ul>" in html and "<li>" in html  # the demands as issued
 
 
 def test_a_text_over_the_budget_is_refused_and_its_renderer_killed():

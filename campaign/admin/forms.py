@@ -77,9 +77,11 @@ class AppealForm(Form):
         _l("Country preselected in the sign form"), choices=[], validate_choice=False
     )
 
+    admin_note = TextAreaField(_l("Note for campaigners"), validators=[max_length(limits.NOTE)])
+
     FILLED = (
         "title", "summary", "body", "language", "signature_goal", "issued_on", "protection",
-        "retention_days",
+        "retention_days", "admin_note",
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -113,6 +115,7 @@ class AppealForm(Form):
             "protection": self.protection.data,
             "retention_days": self.retention_days.data,
             "default_country": self.default_country.data or None,
+            "admin_note": (self.admin_note.data or "").strip(),
         }
 
 

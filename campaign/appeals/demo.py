@@ -1,5 +1,9 @@
 """The demo appeal: the Media Action Platform of Kyrgyzstan's appeal of 2025-05-30 about
-pressure on Kloop (text in data/demo_appeal.md, demands below)."""
+pressure on Kloop, as it was issued (tests/fixtures/media-action-platform-appeal.txt is the
+source). The body (data/demo_appeal.md) is the whole statement in the source's order: the
+paragraphs, the lead-in, the demands as the source lists them and the closing quotation, so
+the page and the letters to the authorities read as the coalition wrote it; the demands below
+are the same items as the appeal's tracked Demand rows."""
 
 from __future__ import annotations
 
@@ -17,23 +21,26 @@ from campaign.core.markdown_fields import Rendered, render
 from campaign.endorsements.organizations import get_or_create_organization
 
 DEMO_SLUG = "stop-the-pressure-on-kloop"
+ISSUED_ON = dt.date(2025, 5, 30)
 SCNS = "state-committee-for-national-security"
 AUTHORITIES = "authorities-of-the-kyrgyz-republic"
 
+#: The source's demands, each with the authorities we address it to. The source addresses
+#: "the country's authorities" as a whole: the split is our reading (NOTE says so to campaigners).
 DEMANDS = (
     (
         "To immediately stop pressuring Kloop and its employees, ensure compliance with their "
-        "rights and freedoms guaranteed by the Constitution and international treaties.",
+        "rights and freedoms guaranteed by the Constitution and international treaties;",
         (SCNS, AUTHORITIES),
     ),
     (
         "To ensure access of lawyers to detainees, provide information on the grounds for "
-        "detention and the progress of investigative actions.",
+        "detention and the progress of investigative actions;",
         (SCNS,),
     ),
     (
         "To stop the practice of «preventive conversations», which are used as a tool to "
-        "pressure journalists and violate the principles of the rule of law.",
+        "pressure journalists and violate the principles of the rule of law;",
         (SCNS, AUTHORITIES),
     ),
     (
@@ -44,39 +51,48 @@ DEMANDS = (
 )
 
 
+#: The campaigners' note (Appeal.admin_note): what in the demo is ours, not the source's.
+NOTE = (
+    "The source addresses its demands to “the country’s authorities” as a whole. Addressing "
+    "demands 1–3 to the State Committee for National Security and demands 1, 3 and 4 to the "
+    "authorities of the Kyrgyz Republic is our reading, so that each can be tracked; the "
+    "coalition did not split them. The Russian and Kyrgyz texts are our translations."
+)
+
+
 #: The appeal's text in the site's other languages: title, summary, demands in order
 #: (the body is data/demo_appeal.<lang>.md).
 TRANSLATIONS = {
     "ru": (
-        "Прекратить давление на Kloop и его журналистов",
-        "После обысков и задержаний нынешних и бывших сотрудников Kloop Государственным "
-        "комитетом национальной безопасности 28–29 мая 2025 года Платформа медиадействий "
+        "Прекратить давление на Kloop и его сотрудников",
+        "28–29 мая 2025 года Государственный комитет национальной безопасности провёл обыски "
+        "у нынешних и бывших сотрудников Kloop и задержал их. Платформа медиадействий "
         "Кыргызстана призывает власти страны уважать права журналистов.",
         (
             "Немедленно прекратить давление на Kloop и его сотрудников, обеспечить соблюдение "
-            "их прав и свобод, гарантированных Конституцией и международными договорами.",
+            "их прав и свобод, гарантированных Конституцией и международными договорами;",
             "Обеспечить доступ адвокатов к задержанным, предоставить информацию об основаниях "
-            "задержания и ходе следственных действий.",
+            "задержания и ходе следственных действий;",
             "Прекратить практику «профилактических бесед», которые используются как инструмент "
-            "давления на журналистов и нарушают принципы верховенства права.",
+            "давления на журналистов и нарушают принципы верховенства права;",
             "Гарантировать безопасность и независимость журналистов, создать условия для "
             "свободной и объективной работы СМИ в Кыргызстане.",
         ),
     ),
     "ky": (
-        "Kloop жана анын журналисттерине кысымды токтоткула",
-        "2025-жылдын 28–29-майында Улуттук коопсуздук боюнча мамлекеттик комитет Kloopтун "
-        "учурдагы жана мурдагы кызматкерлеринин үйлөрүн тинтип, аларды кармагандан кийин "
+        "Kloop жана анын кызматкерлерине кысымды токтоткула",
+        "2025-жылдын 28–29-майында Улуттук коопсуздук мамлекеттик комитети Kloopтун "
+        "учурдагы жана мурдагы кызматкерлеринин үйлөрүн тинтип, аларды кармады. "
         "Кыргызстандын Медиа аракет платформасы өлкө бийлигин журналисттердин укуктарын "
         "урматтоого чакырат.",
         (
             "Kloop жана анын кызматкерлерине кысым көрсөтүүнү дароо токтотуу, алардын "
             "Конституция жана эл аралык келишимдер менен кепилденген укуктары менен "
-            "эркиндиктеринин сакталышын камсыз кылуу.",
+            "эркиндиктеринин сакталышын камсыз кылуу;",
             "Адвокаттардын кармалгандарга жолугушуусун камсыз кылуу, кармоонун негиздери жана "
-            "тергөө аракеттеринин жүрүшү тууралуу маалымат берүү.",
+            "тергөө аракеттеринин жүрүшү тууралуу маалымат берүү;",
             "Журналисттерге кысым көрсөтүүнүн куралы катары колдонулуп, мыйзам үстөмдүгүнүн "
-            "принциптерин бузган «профилактикалык маектердин» практикасын токтотуу.",
+            "принциптерин бузган «профилактикалык маектердин» практикасын токтотуу;",
             "Журналисттердин коопсуздугун жана көз карандысыздыгын кепилдөө, Кыргызстанда "
             "маалымат каражаттарынын эркин жана объективдүү иштеши үчүн шарттарды түзүү.",
         ),
@@ -130,13 +146,14 @@ NAMES = {
 }
 ISSUER_NAMES = {
     "ru": "Платформа медиадействий Кыргызстана",
-    "ky": "Кыргызстандын медиа аракеттер платформасы",
+    "ky": "Кыргызстандын Медиа аракет платформасы",
 }
 COUNTRY_NAMES = {("KG", "ru"): "Кыргызстан", ("KG", "ky"): "Кыргызстан"}
 
 
 def _add_names(appeal: Appeal) -> None:
-    """Names in other languages, the default country and Kyrgyzstan's name, where missing."""
+    """Names in other languages, the default country, Kyrgyzstan's name and the campaigners'
+    note, where missing."""
     from campaign.names.services import set_country_name
 
     for target in (t for d in appeal.demands for t in d.targets):
@@ -146,6 +163,8 @@ def _add_names(appeal: Appeal) -> None:
         appeal.issued_by.names = dict(ISSUER_NAMES)
     if appeal.default_country is None:
         appeal.default_country = "KG"
+    if not appeal.admin_note:
+        appeal.admin_note = NOTE
     from campaign.names.localize import country_overrides
 
     for (country, language), name in COUNTRY_NAMES.items():
@@ -183,26 +202,31 @@ def load_demo() -> tuple[Appeal, bool]:
     appeal = create_appeal(
         None,
         slug=DEMO_SLUG,
-        title="Stop the pressure on Kloop and its journalists",
+        # The source stresses that employees who are not journalists were detained too.
+        title="Stop the pressure on Kloop and its employees",
         summary=(
-            "After searches and detentions of Kloop's current and former staff by the State "
-            "Committee for National Security on 28-29 May 2025, the Media Action Platform of "
-            "Kyrgyzstan calls on the country's authorities to respect journalists' rights."
+            "On 28–29 May 2025 the State Committee for National Security searched the homes of "
+            "current and former Kloop employees and detained them. The Media Action Platform of "
+            "Kyrgyzstan calls on the country’s authorities to respect the rights of journalists."
         ),
         body=bodies["en"],
         language="en",
-        signature_goal=5000,
-        issued_on=dt.date(2025, 5, 30),
+        # The source sets no goal; it gives a date and no time.
+        signature_goal=None,
+        issued_on=ISSUED_ON,
         issued_by=platform,
         timezone="Asia/Bishkek",
         # Its signers protest security officers summoning people: they must not be named.
         protection="at_risk",
+        admin_note=NOTE,
         demands=[
             DemandInput(text, [TargetInput(authorities[slug]) for slug in targets])
             for text, targets in DEMANDS
         ],
     )
-    publish_appeal(None, appeal, at=dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC))
+    # Published on the day it was issued: the date's midnight UTC, as the timeline places
+    # events known only by their date; pages show the date of publication, never its time.
+    publish_appeal(None, appeal, at=dt.datetime.combine(ISSUED_ON, dt.time(0), tzinfo=dt.UTC))
     _add_translations(appeal, bodies)
     _add_names(appeal)
     return appeal, True

@@ -74,6 +74,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     delivered_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     delivery_note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: For campaigners only, never on a public page, in the API or in mail: what a colleague
+    #: should know, such as which parts (targets, a translation) are our reading of the source.
+    admin_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: Approved endorsements; rare writes, so one column kept in step in the same transaction.
     endorsement_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -73,6 +73,7 @@ def create_appeal(
     protection: str = "standard",
     retention_days: int | None = None,
     default_country: str | None = None,
+    admin_note: str = "",
 ) -> Appeal:
     _check_fields(title, signature_goal, protection, retention_days)
     default_country = _default_country(default_country)
@@ -93,6 +94,7 @@ def create_appeal(
         protection=protection,
         retention_days=retention_days,
         default_country=default_country,
+        admin_note=admin_note or "",
     )
     db.session.add(appeal)
     db.session.flush()
@@ -105,7 +107,7 @@ def create_appeal(
 EDITABLE_FIELDS = (
     "title", "summary", "body", "language", "signature_goal", "closes_at", "issued_on",
     "issued_by", "timezone", "delivered_on", "delivery_note", "protection", "retention_days",
-    "default_country",
+    "default_country", "admin_note",
 )  # fmt: skip
 
 

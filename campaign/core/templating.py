@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask, current_app
 from flask_babel import (
     format_date,
@@ -64,11 +62,9 @@ def init_templating(app: Flask) -> None:
 
 
 def _format_date(value, format: str = "medium") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, format)
-    return format_date(value, format)
+    """The date only, also of a datetime (in the reader's time zone): a page that says when
+    something was published shows no time of day nobody recorded."""
+    return "" if value is None else format_date(value, format)
 
 
 def _format_datetime(value, format: str = "medium") -> str:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from campaign.appeals.models import Appeal, Demand, DueDateChange
 from campaign.appeals.queries import get_appeal_by_slug
 from campaign.core.dates import DATE_FORMS
+from campaign.audit.models import AuditEntry
 
 
 def _new_appeal(client, **overrides):
@@ -154,6 +155,29 @@ def test_edit_the_fields_of_an_appeal(db, client, login, make_appeal):
     assert stored.language == "ru" and stored.signature_goal == 250
     assert stored.closes_at.isoformat() == "2030-06-01T12:30:00+00:00"
     assert stored.issued_by.name == "Some Union"
+
+
+def test_the_admin_note_is_for_campaigners_only(db, client, login, make_appeal):
+    login("editor")
+    appeal = make_appeal(title="Noted", state="published")
+    note = "The targets are our reading.\nAsk Aida before changing them."
+    response = client.post(
+        f"/admin/appeals/{appeal.slug}/edit",
+        data={"title": "Noted", "language": "en", "admin_note": f"  {note}  "},
+    )
+    assert response.status_code == 302
+    assert _appeal(db, appeal.slug).admin_note == note
+    form = client.get(f"/admin/appeals/{appeal.slug}/edit").get_data(as_text=True)
+    assert "Ask Aida before changing them." in form  # filled back for the next edit
+    page = client.get(f"/admin/appeals/{appeal.slug}").get_data(as_text=True)
+    assert '<p class="admin-note-text">The targets are our reading.' in page
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "appeal.update")
+    ).all()[-1]
+    assert "admin_note" in entry.detail
+    client.post("/admin/logout")
+    for url in (f"/appeals/{appeal.slug}", f"/api/v1/appeals/{appeal.slug}"):
+        assert "our reading" not in client.get(url).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from campaign.appeals.demo import DEMANDS
 
-TITLE = "Stop the pressure on Kloop and its journalists"
+TITLE = "Stop the pressure on Kloop and its employees"
 
 
 @pytest.mark.browser
@@ -24,6 +24,13 @@ def test_a_visitor_reads_the_demo_appeal(page, live_server, demo_appeal, artifac
     expect(page.locator("header time")).to_have_text("May 30, 2025")
     expect(page.locator("header time")).to_have_attribute("datetime", "2025-05-30")
     expect(page.locator(".body")).to_contain_text("ongoing pressure on the independent media")
+    # The text as issued: the lead-in, the demands as the source lists them, then the closing.
+    expect(page.locator(".body > p").nth(-2)).to_have_text(
+        "The Media Action Platform of Kyrgyzstan demands:"
+    )
+    expect(page.locator(".body > ul > li")).to_have_text([text for text, _ in DEMANDS])
+    expect(page.locator(".body > *").last).to_contain_text("«Freedom of speech")
+    expect(page.locator(".figures progress")).to_have_count(0)  # the source sets no goal
 
     demands = page.locator("ol.demand-list > li.demand")
     expect(demands).to_have_count(4)

@@ -17,13 +17,13 @@ def test_a_kyrgyz_signer_gets_the_confirmation_in_kyrgyz(client, db, smtp, demo_
 
     [message] = deliver(smtp, 1)
     assert message["Subject"] == (
-        "Колуңузду тастыктаңыз: Kloop жана анын журналисттерине кысымды токтоткула"
+        "Колуңузду тастыктаңыз: Kloop жана анын кызматкерлерине кысымды токтоткула"
     )
     text = body(message)
     assert "Саламатсызбы, Aida Bekova!" in text
     assert "Колуңуз тастыкталгандан кийин гана эсептелет." in text
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "Kloop жана анын журналисттерине кысымды токтоткула" in html
+    assert "Kloop жана анын кызматкерлерине кысымды токтоткула" in html
 
 
 def test_the_language_is_the_signers_not_the_next_visitors(client, db, smtp, make_appeal):

@@ -105,7 +105,7 @@ def test_the_atom_feed_is_valid_xml_with_the_timeline(client, tracked):
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)  # noqa: S314 - our own feed
     assert feed.tag == f"{ATOM}feed"
-    assert feed.find(f"{ATOM}title").text == "Stop the pressure on Kloop and its journalists"
+    assert feed.find(f"{ATOM}title").text == "Stop the pressure on Kloop and its employees"
     assert feed.find(f"{ATOM}updated").text.endswith("Z")
     entries = feed.findall(f"{ATOM}entry")
     titles = [e.find(f"{ATOM}title").text for e in entries]
