@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from campaign.appeals.models import Appeal, Demand, DueDateChange
 from campaign.appeals.queries import get_appeal_by_slug
-from campaign.core.dates import DATE_FORMS
 from campaign.audit.models import AuditEntry
+from campaign.core.dates import DATE_FORMS
 
 
 def _new_appeal(client, **overrides):
