@@ -163,6 +163,7 @@ def register_commands(app: Flask) -> None:
 
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
+    from campaign.core.doctor import doctor
     from campaign.core.inputs import check_command_arguments
     from campaign.deliveries.cli import deliveries
     from campaign.endorsements.cli import export_endorsements
@@ -189,6 +190,7 @@ def register_commands(app: Flask) -> None:
         keys_cli,
         inbox,
         deliveries,
+        doctor,
     ):
         app.cli.add_command(group)
     check_command_arguments(app.cli)
