@@ -118,15 +118,19 @@ def check_database(checkup: Checkup) -> list[Finding]:
 
     from campaign.core.extensions import db
 
-    shown = db.engine.url.render_as_string(hide_password=True)
+    url = db.engine.url
+    shown = url.render_as_string(hide_password=True)
+    # An engine of its own: one connection, closed after, with a bounded wait to connect.
+    timeout = "connect_timeout" if url.get_backend_name() == "postgresql" else "timeout"
+    engine = sa.create_engine(url, connect_args={timeout: TIMEOUT}, poolclass=sa.pool.NullPool)
     try:
-        with db.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
             current = _current_revisions(connection)
     except sa.exc.SQLAlchemyError as exc:
         return [error(f"the database {shown} is unreachable: {_first_line(exc)}")]
     finally:
-        db.engine.dispose()  # no pooled connection outlives the check
+        engine.dispose()
     heads = _head_revisions()
     if not current:
         return [error(f"the database {shown} is not migrated: run `flask db upgrade`")]
