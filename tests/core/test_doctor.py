@@ -16,6 +16,7 @@ import pytest
 from campaign import create_app
 from campaign.core import doctor as doctor_module
 from campaign.core.datakeys import create_key_file
+from campaign.core.extensions import db as _db
 from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +55,7 @@ def doctor(app, app_config, key_file):
             result = production.test_cli_runner().invoke(
                 args=["doctor", *args], env=CHOSEN if env is None else env
             )
+            _db.engine.dispose()  # this app's pooled connection goes with it, closed
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         return result.exit_code, result.output.splitlines()
 
