@@ -38,6 +38,7 @@ NOT_IN_A_WORKER = (
     "re2",  # redaction rules: saved and applied on publishing only
     "aiosmtpd",  # `flask inbox serve`
     "campaign.inbox.imap",  # `flask inbox fetch`
+    "holidays",  # working days: when a delivery's due date is computed
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")
