@@ -74,7 +74,7 @@ migration: deps ## Generate a migration: make migration m="what changed"
 bench: dev-deps ## Run the benchmarks under bench/ (prints figures)
 	$(PY) bench/run.py
 
-bench-memory: dev-deps ## Where a web worker's memory goes, beside the reference app (~1 min)
+bench-memory: dev-deps ## The single-server stack (gunicorn + 2 workers + the worker) under signing load vs 256 MB (~1 min)
 	$(PY) bench/memory.py
 
 bench-markdown: dev-deps ## Signing latency while worst-case Markdown is saved, vs idle (~1 min)

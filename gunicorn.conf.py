@@ -31,9 +31,11 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 # Replace workers now and then (with jitter, so they do not all restart at once).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 1000)
-# Each worker imports the app itself: no database connection or Redis client is shared
-# across a fork, and a reload picks up new code.
-preload_app = False
+# Off: each worker imports the app itself: no database connection or Redis client is shared
+# across a fork, and a reload (HUP) picks up new code. GUNICORN_PRELOAD_APP=1: the master
+# builds the app once and the workers share its pages (less memory, docs/performance.md), but
+# new code then needs a restart, not a reload.
+preload_app = os.environ.get("GUNICORN_PRELOAD_APP", "").strip().lower() in {"1", "true", "yes"}
 # Access logs cost time on every request and hold client addresses; off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
@@ -53,9 +55,30 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 malloc_arena_max = _int("GUNICORN_MALLOC_ARENA_MAX", 2)
 
 
+def pre_fork(server, worker):
+    """In the master, before each fork: with preload_app, the app's objects move to the
+    collector's permanent generation, so a collection in a worker does not write to (and so
+    copy) the pages they share with the master."""
+    if preload_app:
+        import gc
+
+        gc.freeze()
+
+
 def post_fork(server, worker):
     """Runs in each new worker before it loads the app or starts its threads."""
     _limit_malloc_arenas(malloc_arena_max)
+    if preload_app:
+        _forget_inherited_connections(server)
+
+
+def _forget_inherited_connections(server) -> None:
+    """Pooled database connections the master may have opened while building the app belong
+    to it: the worker drops them without closing them (SQLAlchemy's advice for forks)."""
+    from campaign.core.extensions import db
+
+    with server.app.wsgi().app_context():
+        db.engine.dispose(close=False)
 
 
 def _limit_malloc_arenas(count: int) -> bool:

@@ -83,11 +83,19 @@ def register_extensions(app: Flask) -> None:
 
 def register_migrations(app: Flask) -> None:
     """Flask-Migrate and the `flask db ...` commands (with backup and restore), only where
-    something migrates: the CLI, the suite, or MIGRATIONS=True. Web workers never migrate,
-    and Alembic with Mako and Pygments would weigh on each of them (docs/performance.md)."""
+    something migrates: the suite, MIGRATIONS=True, or a `flask db` command. Web workers never
+    migrate, and Alembic with Mako and Pygments (11 MB) would weigh on each of them, and on
+    the background worker, a `flask` command too (docs/performance.md)."""
     wanted = app.config.get("MIGRATIONS")
-    if not (_runs_commands(app) if wanted is None else wanted):
-        return
+    if wanted or (wanted is None and app.testing):
+        bind_migrations(app)
+    elif wanted is None and _runs_commands(app):
+        from campaign.core.backup import LazyMigrationCommands
+
+        app.cli.add_command(LazyMigrationCommands("db"))  # binds on first use
+
+
+def bind_migrations(app: Flask) -> None:
     from flask_migrate import Migrate
 
     from campaign.core.backup import add_backup_commands
@@ -164,6 +172,7 @@ def register_commands(app: Flask) -> None:
     from campaign.accounts.cli import users
     from campaign.appeals.cli import demo
     from campaign.chores.cli import worker_command
+    from campaign.core.doctor import doctor
     from campaign.core.inputs import check_command_arguments
     from campaign.deliveries.cli import deliveries
     from campaign.endorsements.cli import export_endorsements
@@ -191,6 +200,7 @@ def register_commands(app: Flask) -> None:
         inbox,
         deliveries,
         worker_command,
+        doctor,
     ):
         app.cli.add_command(group)
     check_command_arguments(app.cli)

@@ -41,6 +41,7 @@ NOT_IN_A_WORKER = (
     "re2",  # redaction rules: saved and applied on publishing only
     "aiosmtpd",  # `flask inbox serve`
     "campaign.inbox.imap",  # `flask inbox fetch`
+    "holidays",  # working days: when a delivery's due date is computed
 )
 #: The scale-out clients, needed only when DATABASE_URL / REDIS_URL point at them.
 NOT_ON_SQLITE = ("psycopg", "redis", "rq", "sqlalchemy.dialects.postgresql")
@@ -99,6 +100,32 @@ def test_the_flask_command_still_has_the_migration_commands(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "(head)" in out.stdout
+
+
+# A `flask` command as the shell runs it; writes the modules it loaded to the file in argv[1].
+COMMAND = """
+import atexit, json, sys
+out, sys.argv = sys.argv[1], ["flask", "--app", "app", *sys.argv[2:]]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+from flask.cli import main
+main()
+"""
+
+
+def test_the_background_worker_and_other_commands_go_without_flask_migrate(tmp_path):
+    """Flask-Migrate with Alembic, Mako and Pygments (11 MB) only for `flask db ...`: the
+    background worker is a `flask` command too, running for as long as the server."""
+    out = tmp_path / "modules.json"
+    for command, loaded in ((["outbox", "--help"], False), (["db", "heads"], True)):
+        subprocess.run(
+            [sys.executable, "-c", COMMAND, str(out), *command], cwd=ROOT,
+            env=_environment(tmp_path), capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+        modules = set(json.loads(out.read_text()))
+        if loaded:
+            assert {"flask_migrate", "alembic"} <= modules
+        else:
+            assert not {"flask_migrate", "alembic", "mako", "pygments"} & modules
 
 
 # Four threads allocate at the same time, then glibc's malloc_info lists the heaps (arenas).

@@ -1,10 +1,11 @@
 import click
 from flask.cli import AppGroup
 
-from campaign.appeals.demo import load_demo
+from campaign.appeals.demo import demo_steps, load_demo
 from campaign.appeals.models import Appeal
 from campaign.appeals.queries import get_appeal_by_slug
 from campaign.core.extensions import db
+from campaign.core.progress import progress_bar
 
 demo = AppGroup("demo", help="The demo appeal.")
 
@@ -20,6 +21,7 @@ def appeal_argument(slug: str) -> Appeal:
 @demo.command("load")
 def demo_load():
     """Load the demo appeal (idempotent)."""
-    appeal, created = load_demo()
+    with progress_bar("Loading the demo appeal", demo_steps) as advance:
+        appeal, created = load_demo(advance)
     db.session.commit()
     click.echo(f"{'Loaded' if created else 'Already there'}: /appeals/{appeal.slug}")

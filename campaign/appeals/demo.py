@@ -18,6 +18,7 @@ from campaign.authorities.queries import get_authority_by_slug
 from campaign.authorities.services import create_authority
 from campaign.core.limits import APPEAL_BODY_MAX
 from campaign.core.markdown_fields import Rendered, render
+from campaign.core.progress import Advance, nothing
 from campaign.endorsements.organizations import get_or_create_organization
 
 DEMO_SLUG = "stop-the-pressure-on-kloop"
@@ -100,17 +101,23 @@ TRANSLATIONS = {
 }
 
 
-def _bodies() -> dict[str, Rendered]:
+def demo_steps() -> int:
+    """The steps `load_demo` reports: each language's body rendered, then the appeal, its
+    translations and its names."""
+    return 1 + len(TRANSLATIONS) + 3
+
+
+def _bodies(advance: Advance) -> dict[str, Rendered]:
     """The demo's body in each language (data/demo_appeal[.<lang>].md), rendered before
     anything is written."""
     data = Path(__file__).parent / "data"
     names = {"en": "demo_appeal.md", **{lang: f"demo_appeal.{lang}.md" for lang in TRANSLATIONS}}
-    return {
-        lang: render(
-            (data / name).read_text(encoding="utf-8"), field="body", max_length=APPEAL_BODY_MAX
-        )
-        for lang, name in names.items()
-    }
+    bodies = {}
+    for lang, name in names.items():
+        text = (data / name).read_text(encoding="utf-8")
+        bodies[lang] = render(text, field="body", max_length=APPEAL_BODY_MAX)
+        advance(1)
+    return bodies
 
 
 def _add_translations(appeal: Appeal, bodies: dict[str, Rendered]) -> None:
@@ -172,13 +179,17 @@ def _add_names(appeal: Appeal) -> None:
             set_country_name(None, country, language, name)
 
 
-def load_demo() -> tuple[Appeal, bool]:
-    """Create the demo appeal unless it exists. Returns (appeal, created)."""
-    bodies = _bodies()
+def load_demo(advance: Advance = nothing) -> tuple[Appeal, bool]:
+    """Create the demo appeal unless it exists. Returns (appeal, created); `advance(1)`
+    hears of each of the `demo_steps()`."""
+    bodies = _bodies(advance)
     existing = get_appeal_by_slug(DEMO_SLUG)
+    advance(1)
     if existing is not None:
         _add_translations(existing, bodies)
+        advance(1)
         _add_names(existing)
+        advance(1)
         return existing, False
     authorities = {
         SCNS: _authority(
@@ -228,5 +239,7 @@ def load_demo() -> tuple[Appeal, bool]:
     # events known only by their date; pages show the date of publication, never its time.
     publish_appeal(None, appeal, at=dt.datetime.combine(ISSUED_ON, dt.time(0), tzinfo=dt.UTC))
     _add_translations(appeal, bodies)
+    advance(1)
     _add_names(appeal)
+    advance(1)
     return appeal, True

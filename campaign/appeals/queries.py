@@ -120,6 +120,11 @@ def get_public_version_or_404(slug: str) -> tuple[int, float, int]:
 # --- lists -----------------------------------------------------------------------------------
 
 
+def count_appeals() -> int:
+    """Every appeal, drafts and hidden ones included."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Appeal))
+
+
 def list_all_appeals() -> list[Appeal]:
     """Every appeal, drafts first, then the newest; for campaigners."""
     return list(

@@ -20,6 +20,30 @@ from flask.cli import with_appcontext
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+class LazyMigrationCommands(click.Group):
+    """`flask db ...` as Flask-Migrate's group, which is loaded (with Alembic) and bound to the
+    app only when a `db` command runs (or its help is asked for): every other `flask` command,
+    the background worker among them, goes without it."""
+
+    def __init__(self, name: str):
+        super().__init__(name, help="Perform database migrations; back up and restore (SQLite).")
+
+    def _group(self) -> click.Group:
+        from flask_migrate.cli import db as db_group
+
+        from campaign import bind_migrations
+        from campaign.core.inputs import check_command_arguments
+
+        if "migrate" not in current_app.extensions:
+            bind_migrations(current_app)
+            check_command_arguments(db_group)
+        return db_group
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        # The real group parses and runs `flask db ...`: its options, its callback, its commands.
+        return self._group().make_context(info_name, args, parent=parent, **extra)
+
+
 def add_backup_commands() -> None:
     """Attach backup and restore to Flask-Migrate's `db` command group."""
     from flask_migrate.cli import db as db_group

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -216,9 +217,10 @@ def _fill_defaults(app) -> None:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        if app.config["ENV_NAME"] == "production":
+        if app.config["ENV_NAME"] != "production":
+            app.config["SECRET_KEY"] = _development_secret(instance)
+        elif not _running_doctor():  # the doctor builds anyway, to say what is wrong
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
-        app.config["SECRET_KEY"] = _development_secret(instance)
     _data_key_file(app, instance)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'answerable.db'}"
@@ -274,6 +276,20 @@ def _data_key_file(app, instance: Path) -> None:
         )
     with contextlib.suppress(FileExistsError):  # another process made it first
         create_key_file(path)
+
+
+def _running_doctor() -> bool:
+    """`flask [options] doctor`: the one command that must run on a broken configuration.
+    Read from the command line because the app is built before click picks the command."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return False
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg in ("--app", "-A", "--env-file", "-e"):
+            next(args, None)  # the option's value
+        elif not arg.startswith("-"):
+            return arg == "doctor"
+    return False
 
 
 def _development_secret(instance: Path) -> str:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
 import sqlalchemy as sa
 
 from campaign.core.extensions import db
 from campaign.deliveries.models import WorkingDayOverride
+
+if TYPE_CHECKING:
+    import holidays
 
 #: Sanity bound: no legal term runs past a year.
 MAX_TERM_DAYS = 365
@@ -25,6 +28,8 @@ MAX_TERM_DAYS = 365
 def _calendar(country: str | None) -> holidays.HolidayBase | None:
     if not country:
         return None
+    import holidays  # 2 MB that web workers need only when a due date is computed
+
     try:
         return holidays.country_holidays(country.upper())
     except NotImplementedError:

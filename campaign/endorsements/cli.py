@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from campaign.appeals.cli import appeal_argument
 from campaign.core.csvexport import csv_line
-from campaign.endorsements.queries import export_rows
+from campaign.endorsements.queries import count_export_rows, export_rows
 from campaign.privacy.export_cli import export_options, write_export
 
 COLUMNS = (
@@ -76,4 +76,12 @@ def export_endorsements(slug: str, seal_to: str | None, sealed: bool, out: str |
         for endorsement in export_rows(appeal):
             yield csv_line(_row(endorsement))
 
-    write_export(appeal, "endorsements", lines, seal_to=seal_to, sealed=sealed, out=out)
+    write_export(
+        appeal,
+        "endorsements",
+        lines,
+        seal_to=seal_to,
+        sealed=sealed,
+        out=out,
+        rows=lambda: count_export_rows(appeal),
+    )

@@ -274,6 +274,14 @@ def group_by_country(endorsements: Iterable[Endorsement]) -> tuple[list, list]:
     return initiators, ordered
 
 
+def count_export_rows(appeal: Appeal) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Endorsement)
+        .where(Endorsement.appeal_id == appeal.id)
+    )
+
+
 def export_rows(appeal: Appeal):
     """Every endorsement of an appeal with private fields, for the campaigners' CSV."""
     return db.session.execute(

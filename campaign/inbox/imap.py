@@ -44,7 +44,7 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def connect() -> imaplib.IMAP4:
+def connect(timeout: float = TIMEOUT) -> imaplib.IMAP4:
     config = current_app.config
     host, port, mode = config.get("IMAP_HOST"), int(config["IMAP_PORT"]), config["IMAP_TLS"]
     if not host or not config.get("IMAP_USER") or config.get("IMAP_PASSWORD") is None:
@@ -56,9 +56,9 @@ def connect() -> imaplib.IMAP4:
     try:
         if mode == "ssl":
             context = ssl.create_default_context()
-            client = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=TIMEOUT)
+            client = imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=timeout)
         else:
-            client = imaplib.IMAP4(host, port, timeout=TIMEOUT)
+            client = imaplib.IMAP4(host, port, timeout=timeout)
             if mode == "starttls":
                 client.starttls(ssl.create_default_context())
     except (OSError, imaplib.IMAP4.error) as exc:

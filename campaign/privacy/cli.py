@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from campaign.core.engine import checkpoint_wal
 from campaign.core.extensions import db
+from campaign.core.progress import progress_bar
 
 privacy = AppGroup("privacy", help="Erase personal data that is no longer needed.")
 
@@ -17,9 +18,13 @@ def purge_command(dry_run: bool):
     """Erase personal data of signatures and endorsements on appeals closed for longer than
     their retention period (the appeal's own, else AT_RISK_RETENTION_DAYS for at-risk appeals
     and DATA_RETENTION_DAYS for others) and of withdrawn ones, and blank old sent mail."""
-    from campaign.privacy.services import purge
+    from campaign.privacy.services import purge, signatures_due
 
-    result = purge(dry_run=dry_run)
+    if dry_run:
+        result = purge(dry_run=True)
+    else:
+        with progress_bar("Erasing signers' personal data", signatures_due) as advance:
+            result = purge(advance=advance)
     if dry_run:
         db.session.rollback()
         verb = "Would erase"
@@ -41,7 +46,7 @@ def shred_command(slug: str | None, everything: bool, yes: bool):
     then blank its personal data. Counts, public names, statuses and responses stay."""
     import time
 
-    from campaign.privacy.shred import appeals_to_shred, clean_rows, destroy_keys
+    from campaign.privacy.shred import appeals_to_shred, clean_rows, count_rows, destroy_keys
 
     if bool(slug) == everything:
         raise click.UsageError("Give one appeal's SLUG, or --all (not both).")
@@ -60,7 +65,9 @@ def shred_command(slug: str | None, everything: bool, yes: bool):
         f"in {destroyed:.3f} s: their personal data can no longer be read."
     )
     started = time.perf_counter()
-    cleaned = clean_rows([a.id for a in appeals], everything)
+    ids = [a.id for a in appeals]
+    with progress_bar("Blanking signatures", lambda: count_rows(ids)) as advance:
+        cleaned = clean_rows(ids, everything, advance=advance)
     click.echo(
         f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s) "
         f"and {cleaned.outbox_messages} outbox message(s) in {time.perf_counter() - started:.3f} s."

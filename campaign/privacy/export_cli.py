@@ -15,6 +15,7 @@ from campaign.appeals.models import Appeal
 from campaign.core.engine import reads_before_writes
 from campaign.core.extensions import db
 from campaign.core.files import open_new_private_for_command
+from campaign.core.progress import progress
 from campaign.core.validation import InvalidInput
 from campaign.privacy.exports import record_export, seal_for
 from campaign.privacy.sealing import OpenError, open_sealed, seal_to_file
@@ -50,8 +51,10 @@ def write_export(
     seal_to: str | None,
     sealed: bool,
     out: str | None,
+    rows: Callable[[], int] | None = None,
 ) -> None:
-    """Write `chunks()` (CSV text), sealed when a key applies; audited as `export.<what>`."""
+    """Write `chunks()` (CSV text), sealed when a key applies; audited as `export.<what>`.
+    `rows()` counts the data rows, for the progress bar drawn when stderr is a terminal."""
     try:
         key = seal_for(appeal, seal_to)
     except InvalidInput as error:
@@ -69,10 +72,11 @@ def write_export(
         # A read transaction: commands otherwise take SQLite's write lock at BEGIN, and
         # signers would wait for the whole export.
         with reads_before_writes():
+            text = _with_progress(chunks(), what, rows)
             if key:
-                seal_to_file(chunks(), key, target)
+                seal_to_file(text, key, target)
             else:
-                for chunk in chunks():
+                for chunk in text:
                     target.write(chunk.encode())
     except BaseException:
         if out:  # half an export is no export: leave no file that looks like one
@@ -86,6 +90,20 @@ def write_export(
                 target.close()
     if out:
         click.echo(f"{'Sealed export' if key else 'Export'} written to {out}.", err=True)
+
+
+def _with_progress(
+    chunks: Iterable[str], what: str, rows: Callable[[], int] | None
+) -> Iterable[str]:
+    """The chunks, moving a bar by the lines each holds (the header and one per row; a cell
+    with a line break in it counts twice, and the bar stops at its end)."""
+    if rows is None:
+        return chunks
+    return progress(chunks, f"Exporting {what}", lambda: rows() + 1, size=_lines)
+
+
+def _lines(chunk: str) -> int:
+    return chunk.count("\n")
 
 
 @click.command("open")

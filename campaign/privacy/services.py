@@ -27,6 +27,7 @@ from campaign.appeals.protection import retention_days
 from campaign.core.database import utcnow
 from campaign.core.datakeys import delete_past_day_keys
 from campaign.core.extensions import db
+from campaign.core.progress import Advance, nothing
 from campaign.endorsements.models import Endorsement
 from campaign.mail.services import blank_old_messages, forget_addresses
 from campaign.signatures.models import Signature
@@ -77,8 +78,16 @@ def _count(model, condition) -> int:
     ).scalar_one()
 
 
-def purge(dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
-    """Erase what is due (see the module docstring); with dry_run only count it."""
+def signatures_due(now: dt.datetime | None = None) -> int:
+    """How many signatures the purge would erase now."""
+    return _count(Signature, signatures_to_erase(now))
+
+
+def purge(
+    dry_run: bool = False, now: dt.datetime | None = None, advance: Advance = nothing
+) -> PurgeResult:
+    """Erase what is due (see the module docstring); with dry_run only count it.
+    `advance(n)` hears of each batch of n signatures erased."""
     now = now or utcnow()
     outbox_before = now - dt.timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
     if dry_run:
@@ -106,6 +115,7 @@ def purge(dry_run: bool = False, now: dt.datetime | None = None) -> PurgeResult:
             erase_personal_data(signature, forget_mail=False)
         db.session.flush()
         result.signatures += len(batch)
+        advance(len(batch))
     result.endorsements = db.session.execute(
         sa.update(Endorsement)
         .where(endorsements_to_erase(now))

@@ -25,6 +25,7 @@ from campaign.audit.services import record
 from campaign.core.datakeys import IpDayKey, destroy_appeal_key
 from campaign.core.engine import checkpoint_wal
 from campaign.core.extensions import db
+from campaign.core.progress import Advance, nothing
 from campaign.endorsements.models import Endorsement
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import blank_messages
@@ -76,9 +77,19 @@ _SIGNATURE_ERASED = {
 }
 
 
-def clean_rows(appeal_ids: list[int], everything: bool = False, batch: int = BATCH) -> Cleaned:
+def count_rows(appeal_ids: list[int]) -> int:
+    """The signatures `clean_rows` goes through."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Signature).where(Signature.appeal_id.in_(appeal_ids))
+    )
+
+
+def clean_rows(
+    appeal_ids: list[int], everything: bool = False, batch: int = BATCH, advance: Advance = nothing
+) -> Cleaned:
     """Step 2: NULL what the destroyed keys sealed or hashed, batch by batch, committing each
-    batch; then checkpoint the WAL. Safe to run again (it finds nothing)."""
+    batch; then checkpoint the WAL. Safe to run again (it finds nothing). `advance(n)` hears
+    of each batch's n signatures."""
     cleaned = Cleaned()
     for appeal_id in appeal_ids:
         low, high = db.session.execute(
@@ -88,7 +99,7 @@ def clean_rows(appeal_ids: list[int], everything: bool = False, batch: int = BAT
         ).one()
         start = (low or 1) - 1
         while high is not None and start < high:
-            cleaned.signatures += db.session.execute(
+            blanked = db.session.execute(
                 sa.update(Signature)
                 .where(
                     Signature.appeal_id == appeal_id,
@@ -99,7 +110,9 @@ def clean_rows(appeal_ids: list[int], everything: bool = False, batch: int = BAT
                 .execution_options(synchronize_session=False)
             ).rowcount
             db.session.commit()
+            cleaned.signatures += blanked
             cleaned.batches += 1
+            advance(blanked)
             start += batch
         cleaned.endorsements += db.session.execute(
             sa.update(Endorsement)

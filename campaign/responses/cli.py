@@ -2,7 +2,8 @@ import click
 from flask.cli import AppGroup
 
 from campaign import worker
-from campaign.responses.mailshots import run_pending, shredded_pending
+from campaign.core.progress import progress_bar
+from campaign.responses.mailshots import remaining_recipients, run_pending, shredded_pending
 
 mailshots = AppGroup("mailshots", help="Update and status-change mailshots to subscribers.")
 
@@ -16,7 +17,8 @@ def mailshots_send(watch: bool, poll: float):
     refused = shredded_pending()
     for line in refused:
         click.echo(line, err=True)
-    count = run_pending()
+    with progress_bar("Queueing mailshots", remaining_recipients) as advance:
+        count = run_pending(advance=advance)
     click.echo(f"Finished {count} mailshot(s).")
     if refused and not watch:
         raise SystemExit(1)

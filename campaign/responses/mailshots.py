@@ -21,6 +21,7 @@ from campaign.audit.services import record
 from campaign.core.database import utcnow
 from campaign.core.datakeys import shredded_at
 from campaign.core.extensions import db
+from campaign.core.progress import Advance, nothing
 from campaign.core.security import TokenError, make_token, read_token
 from campaign.core.urls import external_url
 from campaign.core.validation import InvalidInput
@@ -100,38 +101,44 @@ def batch_changes(mailing: Mailing) -> list[StatusChange]:
 # --- expanding -------------------------------------------------------------------------------
 
 
-def _signers_page(mailing: Mailing, size: int) -> list[Signature]:
-    return _subscribers_page(
-        Signature, mailing.last_signature_id, size, mailing.appeal_id,
+def _signers_after(mailing: Mailing) -> list:
+    return _subscribers_after(
+        Signature, mailing.last_signature_id, mailing.appeal_id,
         Signature.state == "confirmed", Signature.sealed_email.is_not(None),
     )  # fmt: skip
 
 
-def _endorsers_page(mailing: Mailing, size: int) -> list[Endorsement]:
-    return _subscribers_page(
-        Endorsement, mailing.last_endorsement_id, size, mailing.appeal_id,
+def _endorsers_after(mailing: Mailing) -> list:
+    return _subscribers_after(
+        Endorsement, mailing.last_endorsement_id, mailing.appeal_id,
         Endorsement.state == "approved", Endorsement.sealed_contact_email.is_not(None),
     )  # fmt: skip
 
 
-def _subscribers_page(model, after_id: int, size: int, appeal_id: int, *where) -> list:
-    """The next `size` rows of `model` (signatures or endorsements) after `after_id` that
+def _subscribers_after(model, after_id: int, appeal_id: int, *where) -> list:
+    """The conditions for rows of `model` (signatures or endorsements) after `after_id` that
     asked for updates about the appeal and are not flagged; `where` says which are counted
     and reachable."""
-    return list(
-        db.session.execute(
-            sa.select(model)
-            .where(
-                model.appeal_id == appeal_id,
-                *where,
-                model.flagged.is_(None),
-                model.wants_updates.is_(True),
-                model.id > after_id,
-            )
-            .order_by(model.id)
-            .limit(size)
-        ).scalars()
-    )
+    return [
+        model.appeal_id == appeal_id,
+        *where,
+        model.flagged.is_(None),
+        model.wants_updates.is_(True),
+        model.id > after_id,
+    ]
+
+
+def _signers_page(mailing: Mailing, size: int) -> list[Signature]:
+    return _page(Signature, _signers_after(mailing), size)
+
+
+def _endorsers_page(mailing: Mailing, size: int) -> list[Endorsement]:
+    return _page(Endorsement, _endorsers_after(mailing), size)
+
+
+def _page(model, conditions: list, size: int) -> list:
+    statement = sa.select(model).where(*conditions).order_by(model.id).limit(size)
+    return list(db.session.execute(statement).scalars())
 
 
 def _context(mailing: Mailing) -> dict:
@@ -266,8 +273,11 @@ def expand_page(mailing: Mailing, size: int = PAGE_SIZE, context: dict | None = 
     return 0
 
 
-def run_mailing(mailing_id: int, size: int = PAGE_SIZE, max_pages: int | None = None) -> bool:
-    """Expand a mailing page by page, committing each page. True once it is finished."""
+def run_mailing(
+    mailing_id: int, size: int = PAGE_SIZE, max_pages: int | None = None, advance: Advance = nothing
+) -> bool:
+    """Expand a mailing page by page, committing each page. True once it is finished.
+    `advance(n)` hears of each page's n recipients gone through."""
     pages = 0
     context = None
     while max_pages is None or pages < max_pages:
@@ -275,8 +285,9 @@ def run_mailing(mailing_id: int, size: int = PAGE_SIZE, max_pages: int | None = 
         if mailing.finished_at is not None:
             return True
         context = context or _context(mailing)
-        expand_page(mailing, size, context)
+        done = expand_page(mailing, size, context)
         db.session.commit()
+        advance(done)
         pages += 1
     return db.session.get(Mailing, mailing_id).finished_at is not None
 
@@ -302,11 +313,25 @@ def pending_mailings() -> list[int]:
     )
 
 
-def run_pending(size: int = PAGE_SIZE) -> int:
+def remaining_recipients() -> int:
+    """Signers and endorsers the unfinished mailings have still to go through."""
+    total = 0
+    for mailing_id in pending_mailings():
+        mailing = db.session.get(Mailing, mailing_id)
+        total += _count(Signature, _signers_after(mailing))
+        total += _count(Endorsement, _endorsers_after(mailing))
+    return total
+
+
+def _count(model, conditions: list) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions))
+
+
+def run_pending(size: int = PAGE_SIZE, advance: Advance = nothing) -> int:
     """Finish every unfinished mailing (`flask mailshots send`). Returns how many."""
     ids = pending_mailings()
     for mailing_id in ids:
-        run_mailing(mailing_id, size)
+        run_mailing(mailing_id, size, advance=advance)
     return len(ids)
 
 

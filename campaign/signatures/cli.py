@@ -10,11 +10,13 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from campaign.appeals.cli import appeal_argument
+from campaign.appeals.queries import count_appeals
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
+from campaign.core.progress import progress_bar
 from campaign.privacy.export_cli import export_options, write_export
 from campaign.signatures.counting import verify_counts, verify_rollups
-from campaign.signatures.export import appeal_signatures, signature_csv
+from campaign.signatures.export import appeal_signatures, count_signatures, signature_csv
 from campaign.signatures.rollup import fold_shards
 
 counts = AppGroup("counts", help="Signature and endorsement counters.")
@@ -24,8 +26,10 @@ counts = AppGroup("counts", help="Signature and endorsement counters.")
 @click.option("--fix", is_flag=True, help="Repair counters that drifted.")
 def counts_verify(fix: bool):
     """Recompute counters from the rows; exit 1 when any drifted."""
-    drift = verify_counts(fix=fix)
-    rollup_drift = verify_rollups(fix=fix)
+    with progress_bar("Recounting signatures", count_appeals) as advance:
+        drift = verify_counts(fix=fix, advance=advance)
+    with progress_bar("Checking the hourly rollup", count_appeals) as advance:
+        rollup_drift = verify_rollups(fix=fix, advance=advance)
     if fix:
         db.session.commit()
     for appeal_id, stored, actual in drift:
@@ -69,4 +73,5 @@ def export_signatures(slug: str, seal_to: str | None, sealed: bool, out: str | N
         seal_to=seal_to,
         sealed=sealed,
         out=out,
+        rows=lambda: count_signatures(appeal_id),
     )

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from campaign.core.database import dialect_insert
 from campaign.core.extensions import db
+from campaign.core.progress import Advance, nothing
 from campaign.signatures.models import COUNTER_SHARDS, Signature, SignatureCounter
 
 
@@ -67,8 +68,9 @@ def recount(appeal_id: int) -> int:
     ).scalar_one()
 
 
-def verify_counts(fix: bool = False) -> list[tuple[int, int, int]]:
-    """(appeal_id, stored, actual) for every appeal whose counter drifted; with fix, repair."""
+def verify_counts(fix: bool = False, advance: Advance = nothing) -> list[tuple[int, int, int]]:
+    """(appeal_id, stored, actual) for every appeal whose counter drifted; with fix, repair.
+    `advance(1)` hears of each appeal recounted."""
     from campaign.appeals.models import Appeal
 
     drift = []
@@ -83,12 +85,16 @@ def verify_counts(fix: bool = False) -> list[tuple[int, int, int]]:
                     sa.delete(SignatureCounter).where(SignatureCounter.appeal_id == appeal_id)
                 )
                 db.session.add(SignatureCounter(appeal_id=appeal_id, shard=0, count=actual))
+        advance(1)
     return drift
 
 
-def verify_rollups(fix: bool = False) -> list[tuple[int, int, int, int]]:
+def verify_rollups(
+    fix: bool = False, advance: Advance = nothing
+) -> list[tuple[int, int, int, int]]:
     """(appeal_id, stored total, actual total, differing hour keys) for every appeal whose
-    per-hour rollup disagrees with a full recount; with fix, rebuild it."""
+    per-hour rollup disagrees with a full recount; with fix, rebuild it. `advance(1)` hears
+    of each appeal checked."""
     from campaign.appeals.models import Appeal
     from campaign.signatures.rollup import verify_rollup
 
@@ -98,4 +104,5 @@ def verify_rollups(fix: bool = False) -> list[tuple[int, int, int, int]]:
         found = verify_rollup(appeal_id, fix=fix)
         if found is not None:
             drift.append((appeal_id, *found))
+        advance(1)
     return drift
