@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from campaign.appeals.issuers import IssuerInput
 from campaign.appeals.models import Appeal
 from campaign.appeals.queries import get_appeal_by_slug
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
@@ -193,7 +194,7 @@ def load_demo() -> tuple[Appeal, bool]:
         language="en",
         signature_goal=5000,
         issued_on=dt.date(2025, 5, 30),
-        issued_by=platform,
+        issuers=[IssuerInput(platform)],
         timezone="Asia/Bishkek",
         # Its signers protest security officers summoning people: they must not be named.
         protection="at_risk",
