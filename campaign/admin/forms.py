@@ -260,3 +260,21 @@ class AuthorityForm(Form):
         values = {name: getattr(self, name).data for name in self.FIELDS}
         values["names"] = {"ru": self.name_ru.data or "", "ky": self.name_ky.data or ""}
         return values
+
+
+class IssuersForm(Form):
+    """An appeal's issuers, one a line in order: "name or slug | contact email"."""
+
+    issuers = TextAreaField(
+        _l("Issuers, one a line, in order: name or slug | contact email (optional)"),
+        validators=[max_length(limits.NOTE)],
+    )
+
+
+class OverrideForm(Form):
+    """Publishing before every issuer approved: an admin's reason, for the audit log."""
+
+    reason = TextAreaField(
+        _l("Why publish without every issuer's approval (for the audit log)"),
+        validators=[max_length(limits.NOTE)],
+    )

@@ -89,6 +89,35 @@ def set_issuers(appeal: Appeal, items: Sequence[IssuerInput]) -> None:
     db.session.flush()
 
 
+def edit_issuers(user, appeal: Appeal, items: Sequence[IssuerInput]) -> Appeal:
+    """Campaigners set the issuers (names, order, contacts); audited."""
+    require(appeal.state != "archived", "issuers", "An archived appeal is read-only.")
+    set_issuers(appeal, items)
+    slugs = [issuer.organization.slug for issuer in appeal.issuers]
+    record(user, "appeal.issuers", appeal, {"issuers": slugs})
+    return appeal
+
+
+def issuers_from_lines(text: str) -> list[IssuerInput]:
+    """The admin form's list: one issuer a line, "name or slug | contact email" (the contact
+    optional). An organization is found by slug, then by name, or added."""
+    from campaign.endorsements.organizations import get_or_create_organization
+    from campaign.endorsements.queries import get_organization_by_slug
+
+    items = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        name, _bar, email = line.partition("|")
+        name = name.strip()
+        if not name:
+            require(not email.strip(), "issuers", f"Line {number} has no organization.")
+            continue
+        too_long = f"Line {number}: the name is at most {limits.ORGANIZATION_NAME} characters."
+        require(len(name) <= limits.ORGANIZATION_NAME, "issuers", too_long)
+        organization = get_organization_by_slug(name) or get_or_create_organization(name)
+        items.append(IssuerInput(organization, email.strip() or None))
+    return items
+
+
 def _set_contact(issuer: AppealIssuer, email) -> None:
     from campaign.optin.addresses import InvalidEmail, normalize_address
 
@@ -159,9 +188,10 @@ def check_approvals(user, appeal: Appeal, override_reason: str | None) -> None:
     missing = missing_approvals(appeal)
     if not missing:
         return
-    reason = (override_reason or "").strip()
-    if not reason:
+    if override_reason is None:
         raise ApprovalsMissing(missing)
+    reason = override_reason.strip()
+    require(bool(reason), "override_reason", "Say why it is published without every approval.")
     if user is not None and not user.has_role("admin"):
         raise InvalidInput("Only an admin may publish without every issuer's approval.")
     require(len(reason) <= limits.NOTE, "override_reason", "The reason is too long.")
