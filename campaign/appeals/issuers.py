@@ -142,6 +142,17 @@ def _reset(issuer: AppealIssuer) -> None:
     issuer.comment = ""
 
 
+def issuer_names(appeal: Appeal, language: str | None = None) -> str:
+    """The issuers' names as one phrase in `language` (the page's): "A, B and C"."""
+    from babel.lists import format_list
+
+    from campaign.names.localize import local_name_text, page_language
+
+    language = language or page_language()
+    names = [local_name_text(org, language) for org in appeal.issuer_organizations]
+    return format_list(names, locale=language) if names else ""
+
+
 # --- what is approved ----------------------------------------------------------------------------
 
 
