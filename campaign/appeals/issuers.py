@@ -18,6 +18,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from campaign.appeals.models import Appeal, AppealIssuer
 from campaign.audit.services import record
 from campaign.core import limits
@@ -268,12 +270,9 @@ def issuer_from_link(token: str) -> AppealIssuer:
 def _check_answerable(issuer: AppealIssuer, version: str) -> None:
     appeal = issuer.appeal
     if appeal.state != "draft":
-        raise InvalidInput("This appeal is no longer a draft: there is nothing to approve.")
+        raise InvalidInput(_("This appeal is no longer a draft: there is nothing to approve."))
     if version != content_hash(appeal):
-        raise InvalidInput(
-            "The text changed while you were reading it. Please read it again below.",
-            {"version": "changed"},
-        )
+        raise InvalidInput(_("The text changed while you were reading it: please read it again."))
 
 
 def approve_text(issuer: AppealIssuer, version: str) -> AppealIssuer:
@@ -289,8 +288,9 @@ def approve_text(issuer: AppealIssuer, version: str) -> AppealIssuer:
 def request_changes(issuer: AppealIssuer, version: str, comment: str) -> AppealIssuer:
     """The issuer asks for changes to the text it was shown, saying which."""
     comment = (comment or "").strip()
-    require(bool(comment), "comment", "Say what should change.")
-    require(len(comment) <= limits.NOTE, "comment", f"At most {limits.NOTE} characters.")
+    require(bool(comment), "comment", _("Say what should change."))
+    too_long = _("At most %(max)d characters.", max=limits.NOTE)
+    require(len(comment) <= limits.NOTE, "comment", too_long)
     _check_answerable(issuer, version)
     issuer.approval, issuer.approved_hash = "changes_requested", None
     issuer.decided_at, issuer.comment = utcnow(), comment

@@ -143,7 +143,6 @@ def issuer_approval(token: str):
     return run_action(
         form,
         answer,
-        aliases={"version": "comment"},
         flash=done if approving else _l("Thank you: your request for changes is sent."),
         success=lambda _issuer: redirect(url_for(".issuer_approval", token=token)),
         render=page,
