@@ -110,6 +110,9 @@ def test_asking_for_changes_and_asking_again_after_an_edit(client, smtp, login, 
     # Asking for changes needs a comment, shown beside its field.
     empty = _answer(client, links["beta@example.org"], "changes")
     assert empty.status_code == 400 and "Say what should change." in empty.get_data(as_text=True)
+    for hostile in ("x\x00y", "ж" * 5001):
+        refused = _answer(client, links["beta@example.org"], "changes", hostile)
+        assert refused.status_code == 400
     wanted = "Name the detained employees who are not journalists."
     assert _answer(client, links["beta@example.org"], "changes", wanted).status_code == 302
     shown = client.get(f"/admin/appeals/{draft.slug}").get_data(as_text=True)
