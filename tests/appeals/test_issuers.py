@@ -165,3 +165,28 @@ def test_admin_edits_the_issuers_list(client, login, make_appeal):
     assert "not an email address" in bad.get_data(as_text=True)
     db.session.expire_all()
     assert [o.name for o in appeal.issuer_organizations] == ["Alpha Union", "Beta Media"]
+
+
+def test_issuer_contacts_are_erased_with_the_appeals_personal_data(app, make_appeal):
+    import datetime as dt
+
+    from campaign.privacy.services import purge
+    from campaign.privacy.shred import clean_rows, destroy_keys
+
+    old, shredded = make_appeal(state="closed"), make_appeal(state="closed")
+    for appeal in (old, shredded):
+        set_issuers(appeal, [IssuerInput(_orgs("Alpha Union")[0], "alpha@example.org")])
+    old.closed_at = old.closed_at - dt.timedelta(days=4000)
+    db.session.commit()
+    purge()
+    db.session.commit()
+    db.session.expire_all()
+    assert old.issuers[0].sealed_contact_email is None and old.issuers[0].contact_key is None
+    assert shredded.issuers[0].contact_email == "alpha@example.org"  # not due yet
+
+    destroy_keys(None, [shredded])
+    db.session.commit()
+    clean_rows([shredded.id])
+    db.session.expire_all()
+    assert shredded.issuers[0].sealed_contact_email is None
+    assert [o.name for o in shredded.issuer_organizations] == ["Alpha Union"]  # public: stays
