@@ -42,8 +42,7 @@ def test_upgrade_makes_issued_by_the_first_issuer(migrating_app):
 
     upgrade(revision=REVISION)
     rows = run_sql(
-        "SELECT appeal_id, organization_id, position, approval, contact_email"
-        " FROM appeal_issuers"
+        "SELECT appeal_id, organization_id, position, approval, contact_email FROM appeal_issuers"
     ).all()
     assert [tuple(r) for r in rows] == [(1, 7, 1, "not_asked", None)]
     assert run_sql("SELECT count(*) FROM demands").scalar_one() == 2
