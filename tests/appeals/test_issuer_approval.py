@@ -82,7 +82,9 @@ def test_publishing_waits_for_every_issuer_then_goes(client, smtp, login, api_to
     assert "Free the press" in mail["Subject"]
 
     # The page shows the exact text; opening it approves nothing.
-    page = client.get(links["alpha@example.org"]).get_data(as_text=True)
+    opened = client.get(links["alpha@example.org"])
+    assert opened.headers["Referrer-Policy"] == "no-referrer"  # the token stays here
+    page = opened.get_data(as_text=True)
     assert "Free the press" in page and "Demand 1" in page and "For Alpha Union" in page
     assert _publish(client, draft, editor).status_code == 409
 
