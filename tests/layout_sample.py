@@ -9,6 +9,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from campaign.appeals.issuers import IssuerInput, link_payload, set_issuers
 from campaign.core.database import utcnow
 from campaign.core.extensions import db
 from campaign.core.security import make_token
@@ -91,6 +92,7 @@ def build_sample(demo_appeal) -> dict:
     ).scalars()
     endorsement = next(e for e in submitted if e.organization.name == "Waiting Organization")
     signature = signatures[0]
+    issuer = _co_issuer(appeal)
     return {
         "slug": appeal.slug,
         "authority": authority.slug,
@@ -110,7 +112,19 @@ def build_sample(demo_appeal) -> dict:
             "endorsement-confirm", {"e": endorsement.id, "m": _address_check(endorsement)}
         ),
         "endorsement_withdraw": make_token("endorsement-withdraw", {"e": endorsement.id}),
+        "issuer_approval": make_token("issuer-approval", link_payload(issuer)),
     }
+
+
+def _co_issuer(appeal):
+    """A second issuer, with a long name and a contact (its approval page), beside the demo's."""
+    from campaign.endorsements.organizations import get_or_create_organization
+
+    kept = [IssuerInput(org) for org in appeal.issuer_organizations]
+    partner = get_or_create_organization("Общественный фонд «Институт медиа полиси» Кыргызстана")
+    set_issuers(appeal, [*kept, IssuerInput(partner, "partner@example.org")])
+    db.session.commit()
+    return appeal.issuers[-1]
 
 
 def _address_check(endorsement):

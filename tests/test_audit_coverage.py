@@ -320,6 +320,32 @@ def a_sealing_key(c):
     }
 
 
+def _co_issued_draft(c):
+    from campaign.appeals.issuers import IssuerInput, set_issuers
+    from campaign.endorsements.organizations import get_or_create_organization
+
+    appeal = _draft(c.make_appeal, c.db)
+    partner = get_or_create_organization("Partner Union")
+    set_issuers(appeal, [IssuerInput(partner, "partner@example.org")])
+    c.db.session.commit()
+    return appeal
+
+
+def a_issuers(c):
+    appeal = _draft(c.make_appeal, c.db)
+    return f"/admin/appeals/{appeal.slug}/issuers", {"issuers": "Partner Union | p@example.org"}
+
+
+def a_ask_approval(c):
+    appeal = _co_issued_draft(c)
+    return f"/admin/appeals/{appeal.slug}/ask-approval", {}
+
+
+def a_publish_override(c):
+    appeal = _co_issued_draft(c)
+    return f"/admin/appeals/{appeal.slug}/publish-override", {"reason": "Agreed by phone"}
+
+
 def a_shred(c):
     from tests.conftest import PASSWORD
 
@@ -487,6 +513,9 @@ ACTIONS = {
     "admin.sealing_key": a_sealing_key,
     "admin.appeal_shred": a_shred,
     "admin.erase_confirm": a_erase,
+    "admin.appeal_issuers": a_issuers,
+    "admin.appeal_ask_approval": a_ask_approval,
+    "admin.appeal_publish_override": a_publish_override,
     "admin.inbox_assign": a_inbox_assign,
     "admin.inbox_dismiss": a_inbox_dismiss,
     "admin.inbox_publish": a_inbox_publish,

@@ -202,6 +202,10 @@ NO_FORM_ON_ANY_PAGE = dict.fromkeys(
     ],
     "opened by a mailed token; its form is a CSRF button, with no field to fuzz",
 )
+NO_FORM_ON_ANY_PAGE["appeals.issuer_approval"] = (
+    "opened by a mailed token naming an issuer; tests/appeals/test_issuer_approval.py posts "
+    "its comment hostile (NUL, too long)"
+)
 NO_FORM_ON_ANY_PAGE["admin.appeal_unhide"] = (
     "only a hidden appeal's admin page has it (the crawl hides none); a CSRF button, no field"
 )
@@ -318,6 +322,7 @@ def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
     admin = login("admin")
     make_user("editor")
     draft = make_appeal(state="draft")
+    _co_issue(draft)  # its page then has the "ask the issuers" button
     demand = demo_appeal.demands[0]
     target = demand.targets[0]
     response = record_response(
@@ -364,6 +369,14 @@ def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
         "language": "ru",
         "kind": "domain",
     }
+
+
+def _co_issue(appeal) -> None:
+    from campaign.appeals.issuers import IssuerInput, set_issuers
+    from campaign.endorsements.organizations import get_or_create_organization
+
+    partner = get_or_create_organization("Partner Union")
+    set_issuers(appeal, [IssuerInput(partner, "partner@example.org")])
 
 
 def _page_url(app, rule, known: dict) -> str | None:

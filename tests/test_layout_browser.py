@@ -50,6 +50,7 @@ PUBLIC_PAGES = {
     "/unsubscribe/<>": "/unsubscribe/{unsubscribe}",
     "/endorsements/confirm/<>": "/endorsements/confirm/{endorsement_confirm}",
     "/endorsements/withdraw/<>": "/endorsements/withdraw/{endorsement_withdraw}",
+    "/issuers/approve/<>": "/issuers/approve/{issuer_approval}",
     "/admin/login": "/admin/login",
     "/nowhere": "/no-such-page",  # the 404 page
 }
@@ -71,7 +72,9 @@ ADMIN_PAGES = {
     "/admin/appeals/<>/endorsements/add": "/admin/appeals/{slug}/endorsements/add",
     "/admin/appeals/<>/hide": "/admin/appeals/{slug}/hide",
     "/admin/appeals/<>/inbox": "/admin/appeals/{slug}/inbox",
+    "/admin/appeals/<>/issuers": "/admin/appeals/{slug}/issuers",
     "/admin/appeals/<>/preview": "/admin/appeals/{slug}/preview",
+    "/admin/appeals/<>/publish-override": "/admin/appeals/{slug}/publish-override",
     "/admin/appeals/<>/responses": "/admin/appeals/{slug}/responses",
     "/admin/appeals/<>/responses/notify": "/admin/appeals/{slug}/responses/notify",
     "/admin/appeals/<>/updates/<>/preview": "/admin/appeals/{slug}/updates/{draft_update}/preview",

@@ -32,6 +32,7 @@ def _admin_nav():
 MODULES = (
     "dashboard",
     "appeals",
+    "issuers",
     "authorities",
     "countries",
     "signatures",

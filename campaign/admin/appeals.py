@@ -12,6 +12,7 @@ from campaign.accounts.auth import require_role
 from campaign.admin import add_nav, bp
 from campaign.admin.forms import AppealForm, HideForm, demand_form
 from campaign.appeals.closing import consequences
+from campaign.appeals.issuers import approval_rows, missing_approvals
 from campaign.appeals.queries import get_appeal_or_404, get_demand_or_404, list_all_appeals
 from campaign.appeals.services import (
     add_demand,
@@ -109,8 +110,15 @@ def appeal_edit(slug: str):
 @require_role("moderator")
 def appeal(slug: str):
     # The context carries retention_days (the signing section's provider) too.
-    context = appeal_context(get_appeal_or_404(slug))
-    return render_template("admin/appeals/show.html", transitions=TRANSITIONS, **context)
+    appeal = get_appeal_or_404(slug)
+    context = appeal_context(appeal)
+    return render_template(
+        "admin/appeals/show.html",
+        transitions=TRANSITIONS,
+        issuer_rows=approval_rows(appeal),
+        missing_approvals=missing_approvals(appeal),
+        **context,
+    )
 
 
 @bp.route("/appeals/<slug>/preview")

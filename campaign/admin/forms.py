@@ -251,3 +251,21 @@ class AuthorityForm(LocalNamesForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS} | {"names": self.names()}
+
+
+class IssuersForm(Form):
+    """An appeal's issuers, one a line in order: "name or slug | contact email"."""
+
+    issuers = TextAreaField(
+        _l("Issuers, one a line, in order: name or slug | contact email (optional)"),
+        validators=[max_length(limits.NOTE)],
+    )
+
+
+class OverrideForm(Form):
+    """Publishing before every issuer approved: an admin's reason, for the audit log."""
+
+    reason = TextAreaField(
+        _l("Why publish without every issuer's approval (for the audit log)"),
+        validators=[max_length(limits.NOTE)],
+    )

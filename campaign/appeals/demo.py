@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from campaign.appeals.issuers import IssuerInput
 from campaign.appeals.models import Appeal
 from campaign.appeals.queries import get_appeal_by_slug
 from campaign.appeals.services import DemandInput, TargetInput, create_appeal, publish_appeal
@@ -225,7 +226,7 @@ def load_demo(advance: Advance = nothing) -> tuple[Appeal, bool]:
         # The source sets no goal; it gives a date and no time.
         signature_goal=None,
         issued_on=ISSUED_ON,
-        issued_by=platform,
+        issuers=[IssuerInput(platform)],
         timezone="Asia/Bishkek",
         # Its signers protest security officers summoning people: they must not be named.
         protection="at_risk",

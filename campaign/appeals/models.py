@@ -11,6 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
+from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     default_country: Mapped[str | None] = mapped_column(sa.String(2))
     #: IANA zone used to show dates and group statistics by day.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    #: The first of `issuers` (kept in step by campaign.appeals.issuers.set_issuers), for
+    #: older readers; `issuers` is the truth.
     issued_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
@@ -102,6 +105,10 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     demands: Mapped[list[Demand]] = relationship(
         back_populates="appeal", order_by="Demand.position", cascade="all, delete-orphan"
     )
+    #: The organizations that issue the appeal, in the order shown ("Issued by A, B and C").
+    issuers: Mapped[list[AppealIssuer]] = relationship(
+        back_populates="appeal", order_by="AppealIssuer.position", cascade="all, delete-orphan"
+    )
     translations: Mapped[list[AppealTranslation]] = relationship(
         back_populates="appeal", cascade="all, delete-orphan"
     )
@@ -116,6 +123,10 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     @classmethod
     def _is_public_expression(cls):
         return sa.and_(cls.state != "draft", cls.hidden_at.is_(None))
+
+    @property
+    def issuer_organizations(self) -> list[Organization]:
+        return [issuer.organization for issuer in self.issuers]
 
     @property
     def is_hidden(self) -> bool:
@@ -133,6 +144,73 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
 def signing_open(state: str, closes_at: dt.datetime | None) -> bool:
     """Whether an appeal in this state, closing then, takes signatures now."""
     return state == "published" and (closes_at is None or closes_at > utcnow())
+
+
+#: Where an issuer's approval of the text stands. "approved" holds only for the text it
+#: approved: `approved_hash` against the current text's hash says whether it still does.
+APPROVAL_STATES = ("not_asked", "asked", "approved", "changes_requested")
+
+
+class AppealIssuer(IdMixin, CreatedMixin, db.Model):
+    """One issuing organization of an appeal, its contact and its approval of the text."""
+
+    __tablename__ = "appeal_issuers"
+    __table_args__ = (
+        sa.UniqueConstraint("appeal_id", "position"),
+        sa.UniqueConstraint("appeal_id", "organization_id"),
+        sa.CheckConstraint("position >= 1", name="position_positive"),
+        one_of("approval", APPROVAL_STATES),
+        sa.CheckConstraint(
+            "approval != 'approved' OR approved_hash IS NOT NULL", name="approved_has_hash"
+        ),
+    )
+
+    appeal_id: Mapped[int] = mapped_column(sa.ForeignKey("appeals.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    #: 1..n, the order shown.
+    position: Mapped[int]
+    #: Private: the address asked to approve the text, sealed with the appeal's data key
+    #: (campaign.core.datakeys) and erased with endorsers' contacts. Read it as `contact_email`.
+    sealed_contact_email: Mapped[str | None] = mapped_column("contact_email", sa.Text)
+    #: Keyed hash of the lower-cased address: a mailed link names it, so a link sent to an
+    #: earlier contact stops working when the contact changes.
+    contact_key: Mapped[str | None] = mapped_column(sa.String(64))
+    approval: Mapped[str] = mapped_column(
+        sa.String(20), default="not_asked", server_default="not_asked"
+    )
+    asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: campaign.appeals.issuers.content_hash of the text approved.
+    approved_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    #: What the issuer asked to change (shown to campaigners only).
+    comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    appeal: Mapped[Appeal] = relationship(back_populates="issuers")
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+    def __init__(self, **values):
+        contact = values.pop("contact_email", ...)
+        super().__init__(**values)
+        if contact is not ...:
+            self.contact_email = contact
+
+    @property
+    def contact_email(self) -> str | None:
+        return unseal(self.appeal_id, "issuer.contact_email", self.sealed_contact_email)
+
+    @contact_email.setter
+    def contact_email(self, value: str | None) -> None:
+        if self.appeal_id is None and self.appeal is not None:
+            self.appeal_id = self.appeal.id
+        value = (value or "").strip() or None
+        self.sealed_contact_email = (
+            seal(self.appeal_id, "issuer.contact_email", value) if value else None
+        )
+        self.contact_key = (
+            appeal_hash(self.appeal_id, "issuer-email", value.lower()) if value else None
+        )
 
 
 class Demand(IdMixin, CreatedMixin, db.Model):

@@ -33,6 +33,7 @@ def appeal_query() -> sa.Select:
         demands.selectinload(Demand.targets).joinedload(DemandTarget.authority),
         demands.selectinload(Demand.translations),
         selectinload(Appeal.translations),
+        selectinload(Appeal.issuers),  # each with its organization (joined)
     )
 
 

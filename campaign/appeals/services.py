@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from campaign.appeals.issuers import IssuerInput, check_approvals, set_issuers
 from campaign.appeals.models import Appeal, Demand, DemandTarget, DueDateChange
 from campaign.appeals.protection import check_lowering, check_protection_fields
 from campaign.audit.services import record
@@ -67,6 +68,7 @@ def create_appeal(
     closes_at: dt.datetime | None = None,
     issued_on: dt.date | None = None,
     issued_by=None,
+    issuers: Sequence[IssuerInput] | None = None,
     timezone: str = "UTC",
     demands: Sequence[DemandInput] = (),
     slug: str | None = None,
@@ -88,7 +90,6 @@ def create_appeal(
         signature_goal=signature_goal,
         closes_at=closes_at,
         issued_on=issued_on,
-        issued_by=issued_by,
         timezone=timezone,
         state="draft",
         protection=protection,
@@ -98,6 +99,9 @@ def create_appeal(
     )
     db.session.add(appeal)
     db.session.flush()
+    if issuers is None:  # `issued_by`: the one issuer, as before there were several
+        issuers = [IssuerInput(issued_by)] if issued_by is not None else []
+    set_issuers(appeal, issuers)
     if demands:
         set_demands(appeal, demands)
     record(user, "appeal.create", appeal, {"title": appeal.title})
@@ -111,8 +115,15 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
-def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = None, **fields):
-    """Change the given fields; `body`, if given, is a Rendered text (its source and HTML)."""
+def update_appeal(
+    user,
+    appeal: Appeal,
+    demands: Sequence[DemandInput] | None = None,
+    issuers: Sequence[IssuerInput] | None = None,
+    **fields,
+):
+    """Change the given fields; `body`, if given, is a Rendered text (its source and HTML).
+    `issuers` replaces the list; `issued_by` (an Organization or None) only the first."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -128,7 +139,9 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
     refused = check_lowering(user, appeal.protection, fields.get("protection"))
     if refused:
         raise InvalidInput(next(iter(refused.values())), refused)
-    changed = sorted(fields)
+    changed = sorted(fields) + (["issuers"] if issuers is not None else [])
+    if "issued_by" in fields:
+        issuers = _first_issuer(appeal, fields.pop("issued_by")) if issuers is None else issuers
     protection = (appeal.protection, fields.get("protection", appeal.protection))
     if "body" in fields:
         body = stored(fields.pop("body"))
@@ -137,12 +150,28 @@ def update_appeal(user, appeal: Appeal, demands: Sequence[DemandInput] | None = 
         setattr(appeal, name, value.strip() if name == "title" else value)
     if demands is not None:
         set_demands(appeal, demands)
+    if issuers is not None:
+        set_issuers(appeal, issuers)
     db.session.flush()
     detail: dict = {"fields": changed}
     if protection[0] != protection[1]:
         detail["protection"] = list(protection)  # [from, to]: who lowered it is on record
     record(user, "appeal.update", appeal, detail)
     return appeal
+
+
+def _first_issuer(appeal: Appeal, organization) -> list[IssuerInput]:
+    """The issuers with `organization` first (moved there, or in place of the first), or
+    without the first when it is None: what the one-issuer form field means."""
+    current = appeal.issuer_organizations
+    if organization is None:
+        rest = current[1:]
+    elif organization in current:
+        rest = [o for o in current if o is not organization]
+    else:
+        rest = current[1:]
+    chosen = [organization] if organization is not None else []
+    return [IssuerInput(o) for o in chosen + rest]
 
 
 def _default_country(code: str | None) -> str | None:
@@ -309,9 +338,14 @@ def _targets_of(demand: Demand) -> list[TargetInput]:
 # --- states ----------------------------------------------------------------------------------
 
 
-def publish_appeal(user, appeal: Appeal, at: dt.datetime | None = None) -> Appeal:
+def publish_appeal(
+    user, appeal: Appeal, at: dt.datetime | None = None, override_reason: str | None = None
+) -> Appeal:
+    """Publish a draft once every issuer with a contact approved its current text, or an
+    admin overrides with a reason (campaign.appeals.issuers)."""
     if appeal.state == "draft":
         require(bool(appeal.demands), "demands", "Add at least one demand before publishing.")
+        check_approvals(user, appeal, override_reason)
     refusal = f"Only a draft can be published; this appeal is {appeal.state}."
     return _move(user, appeal, "draft", "published", refusal, published_at=at or utcnow())
 

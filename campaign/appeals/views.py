@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, make_response, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from campaign.appeals import issuers
+from campaign.appeals.forms import ApprovalForm
 from campaign.appeals.queries import get_public_version_or_404, get_published_appeal_or_404
 from campaign.appeals.status import appeal_progress, demand_overdue, demand_status, today_utc
 from campaign.appeals.translations import available_languages, localized
+from campaign.core.actions import run_action
 from campaign.core.extensions import cache
+from campaign.core.security import TokenError
 from campaign.signatures.counting import signature_count
 
 bp = Blueprint("appeals", __name__)
@@ -101,3 +115,35 @@ def show(slug: str):
     response.cache_control.max_age = seconds
     response.vary.add("Cookie")
     return response.make_conditional(request)
+
+
+@bp.route("/issuers/approve/<token>", methods=["GET", "POST"])
+def issuer_approval(token: str):
+    """An issuer's contact reads the exact text of a draft and approves it or asks for changes
+    (the link in their mail; only the POST acts, so mail scanners change nothing)."""
+    try:
+        issuer = issuers.issuer_from_link(token)
+    except TokenError as exc:
+        return render_template("appeals/approval_bad_link.html", expired=exc.expired), 400
+    form = ApprovalForm()
+    approving = request.form.get("decision") != "changes"
+
+    def answer():
+        version = form.version.data or ""
+        if approving:
+            return issuers.approve_text(issuer, version)
+        return issuers.request_changes(issuer, version, form.comment.data or "")
+
+    def page():
+        form.version.data = issuers.content_hash(issuer.appeal)  # the text shown now
+        state = issuers.issuer_state(issuer, form.version.data)
+        return render_template("appeals/approval.html", issuer=issuer, form=form, state=state)
+
+    done = _l("Thank you: the approval is recorded.")
+    return run_action(
+        form,
+        answer,
+        flash=done if approving else _l("Thank you: your request for changes is sent."),
+        success=lambda _issuer: redirect(url_for(".issuer_approval", token=token)),
+        render=page,
+    )

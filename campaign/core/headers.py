@@ -20,6 +20,7 @@ NO_REFERRER_PREFIXES = (
     "/endorsements/withdraw/",
     "/unsubscribe/",
     "/my-data/",
+    "/issuers/approve/",  # a mailed token in the address: never sent on as a referrer
 )
 
 HSTS = "max-age=31536000; includeSubDomains"

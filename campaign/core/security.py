@@ -17,6 +17,7 @@ TOKEN_PURPOSES = {
     "endorsement-confirm",
     "endorsement-withdraw",
     "unsubscribe",
+    "issuer-approval",
 }
 
 

@@ -14,7 +14,7 @@ from flask_babel import (
     to_user_timezone,
 )
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from campaign.appeals.translations import localized
 from campaign.core.countries import country_name
@@ -52,6 +52,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.filters["local_name_text"] = local_name_text
+    app.jinja_env.filters["joined"] = joined
     app.jinja_env.globals["appeal_title"] = appeal_title
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["appeal_text"] = localized
@@ -61,6 +62,16 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def joined(items) -> Markup:
+    """Items (text or markup) as a list in the page's language: "A, B and C"."""
+    from babel.lists import format_list
+
+    locale = str(get_locale() or "en")
+    # Each item is escaped (markup passes as it is); the list patterns are CLDR's text.
+    escaped = [str(escape(item)) for item in items]
+    return Markup(format_list(escaped, locale=locale))  # noqa: S704 - escaped above
 
 
 def _format_date(value, format: str = "medium") -> str:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload
 
-from campaign.appeals.models import Appeal
+from campaign.appeals.models import Appeal, AppealIssuer
 from campaign.core.extensions import db
 from campaign.core.security import TokenError, keyed_hash
 from campaign.endorsements.models import (
@@ -190,16 +190,28 @@ def organization_endorsements(organization: Organization) -> list[Endorsement]:
 
 
 def organization_appeals(organization: Organization) -> list[Appeal]:
-    """Public appeals the organization issued."""
+    """Public appeals the organization issued (alone or with others)."""
+    issued = sa.select(AppealIssuer.appeal_id).where(
+        AppealIssuer.organization_id == organization.id
+    )
     return list(
         db.session.execute(
             sa.select(Appeal)
-            .where(Appeal.issued_by_id == organization.id, Appeal.is_public)
+            .where(Appeal.id.in_(issued), Appeal.is_public)
             .order_by(Appeal.published_at.desc())
         )
         .unique()
         .scalars()
     )
+
+
+def organizations_by_slug(slugs) -> dict[str, Organization]:
+    """The organizations with these slugs, in one query; unknown slugs are simply absent."""
+    wanted = {slug for slug in slugs if isinstance(slug, str) and "\x00" not in slug}
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(Organization).where(Organization.slug.in_(wanted)))
+    return {organization.slug: organization for organization in rows.scalars()}
 
 
 def get_organization_by_slug(slug: str) -> Organization | None:

@@ -8,7 +8,7 @@
   and the counters stay, so every count and chart is unchanged.
 - Endorsements on such appeals, and withdrawn ones (withdrawal erases them already; the
   purge catches any left): contact_email and ip_key (the organization and signatory are
-  public and stay).
+  public and stay); so are the issuers' contacts of such appeals (campaign.appeals.issuers).
 - Outbox messages sent or given up more than OUTBOX_RETENTION_DAYS ago: recipient, subject
   and body are blanked (the rows stay for the mail-health figures).
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from campaign.appeals.models import Appeal
+from campaign.appeals.models import Appeal, AppealIssuer
 from campaign.appeals.protection import retention_days
 from campaign.core.database import utcnow
 from campaign.core.datakeys import delete_past_day_keys
@@ -122,6 +122,15 @@ def purge(
         .values(sealed_contact_email=None, contact_key=None, ip_key=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    db.session.execute(
+        sa.update(AppealIssuer)
+        .where(
+            AppealIssuer.sealed_contact_email.is_not(None),
+            AppealIssuer.appeal_id.in_(_closed_appeals(now)),
+        )
+        .values(sealed_contact_email=None, contact_key=None)
+        .execution_options(synchronize_session=False)
+    )
     result.outbox_messages = blank_old_messages(outbox_before)
     delete_past_day_keys(now.date())  # yesterday's IP keys become unlinkable
     db.session.flush()

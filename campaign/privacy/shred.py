@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from campaign.appeals.models import Appeal
+from campaign.appeals.models import Appeal, AppealIssuer
 from campaign.audit.services import record
 from campaign.core.datakeys import IpDayKey, destroy_appeal_key
 from campaign.core.engine import checkpoint_wal
@@ -120,6 +120,12 @@ def clean_rows(
             .values(sealed_contact_email=None, contact_key=None, ip_key=None)
             .execution_options(synchronize_session=False)
         ).rowcount
+        db.session.execute(  # issuers' contacts: sealed with the same key
+            sa.update(AppealIssuer)
+            .where(AppealIssuer.appeal_id == appeal_id)
+            .values(sealed_contact_email=None, contact_key=None)
+            .execution_options(synchronize_session=False)
+        )
         cleaned.outbox_messages += _blank_outbox(OutboxMessage.appeal_id == appeal_id)
         db.session.commit()
     if everything:  # the mail of no appeal too (campaigners'): in an emergency, nothing stays

@@ -76,8 +76,9 @@ def atom_feed(
     _sub(feed, "updated", _iso(newest))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=appeal_url)
-    author = _sub(feed, "author")
-    _sub(author, "name", appeal.issued_by.name if appeal.issued_by else "Answerable")
+    for name in [org.name for org in appeal.issuer_organizations] or ["Answerable"]:
+        author = _sub(feed, "author")  # each issuer is an author
+        _sub(author, "name", name)
     for item in reversed(entries):  # newest first, as feed readers expect
         entry = _sub(feed, "entry")
         _sub(entry, "id", entry_id(appeal, base_url, item.key))

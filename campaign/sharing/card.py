@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import format_decimal, get_locale, gettext, ngettext
 from PIL import Image, ImageDraw, ImageFont
 
+from campaign.appeals.issuers import issuer_names
 from campaign.appeals.models import Appeal
 from campaign.appeals.status import Progress, appeal_progress
 from campaign.appeals.translations import localized
@@ -49,7 +50,7 @@ def card_key(appeal: Appeal, count: int, progress: Progress, locale: str, title:
     texts = "\0".join(
         (
             title,
-            appeal.issued_by.name if appeal.issued_by else "",
+            issuer_names(appeal),
             str(appeal.signature_goal or ""),
             current_app.config["BASE_URL"],
         )
@@ -83,7 +84,7 @@ def render_card(appeal: Appeal, count: int, progress: Progress, title: str) -> b
     text_width = WIDTH - 2 * MARGIN
 
     y = MARGIN
-    issuer = appeal.issued_by.name if appeal.issued_by else "Answerable"
+    issuer = issuer_names(appeal) or "Answerable"
     issuer_font = _font(30)
     draw.text((MARGIN, y), _fit_line(issuer, issuer_font, text_width), font=issuer_font, fill=MUTED)
     y += 56

@@ -92,6 +92,7 @@ OTHER_ROUTES = {
     "/unsubscribe/<>": "a subscriber's own mailed link: unsubscribing keeps working",
     "/endorsements/confirm/<>": "an endorser's own mailed link",
     "/endorsements/withdraw/<>": "an endorser's own mailed link: withdrawing keeps working",
+    "/issuers/approve/<>": "an issuer contact's own mailed link to the text it approves",
 }
 
 

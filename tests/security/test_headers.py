@@ -75,6 +75,7 @@ def test_templates_have_no_inline_script_or_event_handlers():
         "/endorsements/withdraw/some-token",
         "/unsubscribe/some-token",
         "/my-data/some-token",
+        "/issuers/approve/some-token",
     ],
 )
 def test_no_referrer_on_admin_and_token_pages(client, path):
@@ -88,6 +89,7 @@ def test_every_token_prefix_is_covered_by_the_parametrized_test():
         "/withdraw/",
         "/endorsements/confirm/",
         "/endorsements/withdraw/",
+        "/issuers/approve/",
         "/unsubscribe/",
         "/my-data/",
     }

@@ -19,7 +19,8 @@ from campaign.api.schemas.authorities import (
     NAMES_DESCRIPTION,
     AuthorityRefSchema,
 )
-from campaign.api.schemas.base import Id, Overlay, Text
+from campaign.api.schemas.base import ExternalUrl, Id, Overlay, Text
+from campaign.appeals.issuers import MAX_ISSUERS
 from campaign.appeals.models import APPEAL_STATES, PROTECTION_LEVELS, TARGET_STATUSES, Appeal
 from campaign.appeals.protection import MAX_RETENTION_DAYS, retention_days
 from campaign.appeals.services import MAX_DEMANDS, DemandInput, TargetInput
@@ -43,6 +44,16 @@ class OrganizationRefSchema(Schema):
     names = fields.Function(
         lambda o: o.names or {}, metadata={"type": "object", "description": NAMES_DESCRIPTION}
     )
+
+
+class IssuerRefSchema(Schema):
+    """An organization that issues the appeal (an author, not an endorser)."""
+
+    slug = fields.String(required=True)
+    name = fields.Function(
+        local_name_text, metadata={"type": "string", "description": NAME_DESCRIPTION}
+    )
+    logo_url = ExternalUrl("endorsements.logo", {"name": "logo"}, allow_none=True)
 
 
 # --- demands ---------------------------------------------------------------------------------
@@ -171,7 +182,21 @@ class AppealSummarySchema(Schema):
         required=True,
         metadata={"description": "Every language the appeal can be read in, original first"},
     )
-    issued_by = fields.Nested(OrganizationRefSchema, allow_none=True)
+    issuers = fields.Nested(
+        IssuerRefSchema,
+        many=True,
+        required=True,
+        attribute="issuer_organizations",
+        metadata={
+            "description": "The organizations that issue the appeal, in the order shown "
+            "(its authors; never counted as endorsements)"
+        },
+    )
+    issued_by = fields.Nested(
+        OrganizationRefSchema,
+        allow_none=True,
+        metadata={"description": "Deprecated: the first of `issuers`, kept for older clients"},
+    )
     issued_on = fields.Date(allow_none=True)
     published_at = fields.AwareDateTime(allow_none=True)
     closes_at = fields.AwareDateTime(allow_none=True)
@@ -311,6 +336,16 @@ class AppealIn(Schema):
         metadata={"description": "UTC if no zone"},
     )
     issued_on = fields.Date(allow_none=True)
+    issuers = fields.List(
+        Text(limits.SLUG),
+        validate=validate.Length(max=MAX_ISSUERS),
+        metadata={
+            "description": "Slugs of the issuing organizations, in the order shown; replaces "
+            "the list (an organization kept keeps its contact and approval). An unknown or "
+            "repeated slug is refused with 422, naming it. Contacts, who approve the text "
+            "before publishing, are set on the admin page /admin/appeals/{slug}/issuers."
+        },
+    )
     demands = fields.List(fields.Nested(DemandIn), validate=validate.Length(max=MAX_DEMANDS))
     protection = Text(
         16,
@@ -363,6 +398,18 @@ class AppealPatch(AppealIn):
         limits.COUNTRY,
         allow_none=True,
         metadata={"description": "ISO 3166-1 alpha-2, preselected in the sign form; null: none"},
+    )
+
+
+class PublishIn(Schema):
+    """Publishing a draft."""
+
+    override_reason = Text(
+        limits.NOTE,
+        metadata={
+            "description": "Admins only: publish although some issuers have not approved the "
+            "current text, saying why (kept in the audit log with who had not approved)"
+        },
     )
 
 
