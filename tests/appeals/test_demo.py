@@ -109,7 +109,10 @@ def test_the_issuer_is_the_coalition_that_issued_it(client, demo_appeal):
     assert demo_appeal.issued_by.name == ISSUER
     assert before[-1] == f"The {ISSUER} demands:"
     page = client.get(f"/appeals/{demo_appeal.slug}").get_data(as_text=True)
-    assert f'<span class="issuer">{ISSUER}</span>' in page
+    issuers = re.search(r'<span class="issuers">(.*?)</span>\n', page, re.S).group(1)
+    assert re.search(rf'<a class="issuer" href="/organizations/[^"]+">{ISSUER}</a>', issuers)
+    data = client.get(f"/api/v1/appeals/{demo_appeal.slug}").get_json()
+    assert [i["name"] for i in data["issuers"]] == [ISSUER]
 
 
 def test_the_admin_note_says_which_targets_are_our_reading(client, demo_appeal, login):
