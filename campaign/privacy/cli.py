@@ -30,6 +30,7 @@ def purge_command(dry_run: bool):
     click.echo(f"{verb} personal data of {result.signatures} signature(s).")
     click.echo(f"{verb} contact data of {result.endorsements} endorsement(s).")
     click.echo(f"{verb} {result.outbox_messages} old outbox message(s).")
+    click.echo(f"{verb} {result.paper_scans} scan(s) of paper batches.")
 
 
 @privacy.command("shred")
@@ -62,6 +63,7 @@ def shred_command(slug: str | None, everything: bool, yes: bool):
     started = time.perf_counter()
     cleaned = clean_rows([a.id for a in appeals], everything)
     click.echo(
-        f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s) "
-        f"and {cleaned.outbox_messages} outbox message(s) in {time.perf_counter() - started:.3f} s."
+        f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s), "
+        f"{cleaned.outbox_messages} outbox message(s) and {cleaned.paper_scans} paper scan(s)"
+        f" in {time.perf_counter() - started:.3f} s."
     )
