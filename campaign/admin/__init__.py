@@ -35,6 +35,7 @@ MODULES = (
     "authorities",
     "countries",
     "signatures",
+    "paper",
     "sealing",
     "endorsements",
     "responses",
