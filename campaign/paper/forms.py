@@ -27,7 +27,9 @@ class PaperBatchForm(Form):
         _l("Collected by (an organization or a volunteer group)"),
         validators=[InputRequired(), max_length(TEXT_MAX)],
     )
-    place = StringField(_l("Where (place or region)"), validators=[InputRequired(), max_length(TEXT_MAX)])
+    place = StringField(
+        _l("Where (place or region)"), validators=[InputRequired(), max_length(TEXT_MAX)]
+    )
     collected_from = DateField(_l("From"), validators=[InputRequired()])
     collected_to = DateField(_l("To"), validators=[InputRequired()])
     scan = FileField(_l("Scan of the sheets (optional: PDF, PNG, JPEG or WebP, at most 10 MB)"))

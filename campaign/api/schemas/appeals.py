@@ -177,9 +177,7 @@ class AppealSummarySchema(Schema):
     signature_goal = fields.Integer(allow_none=True)
     signature_count = fields.Integer(
         required=True,
-        metadata={
-            "description": "Confirmed signatures (may lag by seconds), paper_count included"
-        },
+        metadata={"description": "Confirmed signatures (may lag by seconds), paper_count included"},
     )
     paper_count = fields.Integer(
         required=True,
