@@ -73,6 +73,7 @@ ADMIN_PAGES = {
     "/admin/appeals/<>/endorsements/add": "/admin/appeals/{slug}/endorsements/add",
     "/admin/appeals/<>/hide": "/admin/appeals/{slug}/hide",
     "/admin/appeals/<>/inbox": "/admin/appeals/{slug}/inbox",
+    "/admin/appeals/<>/paper": "/admin/appeals/{slug}/paper",
     "/admin/appeals/<>/preview": "/admin/appeals/{slug}/preview",
     "/admin/appeals/<>/responses": "/admin/appeals/{slug}/responses",
     "/admin/appeals/<>/sealing-key": "/admin/appeals/{slug}/sealing-key",
@@ -117,6 +118,7 @@ NOT_PAGES = {
     "/appeals/<>/feed.atom": "an Atom feed",
     "/admin/appeals/<>/signatures.csv": "CSV download",
     "/admin/appeals/<>/deliveries/<>/receipt": "a delivery's receipt scan (a file)",
+    "/admin/appeals/<>/paper/<>/scan": "a paper batch's scan (a file)",
     "/admin/inbox/<>": "one received message: needs mail received over SMTP/IMAP; the inbox "
     "tests render it (tests/inbox); its body is shown in a sandboxed frame",
     "/admin/inbox/<>/attachments/<>": "a file",
