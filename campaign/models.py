@@ -30,6 +30,7 @@ from campaign.inbox.models import (  # noqa: F401
 )
 from campaign.mail.models import Mailing, OutboxMessage  # noqa: F401
 from campaign.names.models import CountryName  # noqa: F401
+from campaign.paper.models import PaperBatch, PaperBatchCorrection  # noqa: F401
 from campaign.responses.models import Response, StatusChange, response_demands  # noqa: F401
 from campaign.signatures.models import (  # noqa: F401
     BlockedEmailDomain,

@@ -16,6 +16,7 @@ from campaign.core.security import make_token
 from campaign.endorsements.inputs import EndorsementInput
 from campaign.endorsements.models import Endorsement
 from campaign.endorsements.services import add_endorsement_by_campaigner, submit_endorsement
+from campaign.paper.services import correct_paper_batch, record_paper_batch
 from campaign.responses import mailshots
 from campaign.responses.services import (
     change_demand_status,
@@ -86,6 +87,12 @@ def build_sample(demo_appeal) -> dict:
     for signature in signatures:
         record_signature(signature, 1)  # the growth chart's rows
     bump_signature_count(appeal.id, 1234)
+    batch = record_paper_batch(
+        None, appeal, count=350, collected_by=f"Volunteers of the platform {LONG_WORD}",
+        place="Naryn region", collected_from=dt.date.today() - dt.timedelta(days=3),
+        collected_to=dt.date.today() - dt.timedelta(days=1), scan=PDF,
+    )  # fmt: skip
+    correct_paper_batch(None, batch, count=340, reason=f"Ten lines were repeated. {LONG_WORD}")
     db.session.commit()
     submitted = db.session.execute(
         sa.select(Endorsement).where(Endorsement.appeal_id == appeal.id)

@@ -196,6 +196,38 @@ def a_add_endorsement(c):
     return f"/admin/appeals/{c.demo.slug}/endorsements/add", FORM
 
 
+def _paper_form(c):
+    import datetime as dt
+
+    return {
+        "count": "120",
+        "collected_by": "Volunteers of Naryn",
+        "place": "Naryn",
+        "collected_from": (dt.date.today() - dt.timedelta(days=5)).isoformat(),
+        "collected_to": dt.date.today().isoformat(),
+    }
+
+
+def a_record_paper(c):
+    return f"/admin/appeals/{c.demo.slug}/paper/record", _paper_form(c)
+
+
+def a_correct_paper(c):
+    from campaign.paper.services import record_paper_batch
+
+    form = _paper_form(c)
+    batch = record_paper_batch(
+        None, c.demo, count=120, collected_by=form["collected_by"], place=form["place"],
+        collected_from=c.demo.published_at.date(), collected_to=c.demo.published_at.date(),
+    )  # fmt: skip
+    c.db.session.commit()
+    prefix = f"batch-{batch.id}-"
+    return f"/admin/appeals/{c.demo.slug}/paper/{batch.id}/correct", {
+        prefix + "count": "110",
+        prefix + "reason": "Ten names were repeated.",
+    }
+
+
 def _target(c):
     return c.demo.demands[1].targets[0]
 
@@ -498,6 +530,8 @@ ACTIONS = {
     "admin.mark_initiator": a_initiator,
     "admin.add_endorsement": a_add_endorsement,
     "admin.response_new": a_record_response,
+    "admin.record_paper_view": a_record_paper,
+    "admin.correct_paper_view": a_correct_paper,
     "admin.change_status_view": a_change_status,
     "admin.retract_view": a_retract,
     "admin.due_view": a_due,

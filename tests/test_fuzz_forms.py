@@ -340,6 +340,12 @@ def crawl_data(client, db, login, demo_appeal, make_user, make_appeal):
     endorsement, approved = db.session.execute(sa.select(Endorsement)).scalars()
     endorsement.state, approved.state = "submitted", "approved"
     blocked = add_blocked_domain(admin, "spam.example", "spam")
+    from campaign.paper.services import record_paper_batch
+
+    record_paper_batch(  # its correction form is on the paper page
+        admin, demo_appeal, count=100, collected_by="Volunteers", place="Osh",
+        collected_from=demo_appeal.published_at.date(), collected_to=dt.date.today(),
+    )  # fmt: skip
     # Deliveries: a delivered authority with a chaser to approve, others to send to by email,
     # and a working day to remove.
     from campaign.deliveries.models import Chaser, Delivery, WorkingDayOverride

@@ -73,6 +73,7 @@ ADMIN_PAGES = {
     "/admin/appeals/<>/hide": "/admin/appeals/{slug}/hide",
     "/admin/appeals/<>/inbox": "/admin/appeals/{slug}/inbox",
     "/admin/appeals/<>/issuers": "/admin/appeals/{slug}/issuers",
+    "/admin/appeals/<>/paper": "/admin/appeals/{slug}/paper",
     "/admin/appeals/<>/preview": "/admin/appeals/{slug}/preview",
     "/admin/appeals/<>/publish-override": "/admin/appeals/{slug}/publish-override",
     "/admin/appeals/<>/responses": "/admin/appeals/{slug}/responses",
@@ -126,6 +127,7 @@ NOT_PAGES = {
     "/appeals/<>/feed.atom": "an Atom feed",
     "/admin/appeals/<>/signatures.csv": "CSV download",
     "/admin/appeals/<>/deliveries/<>/receipt": "a delivery's receipt scan (a file)",
+    "/admin/appeals/<>/paper/<>/scan": "a paper batch's scan (a file)",
     "/admin/inbox/<>": "one received message: needs mail received over SMTP/IMAP; the inbox "
     "tests render it (tests/inbox); its body is shown in a sandboxed frame",
     "/admin/inbox/<>/attachments/<>": "a file",

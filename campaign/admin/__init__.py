@@ -36,6 +36,7 @@ MODULES = (
     "authorities",
     "countries",
     "signatures",
+    "paper",
     "sealing",
     "endorsements",
     "responses",

@@ -20,7 +20,9 @@ from campaign.signatures.counting import signature_count
 #: (name, endpoint, label, minimum role), in menu order.
 SECTIONS = (
     ("overview", "admin.appeal", _l("Overview"), "moderator"),
+    ("issuers", "admin.appeal_issuers", _l("Issuers"), "editor"),
     ("signatures", "admin.signatures", _l("Signatures"), "moderator"),
+    ("paper", "admin.appeal_paper", _l("Paper signatures"), "moderator"),
     ("endorsements", "admin.appeal_endorsements", _l("Endorsements"), "moderator"),
     ("responses", "admin.appeal_responses", _l("Responses"), "editor"),
     ("translations", "admin.translations", _l("Translations"), "editor"),
@@ -70,6 +72,8 @@ def appeal_sections(appeal) -> list[Section]:
     for name, endpoint, label, _role in allowed:
         if name == "deliveries" and not (deliveries or appeal.state in DELIVERABLE):
             continue
+        if name == "paper" and appeal.state == "draft":
+            continue  # paper is counted once the appeal is out (campaign.paper.services)
         if name == "inbox" and not (deliveries or counts["inbox_total"][0]):
             continue
         count, count_label = counts.get(name, (None, ""))

@@ -13,8 +13,15 @@ from campaign.appeals.queries import get_appeal_or_404, list_all_appeals
 from campaign.appeals.status import today_utc
 from campaign.core.labels import label
 from campaign.dashboard import charts
-from campaign.dashboard.stats import RATE_SAMPLE, appeal_stats, appeal_summaries, mail_health
-from campaign.dashboard.views import growth_chart
+from campaign.dashboard.stats import (
+    RATE_SAMPLE,
+    appeal_stats,
+    appeal_summaries,
+    first_day,
+    last_day,
+    mail_health,
+)
+from campaign.dashboard.views import growth_chart, whole_life
 
 #: How many appeals the dashboard lists; the appeals page has them all.
 DASHBOARD_APPEALS = 10
@@ -70,6 +77,13 @@ def _country_names() -> dict[str, str]:
     return names | country_overrides(language)
 
 
+def _growth(appeal):
+    """The running total over the whole life, paper included (empty for a draft)."""
+    first = first_day(appeal)
+    rows, weekly = whole_life(appeal, first, last_day(appeal)) if first else ([], False)
+    return growth_chart("running", rows, _("Signatures so far"), weekly=weekly)
+
+
 @bp.route("/appeals/<slug>/stats")
 @require_role("moderator")
 def appeal_stats_page(slug: str):
@@ -107,7 +121,7 @@ def appeal_stats_page(slug: str):
         countries=countries,
         ref_chart=ref_chart,
         day_chart=_daily_chart("days", stats.by_day, _("Signatures per day")),
-        growth=growth_chart("running", stats.by_day, _("Signatures so far")),
+        growth=_growth(appeal),
         endorsement_chart=endorsement_chart,
         today=today_utc(),
     )

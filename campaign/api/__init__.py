@@ -12,6 +12,7 @@ def register_api(app: Flask) -> None:
         correspondence,
         deliveries,
         endorsements,
+        paper,
         responses,
         signatures,
     )
@@ -27,6 +28,6 @@ def register_api(app: Flask) -> None:
     api.spec.options.setdefault("info", {})["description"] = LIMITS
     app.before_request(refuse_long_targets)
     modules = (appeals, authorities, signatures, endorsements, responses, correspondence)
-    for module in (*modules, deliveries, open_data):
+    for module in (*modules, deliveries, paper, open_data):
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -82,6 +82,9 @@ class Appeal(IdMixin, CreatedMixin, db.Model):
     admin_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: Approved endorsements; rare writes, so one column kept in step in the same transaction.
     endorsement_count: Mapped[int] = mapped_column(default=0)
+    #: Signatures collected on paper: the sum of the appeal's paper batches (campaign.paper),
+    #: kept in step in the same transaction; signature counts add it to the online count.
+    paper_count: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: "at_risk": names hidden unless the signer ticks to show them, no public list of
     #: signers, no city, small countries folded into "other", a short retention.

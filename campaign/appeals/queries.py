@@ -103,7 +103,10 @@ def get_demand_or_404(appeal: Appeal, demand_id: int) -> Demand:
 def _version_query() -> sa.Select:
     # Built once: constructing it cost as much as running it.
     return sa.select(
-        Appeal.id, Appeal.updated_at, Appeal.is_public, count_expression(Appeal.id)
+        Appeal.id,
+        Appeal.updated_at,
+        Appeal.is_public,
+        Appeal.paper_count + count_expression(Appeal.id),
     ).where(Appeal.slug == sa.bindparam("slug"))
 
 

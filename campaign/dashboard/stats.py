@@ -84,6 +84,19 @@ def daily_series(appeal: Appeal, first: dt.date, last: dt.date) -> list[tuple[dt
     return list(days.items())
 
 
+def paper_by_day(appeal: Appeal) -> dict[dt.date, int]:
+    """Paper signatures as steps on the last day of their collection (a handful of batch
+    rows, never signatures); paper collected before publication steps in on the first day."""
+    from campaign.paper.queries import paper_steps
+
+    first = first_day(appeal)
+    steps: dict[dt.date, int] = {}
+    for day, n in paper_steps(appeal.id):
+        day = max(day, first) if first is not None else day
+        steps[day] = steps.get(day, 0) + n
+    return steps
+
+
 def hourly_series(
     appeal: Appeal, now: dt.datetime | None = None, hours: int = RECENT_HOURS
 ) -> list[tuple[dt.datetime, int]]:
@@ -275,8 +288,9 @@ def appeal_stats(appeal: Appeal, now: dt.datetime | None = None) -> AppealStats:
 
 
 def public_stats(appeal: Appeal, first: dt.date, last: dt.date) -> dict:
-    """Confirmed signatures per local day and per country (small countries as "other", by the
-    appeal's protection level)."""
+    """Confirmed online signatures per local day and per country (small countries as "other",
+    by the appeal's protection level); paper batches apart: `paper_count` (all of them) and
+    `paper` (per last day of collection, in the window)."""
     zone = appeal_zone(appeal)
     minimum = country_minimum(appeal)
     days = daily_series(appeal, first, last)
@@ -286,12 +300,15 @@ def public_stats(appeal: Appeal, first: dt.date, last: dt.date) -> dict:
         local_midnight(first, zone),
         local_midnight(last + dt.timedelta(days=1), zone),
     )
+    paper = sorted((day, n) for day, n in paper_by_day(appeal).items() if first <= day <= last)
     return {
         "appeal": appeal.slug,
         "timezone": zone.key,
         "from": first.isoformat(),
         "to": last.isoformat(),
         "total": sum(n for _, n in days),
+        "paper_count": appeal.paper_count,
+        "paper": [{"date": day.isoformat(), "signatures": n} for day, n in paper],
         "min_country_size": minimum,
         "days": [{"date": day.isoformat(), "signatures": n} for day, n in days],
         "countries": [

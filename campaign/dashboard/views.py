@@ -16,15 +16,22 @@ from campaign.appeals.queries import get_published_appeal_or_404
 from campaign.appeals.views import appeal_context_provider
 from campaign.core.errors import json_error
 from campaign.dashboard import charts
-from campaign.dashboard.stats import daily_series, first_day, last_day, public_stats
+from campaign.dashboard.stats import (
+    daily_series,
+    first_day,
+    last_day,
+    paper_by_day,
+    public_stats,
+)
 
 bp = Blueprint(
     "open_data", __name__, url_prefix="",
     description="Open data: an appeal's confirmed signatures per day and per country.",
 )  # fmt: skip
 
-#: Days shown by the appeal page's growth chart.
-PAGE_CHART_DAYS = 30
+#: The appeal page's growth chart covers the appeal's whole life: by day up to this many
+#: days, by week beyond (a line of a few hundred points at most).
+PAGE_CHART_MAX_DAYS = 92
 
 _RANGE_PARAMETERS = [
     {
@@ -49,6 +56,19 @@ _STATS_SCHEMA = {
         "to": {"type": "string", "format": "date"},
         "total": _COUNT,
         "min_country_size": _COUNT,
+        "paper_count": {
+            **_COUNT,
+            "description": "Signatures collected on paper (all batches); not in `total` or "
+            "`days`, which count confirmed online signatures",
+        },
+        "paper": {
+            "type": "array",
+            "description": "Paper signatures per last day of collection, in the window",
+            "items": {
+                "type": "object",
+                "properties": {"date": {"type": "string", "format": "date"}, "signatures": _COUNT},
+            },
+        },
         "days": {
             "type": "array",
             "items": {
@@ -126,7 +146,8 @@ def stats_json(slug: str):
 @bp.route("/appeals/<slug>/stats.csv")
 @bp.doc(summary="Open data as CSV", **_doc("text/csv", {"type": "string"}))
 def stats_csv(slug: str):
-    """The same figures as CSV: rows `day,<date>,<n>` then `country,<code or other>,<n>`."""
+    """The same figures as CSV: rows `day,<date>,<n>`, then `country,<code or other>,<n>`,
+    then `paper,<last day of collection>,<n>`."""
     stats, error = _stats_or_error()
     if error is not None:
         return error
@@ -135,6 +156,7 @@ def stats_csv(slug: str):
     writer.writerow(["dimension", "value", "signatures"])
     writer.writerows(("day", row["date"], row["signatures"]) for row in stats["days"])
     writer.writerows(("country", row["country"], row["signatures"]) for row in stats["countries"])
+    writer.writerows(("paper", row["date"], row["signatures"]) for row in stats["paper"])
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -150,25 +172,49 @@ def _growth_chart(appeal) -> dict:
     first = first_day(appeal)
     if first is None:
         return {}
-    last = last_day(appeal)
-    start = max(first, last - dt.timedelta(days=PAGE_CHART_DAYS - 1))
-    days = daily_series(appeal, start, last)
-    return {"growth_chart": growth_chart("growth", days)}
+    rows, weekly = whole_life(appeal, first, last_day(appeal))
+    return {"growth_chart": growth_chart("growth", rows, weekly=weekly)}
 
 
-def growth_chart(chart_id: str, days: list[tuple[dt.date, int]], title: str | None = None):
-    """Running total by day (the shape of growth)."""
+def whole_life(appeal, first: dt.date, last: dt.date) -> tuple[list[tuple[dt.date, int]], bool]:
+    """New signatures (online and paper) per day from publication to today or the closing
+    day, or per week (from the first day) when that is longer than PAGE_CHART_MAX_DAYS; and
+    whether the buckets are weeks. From the rollup and the batches, never signatures."""
+    paper = paper_by_day(appeal)
+    days = [(day, n + paper.get(day, 0)) for day, n in daily_series(appeal, first, last)]
+    if len(days) <= PAGE_CHART_MAX_DAYS:
+        return days, False
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    return [(week[0][0], sum(n for _, n in week)) for week in weeks], True
+
+
+def growth_chart(
+    chart_id: str,
+    days: list[tuple[dt.date, int]],
+    title: str | None = None,
+    weekly: bool = False,
+):
+    """Running total by day, or by week (the shape of growth)."""
     running, rows = 0, []
     for day, n in days:
         running += n
         rows.append((day.isoformat(), running))
+    first, last = (rows[0][0], rows[-1][0]) if rows else ("", "")
+    if weekly:
+        desc = _(
+            "Signatures, online and on paper, added up week by week, from the week of "
+            "%(first)s to the week of %(last)s.",
+            first=first,
+            last=last,
+        )
+        columns = (_("Week from"), _("Signatures so far"))
+    else:
+        desc = _(
+            "Signatures, online and on paper, added up day by day, from %(first)s to %(last)s.",
+            first=first,
+            last=last,
+        )
+        columns = (_("Day"), _("Signatures so far"))
     return charts.line_chart(
-        chart_id,
-        title or _("Signatures over time"),
-        _("New confirmed signatures added up day by day, from %(first)s to %(last)s.",
-          first=rows[0][0] if rows else "", last=rows[-1][0] if rows else ""),
-        rows,
-        (_("Day"), _("Signatures so far")),
-        width=560,
-        height=160,
+        chart_id, title or _("Signatures over time"), desc, rows, columns, width=560, height=160
     )  # fmt: skip

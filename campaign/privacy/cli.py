@@ -35,6 +35,7 @@ def purge_command(dry_run: bool):
     click.echo(f"{verb} personal data of {result.signatures} signature(s).")
     click.echo(f"{verb} contact data of {result.endorsements} endorsement(s).")
     click.echo(f"{verb} {result.outbox_messages} old outbox message(s).")
+    click.echo(f"{verb} {result.paper_scans} scan(s) of paper batches.")
 
 
 @privacy.command("shred")
@@ -69,6 +70,7 @@ def shred_command(slug: str | None, everything: bool, yes: bool):
     with progress_bar("Blanking signatures", lambda: count_rows(ids)) as advance:
         cleaned = clean_rows(ids, everything, advance=advance)
     click.echo(
-        f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s) "
-        f"and {cleaned.outbox_messages} outbox message(s) in {time.perf_counter() - started:.3f} s."
+        f"Blanked {cleaned.signatures} signature(s), {cleaned.endorsements} endorsement(s), "
+        f"{cleaned.outbox_messages} outbox message(s) and {cleaned.paper_scans} paper scan(s)"
+        f" in {time.perf_counter() - started:.3f} s."
     )

@@ -9,6 +9,8 @@
 - Endorsements on such appeals, and withdrawn ones (withdrawal erases them already; the
   purge catches any left): contact_email and ip_key (the organization and signatory are
   public and stay); so are the issuers' contacts of such appeals (campaign.appeals.issuers).
+- Scans of paper batches on such appeals (they may show signers' names): the files are
+  deleted; the batches' counts and provenance stay.
 - Outbox messages sent or given up more than OUTBOX_RETENTION_DAYS ago: recipient, subject
   and body are blanked (the rows stay for the mail-health figures).
 
@@ -30,6 +32,8 @@ from campaign.core.extensions import db
 from campaign.core.progress import Advance, nothing
 from campaign.endorsements.models import Endorsement
 from campaign.mail.services import blank_old_messages, forget_addresses
+from campaign.paper.models import PaperBatch
+from campaign.paper.services import erase_scans
 from campaign.signatures.models import Signature
 from campaign.signatures.services import erase_personal_data
 
@@ -41,6 +45,7 @@ class PurgeResult:
     signatures: int = 0
     endorsements: int = 0
     outbox_messages: int = 0
+    paper_scans: int = 0
 
 
 def _closed_appeals(now: dt.datetime) -> list[int]:
@@ -72,6 +77,11 @@ def endorsements_to_erase(now: dt.datetime | None = None):
     )
 
 
+def scans_to_erase(now: dt.datetime | None = None):
+    now = now or utcnow()
+    return sa.and_(PaperBatch.scan.is_not(None), PaperBatch.appeal_id.in_(_closed_appeals(now)))
+
+
 def _count(model, condition) -> int:
     return db.session.execute(
         sa.select(sa.func.count()).select_from(model).where(condition)
@@ -95,6 +105,7 @@ def purge(
             signatures=_count(Signature, signatures_to_erase(now)),
             endorsements=_count(Endorsement, endorsements_to_erase(now)),
             outbox_messages=blank_old_messages(outbox_before, dry_run=True),
+            paper_scans=_count(PaperBatch, scans_to_erase(now)),
         )
     result = PurgeResult()
     while True:
@@ -132,6 +143,7 @@ def purge(
         .execution_options(synchronize_session=False)
     )
     result.outbox_messages = blank_old_messages(outbox_before)
+    result.paper_scans = erase_scans(scans_to_erase(now))
     delete_past_day_keys(now.date())  # yesterday's IP keys become unlinkable
     db.session.flush()
     return result

@@ -10,8 +10,11 @@ appeal's size, while cleaning a million rows takes longer:
    commit, so signing elsewhere is never held up for long), sealed outbox mail is blanked,
    and SQLite's WAL is checkpointed so nothing lingers in `-wal`.
 
-What stays: counts, the names signers chose to show, endorsements' public facts, states,
-responses and the audit log. Mailshots to the appeal are refused from then on."""
+Scans of paper batches are deleted.
+
+What stays: counts (paper batches' counts and provenance too), the names signers chose to
+show, endorsements' public facts, states, responses and the audit log. Mailshots to the
+appeal are refused from then on."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from campaign.core.progress import Advance, nothing
 from campaign.endorsements.models import Endorsement
 from campaign.mail.models import OutboxMessage
 from campaign.mail.services import blank_messages
+from campaign.paper.services import erase_appeal_scans
 from campaign.signatures.models import Signature
 
 #: Signature ids per cleaning UPDATE (one commit each).
@@ -40,6 +44,8 @@ class Cleaned:
     signatures: int = 0
     endorsements: int = 0
     outbox_messages: int = 0
+    #: Scans of paper batches deleted (they may show signers' names; the counts stay).
+    paper_scans: int = 0
     batches: int = field(default=0, repr=False)
 
 
@@ -127,6 +133,7 @@ def clean_rows(
             .execution_options(synchronize_session=False)
         )
         cleaned.outbox_messages += _blank_outbox(OutboxMessage.appeal_id == appeal_id)
+        cleaned.paper_scans += erase_appeal_scans([appeal_id])
         db.session.commit()
     if everything:  # the mail of no appeal too (campaigners'): in an emergency, nothing stays
         cleaned.outbox_messages += _blank_outbox(sa.true())

@@ -25,11 +25,15 @@ counts = AppGroup("counts", help="Signature and endorsement counters.")
 @counts.command("verify")
 @click.option("--fix", is_flag=True, help="Repair counters that drifted.")
 def counts_verify(fix: bool):
-    """Recompute counters from the rows; exit 1 when any drifted."""
+    """Recompute counters from the rows (online signatures, the hourly rollup, and each
+    appeal's paper count from its batches); exit 1 when any drifted."""
+    from campaign.paper.services import verify_paper_counts
+
     with progress_bar("Recounting signatures", count_appeals) as advance:
         drift = verify_counts(fix=fix, advance=advance)
     with progress_bar("Checking the hourly rollup", count_appeals) as advance:
         rollup_drift = verify_rollups(fix=fix, advance=advance)
+    paper_drift = verify_paper_counts(fix=fix)
     if fix:
         db.session.commit()
     for appeal_id, stored, actual in drift:
@@ -39,9 +43,12 @@ def counts_verify(fix: bool):
             f"appeal {appeal_id}: hourly rollup says {stored}, signatures say {actual}"
             f" ({hours} hour/country/channel row(s) differ)"
         )
-    if drift or rollup_drift:
+    for appeal_id, stored, actual in paper_drift:
+        click.echo(f"appeal {appeal_id}: paper count says {stored}, paper batches say {actual}")
+    if drift or rollup_drift or paper_drift:
         fixed = " and were fixed." if fix else "."
-        click.echo(f"{len(drift) + len(rollup_drift)} counter(s) drifted{fixed}")
+        total = len(drift) + len(rollup_drift) + len(paper_drift)
+        click.echo(f"{total} counter(s) drifted{fixed}")
         raise SystemExit(1)
     click.echo("Counts are exact.")
 

@@ -29,7 +29,8 @@ def bump_signature_count(appeal_id: int, delta: int = 1) -> None:
     db.session.execute(stmt)
 
 
-def signature_counts(appeal_ids: Iterable[int]) -> dict[int, int]:
+def online_counts(appeal_ids: Iterable[int]) -> dict[int, int]:
+    """Confirmed online signatures per appeal: the sum of its counter shards."""
     ids = list(set(appeal_ids))
     if not ids:
         return {}
@@ -43,9 +44,28 @@ def signature_counts(appeal_ids: Iterable[int]) -> dict[int, int]:
     return counts
 
 
+def signature_counts(appeal_ids: Iterable[int]) -> dict[int, int]:
+    """The shown totals: online signatures plus those collected on paper (Appeal.paper_count,
+    one column on the appeal's row, changed only when a campaigner enters a batch, so
+    signing never touches it). One small query for the whole list."""
+    from campaign.appeals.models import Appeal
+
+    ids = list(set(appeal_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Appeal.id, Appeal.paper_count + count_expression(Appeal.id)).where(
+            Appeal.id.in_(ids)
+        )
+    ).all()
+    counts = dict.fromkeys(ids, 0)
+    counts.update({appeal_id: int(total or 0) for appeal_id, total in rows})
+    return counts
+
+
 def count_expression(appeal_id) -> sa.ScalarSelect:
-    """The confirmed count as a scalar subquery, for queries that read it beside other columns
-    (the cached appeal page reads its key in one statement)."""
+    """The confirmed online count as a scalar subquery, for queries that read it beside
+    other columns (add Appeal.paper_count for the shown total)."""
     return (
         sa.select(sa.func.coalesce(sa.func.sum(SignatureCounter.count), 0))
         .where(SignatureCounter.appeal_id == appeal_id)
@@ -54,6 +74,7 @@ def count_expression(appeal_id) -> sa.ScalarSelect:
 
 
 def signature_count(appeal_id: int) -> int:
+    """The shown total of one appeal, paper included."""
     return signature_counts([appeal_id])[appeal_id]
 
 
@@ -69,13 +90,14 @@ def recount(appeal_id: int) -> int:
 
 
 def verify_counts(fix: bool = False, advance: Advance = nothing) -> list[tuple[int, int, int]]:
-    """(appeal_id, stored, actual) for every appeal whose counter drifted; with fix, repair.
-    `advance(1)` hears of each appeal recounted."""
+    """(appeal_id, stored, actual) for every appeal whose online counter drifted; with fix,
+    repair. `advance(1)` hears of each appeal recounted. Paper is checked apart
+    (campaign.paper.services.verify_paper_counts)."""
     from campaign.appeals.models import Appeal
 
     drift = []
     appeal_ids = db.session.execute(sa.select(Appeal.id).order_by(Appeal.id)).scalars().all()
-    stored = signature_counts(appeal_ids)
+    stored = online_counts(appeal_ids)
     for appeal_id in appeal_ids:
         actual = recount(appeal_id)
         if stored[appeal_id] != actual:

@@ -15,10 +15,19 @@ ITEM = re.compile(r'<a href="([^"]+)"( aria-current="page")?>(.*?)</a>', re.S)
 HIDDEN = re.compile(r'<span class="visually-hidden">.*?</span>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
-MODERATOR = ["Overview", "Signatures", "Endorsements", "Figures", "Share channels"]
-EDITOR = [
+MODERATOR = [
     "Overview",
     "Signatures",
+    "Paper signatures",
+    "Endorsements",
+    "Figures",
+    "Share channels",
+]
+EDITOR = [
+    "Overview",
+    "Issuers",
+    "Signatures",
+    "Paper signatures",
     "Endorsements",
     "Responses",
     "Translations",
@@ -58,6 +67,8 @@ PAGES = {
     "/demands/new": "Overview",
     "/signatures": "Signatures",
     "/signatures/invalidate?state=flagged": "Signatures",
+    "/paper": "Paper signatures",
+    "/issuers": "Issuers",
     "/endorsements": "Endorsements",
     "/endorsements/add": "Endorsements",
     "/responses": "Responses",

@@ -202,7 +202,12 @@ class AppealSummarySchema(Schema):
     closes_at = fields.AwareDateTime(allow_none=True)
     signature_goal = fields.Integer(allow_none=True)
     signature_count = fields.Integer(
-        required=True, metadata={"description": "Confirmed signatures (may lag by seconds)"}
+        required=True,
+        metadata={"description": "Confirmed signatures (may lag by seconds), paper_count included"},
+    )
+    paper_count = fields.Integer(
+        required=True,
+        metadata={"description": "Signatures collected on paper (POST .../paper-batches)"},
     )
     endorsement_count = fields.Integer(
         required=True, metadata={"description": "Approved endorsements"}
