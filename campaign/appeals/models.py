@@ -11,8 +11,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of, utcnow
-from campaign.core.datakeys import appeal_hash, seal, unseal
 from campaign.core.extensions import db
+from campaign.core.sealed_contact import SealedContactMixin
 
 if TYPE_CHECKING:
     from campaign.authorities.models import Authority
@@ -154,8 +154,11 @@ def signing_open(state: str, closes_at: dt.datetime | None) -> bool:
 APPROVAL_STATES = ("not_asked", "asked", "approved", "changes_requested")
 
 
-class AppealIssuer(IdMixin, CreatedMixin, db.Model):
+class AppealIssuer(SealedContactMixin, IdMixin, CreatedMixin, db.Model):
     """One issuing organization of an appeal, its contact and its approval of the text."""
+
+    SEAL_PURPOSE = "issuer.contact_email"
+    HASH_PURPOSE = "issuer-email"
 
     __tablename__ = "appeal_issuers"
     __table_args__ = (
@@ -192,28 +195,6 @@ class AppealIssuer(IdMixin, CreatedMixin, db.Model):
 
     appeal: Mapped[Appeal] = relationship(back_populates="issuers")
     organization: Mapped[Organization] = relationship(lazy="joined")
-
-    def __init__(self, **values):
-        contact = values.pop("contact_email", ...)
-        super().__init__(**values)
-        if contact is not ...:
-            self.contact_email = contact
-
-    @property
-    def contact_email(self) -> str | None:
-        return unseal(self.appeal_id, "issuer.contact_email", self.sealed_contact_email)
-
-    @contact_email.setter
-    def contact_email(self, value: str | None) -> None:
-        if self.appeal_id is None and self.appeal is not None:
-            self.appeal_id = self.appeal.id
-        value = (value or "").strip() or None
-        self.sealed_contact_email = (
-            seal(self.appeal_id, "issuer.contact_email", value) if value else None
-        )
-        self.contact_key = (
-            appeal_hash(self.appeal_id, "issuer-email", value.lower()) if value else None
-        )
 
 
 class Demand(IdMixin, CreatedMixin, db.Model):

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from campaign.appeals.models import Appeal
 from campaign.core.database import CreatedMixin, IdMixin, UTCDateTime, one_of
-from campaign.core.datakeys import appeal_hash, seal, unseal
+from campaign.core.datakeys import appeal_hash
 from campaign.core.extensions import db
+from campaign.core.sealed_contact import SealedContactMixin, sealed_contact_columns
 
 ORGANIZATION_KINDS = ("ngo", "media", "union", "association", "other")
 ENDORSEMENT_STATES = ("pending", "submitted", "approved", "rejected", "withdrawn")
@@ -39,8 +40,10 @@ class Organization(IdMixin, CreatedMixin, db.Model):
     logo: Mapped[str | None] = mapped_column(sa.String(100))
 
 
-class Endorsement(IdMixin, CreatedMixin, db.Model):
+class Endorsement(SealedContactMixin, IdMixin, CreatedMixin, db.Model):
     __tablename__ = "endorsements"
+    SEAL_PURPOSE = "endorsement.contact_email"
+    HASH_PURPOSE = "endorsement-email"
     __table_args__ = (
         # An organization may have several submissions for one appeal: a second one is a rival
         # row, never an overwrite of the first (anyone can type an organization's name). At
@@ -95,23 +98,6 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
     appeal: Mapped[Appeal] = relationship()
     organization: Mapped[Organization] = relationship(lazy="joined")
 
-    def __init__(self, **values):
-        contact = values.pop("contact_email", ...)
-        super().__init__(**values)
-        if contact is not ...:
-            self.contact_email = contact
-
-    @property
-    def contact_email(self) -> str | None:
-        return unseal(self.appeal_id, "endorsement.contact_email", self.sealed_contact_email)
-
-    @contact_email.setter
-    def contact_email(self, value: str | None) -> None:
-        if self.appeal_id is None and self.appeal is not None:
-            self.appeal_id = self.appeal.id
-        for key, stored in sealed_contact(self.appeal_id, value).items():
-            setattr(self, key, stored)
-
     @validates("state")
     def _follow_state(self, _key: str, state: str) -> str:
         self.approved_slot = approved_slot(state)
@@ -119,17 +105,14 @@ class Endorsement(IdMixin, CreatedMixin, db.Model):
 
 
 def contact_key(appeal_id: int, email: str) -> str:
-    return appeal_hash(appeal_id, "endorsement-email", email.strip().lower())
+    return appeal_hash(appeal_id, Endorsement.HASH_PURPOSE, email.strip().lower())
 
 
 def sealed_contact(appeal_id: int, email: str | None) -> dict:
-    """The stored columns for a contact address."""
-    if not email:
-        return {"sealed_contact_email": None, "contact_key": None}
-    return {
-        "sealed_contact_email": seal(appeal_id, "endorsement.contact_email", email),
-        "contact_key": contact_key(appeal_id, email),
-    }
+    """The stored columns for an endorsement's contact address."""
+    return sealed_contact_columns(
+        appeal_id, email, Endorsement.SEAL_PURPOSE, Endorsement.HASH_PURPOSE
+    )
 
 
 def approved_slot(state: str) -> bool | None:

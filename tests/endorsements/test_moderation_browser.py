@@ -7,23 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser_support import count_loads, log_in
 from tests.endorsements.helpers import endorse, link, mails, png
-
-
-def log_in(page, live_server, email):
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def count_loads(page) -> list[str]:
-    """The URL of every page the browser loads from now on (one per load event)."""
-    loads: list[str] = []
-    page.on("load", lambda p: loads.append(p.url))
-    return loads
 
 
 @pytest.mark.browser

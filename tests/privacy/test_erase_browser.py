@@ -15,8 +15,8 @@ from campaign.audit.models import AuditEntry
 from campaign.endorsements.models import Endorsement
 from campaign.signatures.counting import signature_count
 from campaign.signatures.models import Signature
+from tests.browser_support import count_loads, log_in
 from tests.endorsements.helpers import endorse, link, mails
-from tests.endorsements.test_moderation_browser import count_loads, log_in
 from tests.signatures.helpers import body, links, sign
 
 ADDRESS = "aida@kloop.kg"

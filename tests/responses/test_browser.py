@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaign.appeals.demo import DEMO_SLUG, SCNS
-from tests.conftest import PASSWORD
+from tests.browser_support import count_loads, log_in
 
 SCNS_NAME = "State Committee for National Security of the Kyrgyz Republic"
 
@@ -24,14 +24,10 @@ def test_campaigner_records_a_response_with_two_moves_in_three_pages(
     # and touch no model below, or the server thread waits on the lock.
     db.session.commit()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server}/admin/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, live_server, email)
     page.goto(f"{live_server}/admin/appeals/{DEMO_SLUG}/responses")
 
-    loads = []
-    page.on("load", lambda: loads.append(page.url))
+    loads = count_loads(page)
     page.get_by_role("link", name="Record a response").click()  # step 1
     page.get_by_role("link", name=SCNS_NAME).click()  # step 2
     expect(page.get_by_role("heading", level=1)).to_contain_text(SCNS_NAME)
@@ -89,10 +85,7 @@ def test_a_missing_date_is_listed_on_top_and_its_link_reaches_the_field(
     demand_1 = demo_appeal.demands[0].id
     db.session.commit()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server}/admin/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    log_in(page, live_server, email)
     page.goto(f"{live_server}/admin/appeals/{DEMO_SLUG}/responses/new?authority={SCNS}")
     page.fill("#summary", "A letter.")
     page.select_option(f"#status_{demand_1}", "rejected")

@@ -11,7 +11,7 @@ import pytest
 from campaign.appeals.demo import DEMO_SLUG
 from campaign.mail.worker import drain
 from campaign.responses.services import change_demand_status
-from tests.conftest import PASSWORD
+from tests.browser_support import count_loads, log_in
 
 
 @pytest.mark.browser
@@ -33,14 +33,9 @@ def test_notify_with_preview_and_count(
     # and touch no model below until the browser is done.
     db.session.commit()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server}/admin/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, live_server, email)
 
-    loads = []
-    page.on("load", lambda: loads.append(page.url))
+    loads = count_loads(page)
     page.goto(f"{live_server}/admin/appeals/{DEMO_SLUG}/responses")
     page.get_by_role("link", name="Notify subscribers…").click()
     page.wait_for_url("**/responses/notify")
