@@ -5,12 +5,11 @@ signers' names, so only campaigners download it, and shred and purge delete it."
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from flask import current_app
 
-from campaign.responses.documents import NAME_PATTERN, CheckedDocument
+from campaign.responses.documents import CheckedDocument, delete_document, store_document
 
 
 def scans_folder() -> Path:
@@ -19,13 +18,8 @@ def scans_folder() -> Path:
 
 def store_scan(document: CheckedDocument) -> str:
     """Write a checked scan under a random name; returns the name."""
-    folder = scans_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_urlsafe(18)}.{document.extension}"
-    (folder / name).write_bytes(document.data)
-    return name
+    return store_document(document, scans_folder())
 
 
 def delete_scan(name: str | None) -> None:
-    if name and NAME_PATTERN.match(name):
-        (scans_folder() / name).unlink(missing_ok=True)
+    delete_document(name, scans_folder())

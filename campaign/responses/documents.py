@@ -88,18 +88,19 @@ def documents_folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / "documents"
 
 
-def store_document(document: CheckedDocument) -> str:
-    """Write a checked document under a random name; returns the name."""
-    folder = documents_folder()
+def store_document(document: CheckedDocument, folder: Path | None = None) -> str:
+    """Write a checked document under a random name in `folder` (the documents folder unless
+    given); returns the name."""
+    folder = folder or documents_folder()
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_urlsafe(18)}.{document.extension}"
     (folder / name).write_bytes(document.data)
     return name
 
 
-def delete_document(name: str | None) -> None:
+def delete_document(name: str | None, folder: Path | None = None) -> None:
     if name and NAME_PATTERN.match(name):
-        (documents_folder() / name).unlink(missing_ok=True)
+        ((folder or documents_folder()) / name).unlink(missing_ok=True)
 
 
 def content_type_for(name: str) -> str | None:
